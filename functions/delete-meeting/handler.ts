@@ -1,0 +1,12 @@
+import { useCaseDeps } from '../../shared/composition.js';
+import { apiHandler } from '../../shared/http/middlewares.js';
+import { parseMeetingId } from '../../shared/http/request-parsing.js';
+import { noContent } from '../../shared/http/responses.js';
+import { deleteMeeting } from '../../shared/use-cases/meeting-use-cases.js';
+
+const deps = useCaseDeps();
+
+export const handler = apiHandler('deleteMeeting', async (event, { tenantId }) => {
+  await deleteMeeting(deps, tenantId, parseMeetingId(event));
+  return noContent();
+});

@@ -1,0 +1,11 @@
+import { useCaseDeps } from '../../shared/composition.js';
+import { apiHandler } from '../../shared/http/middlewares.js';
+import { parseSearchCriteria } from '../../shared/http/request-parsing.js';
+import { json } from '../../shared/http/responses.js';
+import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
+
+const deps = useCaseDeps();
+
+export const handler = apiHandler('searchMeetings', async (event, { tenantId }) =>
+  json(200, await searchMeetings(deps, tenantId, parseSearchCriteria(event))),
+);

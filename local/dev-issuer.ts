@@ -1,0 +1,81 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** The local development issuer: an RSA key pair in the data folder, shared by `npm start` and `npm run token`. */
+export const DEV_ISSUER = 'urn:meeting-api:local-dev-issuer';
+export const DEV_AUDIENCE = 'meeting-api';
+export const DEV_SCOPES = { read: 'meetings/read', write: 'meetings/write' } as const;
+export const DEV_TENANT_CLAIM = 'tenant_id';
+
+export interface DevIssuer {
+  privateKey: KeyObject;
+  kid: string;
+  jwksUri: string;
+}
+
+export function ensureDevIssuer(dataDir: string): DevIssuer {
+  const dir = join(resolve(dataDir), 'dev-issuer');
+  const keyFile = join(dir, 'private-key.pem');
+  const jwksFile = join(dir, 'jwks.json');
+  mkdirSync(dir, { recursive: true });
+  try {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // 'wx': whoever comes second (start and token at once) keeps the first key pair.
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
+    const kid = randomUUID();
+    const jwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }, null, 2));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as { keys: Array<{ kid: string }> };
+  return { privateKey: createPrivateKey(readFileSync(keyFile)), kid: jwks.keys[0]!.kid, jwksUri: pathToFileURL(jwksFile).href };
+}
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+/** A compact JWS; RS256 unless the header says otherwise (tests forge other algorithms on purpose). */
+export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: KeyObject): string {
+  const signingInput = `${base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', ...header }))}.${base64url(JSON.stringify(payload))}`;
+  return `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
+}
+
+export interface DevTokenOptions {
+  tenant?: string;
+  readOnly?: boolean;
+  expiresInSeconds?: number;
+  now?: Date;
+}
+
+export function signDevToken(issuer: DevIssuer, options: DevTokenOptions = {}): string {
+  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const scopes = options.readOnly ? [DEV_SCOPES.read] : [DEV_SCOPES.read, DEV_SCOPES.write];
+  return signJwt(
+    { kid: issuer.kid },
+    {
+      iss: DEV_ISSUER,
+      aud: DEV_AUDIENCE,
+      sub: `dev-client-${options.tenant ?? 'demo'}`,
+      [DEV_TENANT_CLAIM]: options.tenant ?? 'demo',
+      scope: scopes.join(' '),
+      iat,
+      exp: iat + (options.expiresInSeconds ?? 3600),
+      jti: randomUUID(),
+    },
+    issuer.privateKey,
+  );
+}
+
+/** Authorizer settings that accept the dev issuer's tokens, unless the environment names another issuer. */
+export function devAuthEnvironment(issuer: DevIssuer): Record<string, string> {
+  return {
+    JWT_ISSUER: DEV_ISSUER,
+    JWT_AUDIENCE: DEV_AUDIENCE,
+    JWT_JWKS_URI: issuer.jwksUri,
+    JWT_TENANT_CLAIM: DEV_TENANT_CLAIM,
+    JWT_READ_SCOPE: DEV_SCOPES.read,
+    JWT_WRITE_SCOPE: DEV_SCOPES.write,
+  };
+}

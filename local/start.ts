@@ -1,0 +1,71 @@
+/**
+ * npm start: DynamoDB Local (unless DYNAMODB_ENDPOINT names one), the table, the dev issuer and
+ * the local gateway on http://127.0.0.1:$PORT. SIGINT/SIGTERM stop everything it started.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_TABLE_NAME } from '../shared/dynamodb/table-definition.js';
+import { devAuthEnvironment, ensureDevIssuer } from './dev-issuer.js';
+import { ensureTable, JavaMissingError, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
+import { createLocalGateway } from './gateway.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+let dynamoDb: RunningDynamoDb | undefined;
+
+async function stopAll(exitCode: number): Promise<never> {
+  await dynamoDb?.stop();
+  process.exit(exitCode);
+}
+
+async function main() {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  let endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) {
+    dynamoDb = await startDynamoDbLocal({ dbPath: resolve(dataDir, 'dynamodb') });
+    endpoint = dynamoDb.endpoint;
+  }
+  const tableName = process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME;
+  const table = await ensureTable(endpoint, tableName, process.env.AWS_REGION ?? 'local');
+
+  const issuer = ensureDevIssuer(dataDir);
+  // Explicit JWT_* settings win (to try a real issuer locally); otherwise the dev issuer's tokens are accepted.
+  const auth = process.env.JWT_ISSUER ? {} : devAuthEnvironment(issuer);
+  Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, AWS_REGION: process.env.AWS_REGION ?? 'local', ...auth });
+
+  const server = createLocalGateway();
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolveListen);
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  console.log(
+    [
+      '',
+      `Meeting API listening on ${url}`,
+      `  DynamoDB: ${endpoint}${dynamoDb ? ` (DynamoDB Local, pid ${dynamoDb.pid}, data in ${resolve(dataDir, 'dynamodb')})` : ''}, table "${tableName}" (${table})`,
+      '',
+      'Get a token (tenant "demo", read and write scopes, valid 1 hour):',
+      '  TOKEN=$(npm run -s token)',
+      'Try it:',
+      `  curl -s -X POST ${url}/meetings -H "Authorization: Bearer $TOKEN" -H "Request-ID: $(node -e 'console.log(crypto.randomUUID())')" \\`,
+      `    -H 'Content-Type: application/json' -d '{"typeCode":"SALES_MEETING","statusCode":"WAITING","parties":[{"partyId":"75596cf8-9372-4d20-a420-500b9eed403a","partyTypeCode":"PERSON_PARTY"}],"visitTime":"2026-12-31T10:00:00+02:00","agencyOfficeId":"123e4567-e89b-12d3-a456-426655440000","agents":[{"agentId":"6d648e58-edcc-47c2-93c1-6f5568bac85f"}],"sourceTypeCode":"ETUOVI","meetingRealty":{"categoryCode":"SALE"}}'`,
+      `  curl -s "${url}/meetings?statusCode=WAITING" -H "Authorization: Bearer $TOKEN" -H "Request-ID: $(node -e 'console.log(crypto.randomUUID())')"`,
+      '',
+      'Ctrl-C stops the API and DynamoDB Local.',
+      '',
+    ].join('\n'),
+  );
+
+  const shutdown = () => {
+    server.close();
+    server.closeAllConnections();
+    void stopAll(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch(async (error) => {
+  console.error(error instanceof JavaMissingError ? error.message : `npm start failed: ${(error as Error).message}`);
+  await stopAll(1);
+});

@@ -1,0 +1,29 @@
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type { AuthConfig } from '../config.js';
+import { resourcePattern, routes, type Route } from '../routes.js';
+
+/** The operation scopes (read, write) that the token's OAuth scopes grant. */
+export const grantedScopes = (tokenScopes: string[], config: Pick<AuthConfig, 'scopes'>): Route['scope'][] =>
+  (['read', 'write'] as const).filter((scope) => tokenScopes.includes(config.scopes[scope]));
+
+/**
+ * One policy for every route, not just the one called: API Gateway caches the decision per token
+ * and reuses it for the token's next calls. Routes outside the granted scopes stay denied (403).
+ */
+export function accessPolicy(methodArn: string, principalId: string, tenantId: string, granted: Route['scope'][]): APIGatewayAuthorizerResult {
+  // arn:aws:execute-api:region:account:apiId/stage/METHOD/path...
+  const [apiArn, stage] = methodArn.split('/');
+  const allowed = routes.filter((route) => granted.includes(route.scope));
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        allowed.length
+          ? { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: allowed.map((route) => `${apiArn}/${stage}/${resourcePattern(route)}`) }
+          : { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${apiArn}/${stage}/*` },
+      ],
+    },
+    context: { tenantId, scopes: granted.join(' ') },
+  };
+}

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { AuthConfig } from '../config.js';
+
+/** HTTPS for real issuers; file:// for the local dev issuer, whose keys live in the data folder. */
+class JwksFetcher implements Fetcher {
+  private readonly https = new SimpleFetcher();
+
+  async fetch(uri: string, requestOptions?: Record<string, unknown>, data?: ArrayBuffer): Promise<ArrayBuffer> {
+    if (!uri.startsWith('file://')) return this.https.fetch(uri, requestOptions, data);
+    const bytes = await readFile(fileURLToPath(uri));
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+}
+
+export interface VerifiedClaims {
+  tenantId: string;
+  scopes: string[];
+}
+
+/** Tenants become key prefixes: keep them to characters that cannot forge another key. */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+export class InvalidTokenError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export function createTokenVerifier(config: AuthConfig) {
+  const verifier = JwtVerifier.create(
+    {
+      issuer: config.issuer,
+      audience: config.audience,
+      jwksUri: config.jwksUri,
+      graceSeconds: config.clockLeewaySeconds,
+    },
+    { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher() }) },
+  );
+
+  /** Verifies signature (RS/ES/EdDSA only; alg none and HS* are refused), iss, aud, exp, nbf and the tenant claim. */
+  return async function verify(token: string): Promise<VerifiedClaims> {
+    let payload: Record<string, unknown>;
+    try {
+      payload = (await verifier.verify(token)) as Record<string, unknown>;
+    } catch (error) {
+      throw new InvalidTokenError((error as Error).message);
+    }
+    const tenantId = payload[config.tenantClaim];
+    if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`);
+    const scope = payload.scope ?? payload.scp;
+    const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : Array.isArray(scope) ? scope.map(String) : [];
+    return { tenantId, scopes };
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Configuration, read once at cold start. A missing or malformed setting stops the function at
+ * start with a message that says which variable and what it should hold.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`Configuration error: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string, what: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} is not set (${what})`);
+  return value;
+}
+
+export interface StorageConfig {
+  tableName: string;
+  region: string;
+  /** DynamoDB Local or another endpoint; unset on AWS. */
+  endpoint?: string;
+}
+
+export function readStorageConfig(env: Env = process.env): StorageConfig {
+  const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
+  if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
+    throw new ConfigError(`DYNAMODB_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
+  }
+  return {
+    tableName: required(env, 'TABLE_NAME', 'the name of the meetings table'),
+    region: env.AWS_REGION?.trim() || (endpoint ? 'local' : required(env, 'AWS_REGION', 'the AWS region of the table')),
+    endpoint,
+  };
+}
+
+export interface AuthConfig {
+  issuer: string;
+  /** Accepted audiences; null only when JWT_AUDIENCE is explicitly "*" (no audience check). */
+  audience: string[] | null;
+  jwksUri: string;
+  tenantClaim: string;
+  scopes: { read: string; write: string };
+  clockLeewaySeconds: number;
+}
+
+export function readAuthConfig(env: Env = process.env): AuthConfig {
+  const audience = required(env, 'JWT_AUDIENCE', 'accepted token audiences, comma-separated, or * for none');
+  const leeway = env.JWT_CLOCK_LEEWAY_SECONDS?.trim() || '0';
+  if (!/^\d{1,4}$/.test(leeway)) throw new ConfigError(`JWT_CLOCK_LEEWAY_SECONDS must be a whole number of seconds, got "${leeway}"`);
+  const jwksUri = required(env, 'JWT_JWKS_URI', 'where the issuer publishes its signing keys (https:// or file://)');
+  if (!/^(https|file):\/\//.test(jwksUri)) throw new ConfigError(`JWT_JWKS_URI must be an https:// or file:// URL, got "${jwksUri}"`);
+  return {
+    issuer: required(env, 'JWT_ISSUER', 'the expected iss claim of tokens'),
+    audience: audience === '*' ? null : audience.split(',').map((a) => a.trim()).filter(Boolean),
+    jwksUri,
+    tenantClaim: env.JWT_TENANT_CLAIM?.trim() || 'tenant_id',
+    scopes: { read: env.JWT_READ_SCOPE?.trim() || 'meetings/read', write: env.JWT_WRITE_SCOPE?.trim() || 'meetings/write' },
+    clockLeewaySeconds: Number(leeway),
+  };
+}

@@ -1,0 +1,29 @@
+import type { Meeting, MeetingRecord, StoredMeeting } from './meeting.js';
+import type { SearchCriteria, SearchEntry } from './search.js';
+
+/**
+ * The storage port. Every method is scoped to one tenant; no method can reach another tenant's
+ * meetings. Writes are conditional: they succeed only on the exact stored version they were decided
+ * on, else they throw ConcurrentModificationError carrying what storage holds now.
+ */
+export interface MeetingRepository {
+  /** Stores a new meeting; never overwrites. */
+  create(tenantId: string, meeting: Meeting): Promise<void>;
+  get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined>;
+  /** Replaces `current` by `next` if storage still holds `current.version`. */
+  replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void>;
+  /** Turns `current` into a tombstone if storage still holds `current.version`. */
+  delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void>;
+  /** Search entries of every meeting that may match `criteria` (a superset is fine). */
+  findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]>;
+  /** The meetings of these ids, in the given order (missing ones left out). */
+  getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]>;
+}
+
+export class ConcurrentModificationError extends Error {
+  /** `current` is what storage holds now, when it could tell (undefined: read it again). */
+  constructor(readonly current?: MeetingRecord | null) {
+    super('the meeting changed since it was read');
+    this.name = 'ConcurrentModificationError';
+  }
+}

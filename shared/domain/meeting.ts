@@ -1,0 +1,92 @@
+import type { components } from '../generated/api-types.js';
+
+type Schemas = components['schemas'];
+export type Meeting = Schemas['Meeting'];
+export type MeetingTypeCode = Schemas['MeetingTypeCode'];
+export type StatusCode = Schemas['StatusCode'];
+export type SourceTypeCode = Schemas['SourceTypeCode'];
+export type MeetingParty = Schemas['MeetingParty'];
+export type MeetingAgent = Schemas['MeetingAgent'];
+export type PriceEstimate = Schemas['PriceEstimate'];
+
+export const READ_ONLY_FIELDS = ['meetingId', 'creationTime', 'modificationTime'] as const;
+
+/** What a client sends on create and update: a meeting without its read-only fields. */
+export type MeetingInput = Omit<Meeting, (typeof READ_ONLY_FIELDS)[number]>;
+
+/** A meeting as storage holds it: the meeting plus the version its conditional writes check. */
+export interface StoredMeeting {
+  meeting: Meeting;
+  version: number;
+}
+
+export interface Tombstone {
+  deleted: true;
+  meetingId: string;
+  version: number;
+}
+
+export type MeetingRecord = StoredMeeting | Tombstone;
+
+export const isTombstone = (record: MeetingRecord): record is Tombstone => 'deleted' in record;
+
+/** The canonical form of an instant: UTC, millisecond precision. */
+export const toInstant = (dateTime: string): string => new Date(dateTime).toISOString();
+
+const DEFAULT_CURRENCY = 'EUR';
+
+/**
+ * Canonical form of a validated input: lowercase ids (ids compare case-insensitively), visitTime
+ * as a UTC instant, the default currency applied, read-only fields dropped.
+ */
+export function normalizeInput(input: MeetingInput & Partial<Record<(typeof READ_ONLY_FIELDS)[number], unknown>>): MeetingInput {
+  const { meetingId: _id, creationTime: _created, modificationTime: _modified, ...fields } = input;
+  return {
+    ...fields,
+    parties: fields.parties.map((p) => ({ partyId: p.partyId.toLowerCase(), partyTypeCode: p.partyTypeCode })),
+    agents: fields.agents.map((a) => ({ agentId: a.agentId.toLowerCase() })),
+    agencyOfficeId: fields.agencyOfficeId.toLowerCase(),
+    ...(fields.realtyId !== undefined ? { realtyId: fields.realtyId.toLowerCase() } : {}),
+    visitTime: toInstant(fields.visitTime),
+    ...(fields.priceEstimate !== undefined
+      ? { priceEstimate: { ...fields.priceEstimate, currencyCode: fields.priceEstimate.currencyCode ?? DEFAULT_CURRENCY } }
+      : {}),
+  };
+}
+
+/** The next modificationTime: now, but always strictly after the previous one. */
+export function nextModificationTime(now: Date, previous?: string): string {
+  const floor = previous ? Date.parse(previous) + 1 : 0;
+  return new Date(Math.max(now.getTime(), floor)).toISOString();
+}
+
+/** Lowercase, accents folded (ä = a, ö = o, å = a): the form free-text search compares in. */
+export const foldText = (text: string): string =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The text free-text search looks in: notes and the realty's address fields. */
+export const searchableText = (meeting: MeetingInput): string =>
+  foldText(
+    [meeting.notes, meeting.meetingRealty.streetAddress, meeting.meetingRealty.postcode, meeting.meetingRealty.postalArea]
+      .filter((part): part is string => part !== undefined)
+      .join('\n'),
+  );
+
+const MEETING_FIELD_ORDER = [
+  'meetingId', 'typeCode', 'statusCode', 'parties', 'realtyId', 'visitTime', 'agencyOfficeId', 'agents',
+  'sourceTypeCode', 'meetingRealty', 'priceEstimate', 'notes', 'creationTime', 'modificationTime',
+] as const satisfies ReadonlyArray<keyof Meeting>;
+const REALTY_FIELD_ORDER = ['categoryCode', 'subCategoryCode', 'streetAddress', 'postcode', 'postalArea'] as const;
+const PRICE_FIELD_ORDER = ['minPrice', 'maxPrice', 'currencyCode'] as const;
+
+const ordered = <T extends object>(value: T, order: readonly string[]): T =>
+  Object.fromEntries(order.filter((key) => (value as Record<string, unknown>)[key] !== undefined).map((key) => [key, (value as Record<string, unknown>)[key]])) as T;
+
+/** The meeting with its fields in the order of the reference, whatever order storage kept them in. */
+export function canonicalMeeting(meeting: Meeting): Meeting {
+  const result = ordered(meeting, MEETING_FIELD_ORDER);
+  result.parties = meeting.parties.map((p) => ordered(p, ['partyId', 'partyTypeCode']));
+  result.meetingRealty = ordered(meeting.meetingRealty, REALTY_FIELD_ORDER);
+  if (meeting.priceEstimate) result.priceEstimate = ordered(meeting.priceEstimate, PRICE_FIELD_ORDER);
+  return result;
+}

@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface DynamoDbSettings {
+  /** Set for DynamoDB Local or another non-AWS endpoint. */
+  endpoint?: string;
+  region: string;
+}
+
+/**
+ * Bounded retries and timeouts, so that an unavailable store answers 503 well inside the Lambda
+ * timeout instead of hanging: 3 attempts of at most 1 s connect + 3 s response each.
+ */
+export function createDocumentClient(settings: DynamoDbSettings): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: settings.region,
+    maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),
+    ...(settings.endpoint
+      ? {
+          endpoint: settings.endpoint,
+          // DynamoDB Local accepts any credentials; do not make developers configure AWS ones.
+          credentials: {
+            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+          },
+        }
+      : {}),
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}

@@ -1,0 +1,263 @@
+import {
+  DynamoDBServiceException,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ThrottlingException,
+  TransactionCanceledException,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { StorageUnavailableError } from '../errors.js';
+import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
+import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
+import { toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
+import {
+  afterInstant,
+  agentKey,
+  beforeInstant,
+  linkKey,
+  meetingKey,
+  modifiedKey,
+  officeKey,
+  partyKey,
+  tenantKey,
+  visitKey,
+  type LinkKind,
+} from './keys.js';
+import { INDEXES, SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const BATCH_GET_LIMIT = 100;
+
+/** Store failures a client may retry (throttling, 5xx, network): everything else is our bug. */
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+function isUnavailable(error: unknown): boolean {
+  if (
+    error instanceof ProvisionedThroughputExceededException ||
+    error instanceof RequestLimitExceeded ||
+    error instanceof ThrottlingException
+  ) {
+    return true;
+  }
+  if (error instanceof DynamoDBServiceException) return error.$fault === 'server';
+  // No service answer at all. The SDK's request timeout has no class of its own, only this name.
+  const { code, name } = (error ?? {}) as { code?: string; name?: string };
+  return (code !== undefined && NETWORK_ERROR_CODES.has(code)) || name === 'TimeoutError';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class DynamoDbMeetingRepository implements MeetingRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Every store call goes through here, so that unavailability is classified in one place. */
+  private async call<T>(operation: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
+    try {
+      return await operation(this.client);
+    } catch (error) {
+      // A cancelled transaction is an answer (its reasons are read by transact), not unavailability.
+      if (error instanceof TransactionCanceledException) throw error;
+      if (isUnavailable(error)) throw new StorageUnavailableError(error);
+      throw error;
+    }
+  }
+
+  async create(tenantId: string, meeting: Meeting): Promise<void> {
+    await this.transact([
+      { Put: { TableName: this.tableName, Item: this.meetingItem(tenantId, meeting, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...this.linkWrites(tenantId, meeting, undefined),
+    ]);
+  }
+
+  async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
+    const { Item } = await this.call((client) =>
+      client.send(new GetCommand({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true })),
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
+    await this.transact([
+      { Put: { TableName: this.tableName, Item: this.meetingItem(tenantId, next, current.version + 1), ...this.versionCondition(current.version) } },
+      ...this.linkWrites(tenantId, next, current.meeting),
+    ]);
+  }
+
+  async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
+    const { meetingId } = current.meeting;
+    await this.transact([
+      {
+        // The tombstone keeps no meeting data and no index keys, so it leaves every index.
+        Put: {
+          TableName: this.tableName,
+          Item: { ...meetingKey(tenantId, meetingId), meetingId, deleted: true, deletedAt, version: current.version + 1 },
+          ...this.versionCondition(current.version),
+        },
+      },
+      ...this.slotDeletes(tenantId, meetingId, 'PARTY', 0, current.meeting.parties.length),
+      ...this.slotDeletes(tenantId, meetingId, 'AGENT', 0, current.meeting.agents.length),
+    ]);
+  }
+
+  async findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
+    const input = this.planQuery(tenantId, criteria);
+    if (!input) return [];
+    const entries: SearchEntry[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call((client) => client.send(new QueryCommand({ ...input, ExclusiveStartKey })));
+      for (const item of page.Items ?? []) entries.push(toEntry(item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return entries;
+  }
+
+  async getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]> {
+    const found = new Map<string, Meeting>();
+    for (let start = 0; start < meetingIds.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = meetingIds.slice(start, start + BATCH_GET_LIMIT).map((id) => meetingKey(tenantId, id));
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > 8) throw new StorageUnavailableError(new Error('BatchGetItem kept returning unprocessed keys'));
+        if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
+        const requested: Record<string, unknown>[] = keys;
+        const result: BatchGetCommandOutput = await this.call((client) =>
+          client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } })),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const record = toRecord(item);
+          // A meeting deleted between the index read and this read is simply left out.
+          if (!isTombstone(record)) found.set(record.meeting.meetingId, record.meeting);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return meetingIds.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Item 0 of every transaction is the meeting: its failed condition means another write won. */
+  private async transact(items: TransactItem[]): Promise<void> {
+    try {
+      await this.call((client) => client.send(new TransactWriteCommand({ TransactItems: items })));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const first = reasons[0];
+      if (first?.Code === 'ConditionalCheckFailed') {
+        throw new ConcurrentModificationError(first.Item ? toRecord(unmarshall(first.Item as Record<string, AttributeValue>)) : null);
+      }
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+        // Another transaction holds the item right now: step aside briefly, then decide again.
+        await sleep(5 + Math.random() * 20);
+        throw new ConcurrentModificationError(undefined);
+      }
+      if (reasons.some((reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded')) {
+        throw new StorageUnavailableError(error);
+      }
+      throw error;
+    }
+  }
+
+  /** Picks the index and key range for a search; undefined when nothing can match. */
+  private planQuery(tenantId: string, c: SearchCriteria): QueryCommandInput | undefined {
+    const base = { TableName: this.tableName, ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', ') };
+    if (c.visitTimeAfter === undefined && c.visitTimeBefore === undefined && c.modifiedAfter !== undefined) {
+      const index = INDEXES.byTenantModificationTime;
+      return {
+        ...base,
+        IndexName: 'byTenantModificationTime',
+        KeyConditionExpression: `${index.partitionKey} = :tenant AND ${index.sortKey} > :after`,
+        ExpressionAttributeValues: { ':tenant': tenantKey(tenantId), ':after': afterInstant(c.modifiedAfter) },
+      };
+    }
+    const index = INDEXES.byTenantVisitTime;
+    const values: Record<string, string> = { ':tenant': tenantKey(tenantId) };
+    let range = '';
+    if (c.visitTimeAfter !== undefined && c.visitTimeBefore !== undefined) {
+      if (c.visitTimeAfter >= c.visitTimeBefore) return undefined;
+      range = ` AND ${index.sortKey} BETWEEN :after AND :before`;
+      values[':after'] = afterInstant(c.visitTimeAfter);
+      values[':before'] = beforeInstant(c.visitTimeBefore);
+    } else if (c.visitTimeAfter !== undefined) {
+      range = ` AND ${index.sortKey} > :after`;
+      values[':after'] = afterInstant(c.visitTimeAfter);
+    } else if (c.visitTimeBefore !== undefined) {
+      range = ` AND ${index.sortKey} < :before`;
+      values[':before'] = beforeInstant(c.visitTimeBefore);
+    }
+    return {
+      ...base,
+      IndexName: 'byTenantVisitTime',
+      KeyConditionExpression: `${index.partitionKey} = :tenant${range}`,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  private versionCondition(version: number) {
+    return {
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': version },
+      // On a lost race the failed condition hands back what storage holds now: no extra read.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+  }
+
+  private meetingItem(tenantId: string, meeting: Meeting, version: number): Item {
+    const entry = toSearchEntry(meeting, searchableText(meeting));
+    return {
+      ...meetingKey(tenantId, meeting.meetingId),
+      ...entry,
+      meeting,
+      version,
+      tenantKey: tenantKey(tenantId),
+      visitKey: visitKey(meeting.visitTime, meeting.meetingId),
+      modifiedKey: modifiedKey(meeting.modificationTime, meeting.meetingId),
+      officeKey: officeKey(tenantId, meeting.agencyOfficeId),
+    };
+  }
+
+  /** Puts every current link slot (they carry the search entry, which changes on each write) and deletes slots no longer used. */
+  private linkWrites(tenantId: string, meeting: Meeting, previous: Meeting | undefined): TransactItem[] {
+    const entry = toSearchEntry(meeting, searchableText(meeting));
+    const visit = visitKey(meeting.visitTime, meeting.meetingId);
+    const put = (kind: LinkKind, slot: number, indexKey: Item): TransactItem => ({
+      Put: { TableName: this.tableName, Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...entry, ...indexKey, visitKey: visit } },
+    });
+    return [
+      ...meeting.parties.map((p, slot) => put('PARTY', slot, { partyKey: partyKey(tenantId, p.partyId) })),
+      ...meeting.agents.map((a, slot) => put('AGENT', slot, { agentKey: agentKey(tenantId, a.agentId) })),
+      ...this.slotDeletes(tenantId, meeting.meetingId, 'PARTY', meeting.parties.length, previous?.parties.length ?? 0),
+      ...this.slotDeletes(tenantId, meeting.meetingId, 'AGENT', meeting.agents.length, previous?.agents.length ?? 0),
+    ];
+  }
+
+  private slotDeletes(tenantId: string, meetingId: string, kind: LinkKind, from: number, to: number): TransactItem[] {
+    const deletes: TransactItem[] = [];
+    for (let slot = from; slot < to; slot++) deletes.push({ Delete: { TableName: this.tableName, Key: linkKey(tenantId, meetingId, kind, slot) } });
+    return deletes;
+  }
+
+}
+
+function toRecord(item: Item): MeetingRecord {
+  if (item.deleted === true) return { deleted: true, meetingId: item.meetingId as string, version: item.version as number };
+  return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number };
+}
+
+function toEntry(item: Item): SearchEntry {
+  return Object.fromEntries(SEARCH_ENTRY_ATTRIBUTES.map((name) => [name, item[name]])) as unknown as SearchEntry;
+}

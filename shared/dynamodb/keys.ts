@@ -1,0 +1,38 @@
+/**
+ * Key builders: pure functions, the only place that knows how keys are spelled. Every key starts
+ * with the tenant, so no key of one tenant can address another tenant's items.
+ */
+const MEETING_SK = 'MEETING';
+
+/** A meeting and its link items share one partition (item collection). */
+export const meetingKey = (tenantId: string, meetingId: string) => ({
+  pk: `TENANT#${tenantId}#MEETING#${meetingId}`,
+  sk: MEETING_SK,
+});
+
+export type LinkKind = 'PARTY' | 'AGENT';
+
+/**
+ * Link items sit in numbered slots (one per party or agent), so an update rewrites at most
+ * max(old, new) slots: 1 + 50 + 20 items, inside DynamoDB's 100-item transaction limit.
+ */
+export const linkKey = (tenantId: string, meetingId: string, kind: LinkKind, slot: number) => ({
+  pk: meetingKey(tenantId, meetingId).pk,
+  sk: `LINK#${kind}#${String(slot).padStart(2, '0')}`,
+});
+
+export const tenantKey = (tenantId: string) => `TENANT#${tenantId}`;
+export const officeKey = (tenantId: string, officeId: string) => `TENANT#${tenantId}#OFFICE#${officeId}`;
+export const agentKey = (tenantId: string, agentId: string) => `TENANT#${tenantId}#AGENT#${agentId}`;
+export const partyKey = (tenantId: string, partyId: string) => `TENANT#${tenantId}#PARTY#${partyId}`;
+
+/** Sort keys: canonical ISO instants sort as strings; the meetingId makes them unique. */
+export const visitKey = (visitTime: string, meetingId: string) => `${visitTime}#${meetingId}`;
+export const modifiedKey = (modificationTime: string, meetingId: string) => `${modificationTime}#${meetingId}`;
+
+/**
+ * Bounds for "instant strictly after / before T" on a `${instant}#${meetingId}` sort key: '~' sorts
+ * after every uuid character and '#' before every digit, so no stored key equals a bound.
+ */
+export const afterInstant = (instant: string) => `${instant}#~`;
+export const beforeInstant = (instant: string) => `${instant}#`;

@@ -1,0 +1,63 @@
+/**
+ * The one definition of the meetings table: the CDK stack, the local runner and the tests all
+ * create the table from it. Plain data, no SDK or CDK imports.
+ */
+export const TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** Attributes every index entry carries, so that search filters, sorts and counts from the index alone. */
+export const SEARCH_ENTRY_ATTRIBUTES = [
+  'meetingId',
+  'statusCode',
+  'typeCode',
+  'sourceTypeCode',
+  'agencyOfficeId',
+  'visitTime',
+  'modificationTime',
+  'searchText',
+  'partyIds',
+  'agentIds',
+] as const;
+
+/** Each global secondary index is named after the access pattern it serves. */
+export const INDEXES = {
+  /** a tenant's meetings in a visitTime window */
+  byTenantVisitTime: { partitionKey: 'tenantKey', sortKey: 'visitKey' },
+  /** a tenant's meetings modified after T */
+  byTenantModificationTime: { partitionKey: 'tenantKey', sortKey: 'modifiedKey' },
+  /** meetings of an agency office, by visitTime */
+  byOfficeVisitTime: { partitionKey: 'officeKey', sortKey: 'visitKey' },
+  /** meetings of an agent, by visitTime (agent link items) */
+  byAgentVisitTime: { partitionKey: 'agentKey', sortKey: 'visitKey' },
+  /** meetings of a party, by visitTime (party link items) */
+  byPartyVisitTime: { partitionKey: 'partyKey', sortKey: 'visitKey' },
+} as const;
+
+export type IndexName = keyof typeof INDEXES;
+
+export const DEFAULT_TABLE_NAME = 'meetings';
+
+/** CreateTable input for DynamoDB Local and tests (on-demand, like the deployed table). */
+export function createTableInput(tableName: string) {
+  const keyAttributes = new Set<string>([TABLE_KEY.partitionKey, TABLE_KEY.sortKey]);
+  for (const index of Object.values(INDEXES)) {
+    keyAttributes.add(index.partitionKey);
+    keyAttributes.add(index.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [...keyAttributes].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_KEY.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: Object.entries(INDEXES).map(([name, index]) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SEARCH_ENTRY_ATTRIBUTES] },
+    })),
+  };
+}

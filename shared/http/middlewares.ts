@@ -1,0 +1,85 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ApiError, StorageUnavailableError, forbidden, serviceUnavailable, technicalError, unauthorized } from '../errors.js';
+import { logger } from '../logger.js';
+import { routeOf, type OperationId } from '../routes.js';
+import { json } from './responses.js';
+import { headerOf, parseRequestId } from './request-parsing.js';
+
+type Event = APIGatewayProxyEvent;
+type Result = APIGatewayProxyResult;
+
+export interface RequestContext {
+  requestId: string;
+  tenantId: string;
+}
+
+/** Echo the client's Request-ID as given (if it is a sane header value), even when it is malformed. */
+export const echoableRequestId = (event: Pick<Event, 'headers'>): string | undefined => {
+  const value = headerOf(event, 'Request-ID');
+  return value !== undefined && value.length <= 128 && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
+};
+
+const withRequestId = (event: Event, result: Result): Result => {
+  const requestId = echoableRequestId(event);
+  return requestId ? { ...result, headers: { ...result.headers, 'Request-ID': requestId } } : result;
+};
+
+/** The one place errors become responses: every error, once, in the house error body; never internals. */
+const errorMapper = (): MiddlewareObj<Event, Result> => ({
+  onError: async (request) => {
+    const { error } = request;
+    let apiError: ApiError;
+    if (error instanceof ApiError) apiError = error;
+    else if (error instanceof StorageUnavailableError) apiError = serviceUnavailable();
+    else apiError = technicalError();
+    if (apiError.status >= 500) logger.error('request failed', { statusCode: apiError.status, error: error as Error });
+    request.response = withRequestId(request.event, json(apiError.status, apiError.toBody(), apiError.headers));
+  },
+});
+
+/** Request-ID on every log line and every response; one access log line per request. */
+const requestLogging = (operationId: OperationId): MiddlewareObj<Event, Result> => {
+  let started = 0;
+  const finish = (request: { event: Event; response: Result | null | undefined }) => {
+    if (request.response) request.response = withRequestId(request.event, request.response);
+    logger.info('request completed', { operationId, statusCode: request.response?.statusCode, durationMs: Date.now() - started });
+    logger.resetKeys();
+  };
+  return {
+    before: async (request) => {
+      started = Date.now();
+      logger.appendKeys({ requestId: echoableRequestId(request.event) ?? 'none', operationId });
+    },
+    after: async (request) => finish(request),
+    // middy runs onError hooks in reverse order of registration: the error mapper, registered
+    // after this middleware, has already turned the error into a response here.
+    onError: async (request) => finish(request),
+  };
+};
+
+/** The tenant and scopes the authorizer put in the request context; a route whose scope is absent is 403. */
+function authorizedTenant(event: Event, operationId: OperationId): string {
+  const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const tenantId = authorizer?.tenantId;
+  if (typeof tenantId !== 'string' || tenantId === '') throw unauthorized();
+  const scopes = String(authorizer?.scopes ?? '').split(' ');
+  if (!scopes.includes(routeOf(operationId).scope)) throw forbidden();
+  return tenantId;
+}
+
+/**
+ * The handler chain of every operation. The order of checks follows the contract: token and scope
+ * (authorizer, re-checked here), Request-ID, then whatever the handler parses (path id, media
+ * type, body or parameters), then the use case.
+ */
+export function apiHandler(operationId: OperationId, handle: (event: Event, context: RequestContext) => Promise<Result>) {
+  return middy<Event, Result, Error, Context>()
+    .use(requestLogging(operationId))
+    .use(errorMapper())
+    .handler(async (event) => {
+      const tenantId = authorizedTenant(event, operationId);
+      const requestId = parseRequestId(event);
+      return handle(event, { requestId, tenantId });
+    });
+}

@@ -1,0 +1,60 @@
+import type { ErrorObject } from 'ajv';
+import { UUID_PATTERN } from '../domain/identifiers.js';
+import type { ErrorItem } from '../errors.js';
+
+/** `/parties/0/partyId` -> `parties[0].partyId` */
+export function jsonPathOf(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
+
+function describe(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+    case 'format':
+      return p.format === 'date-time' ? 'must be an RFC 3339 date-time with offset' : `must be a valid ${p.format}`;
+    case 'pattern':
+      return p.pattern === UUID_PATTERN ? 'must be a uuid' : `must match ${p.pattern}`;
+    case 'type':
+      return `must be of type ${p.type}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+/**
+ * Ajv errors as house error items. For a body field the target is its JSON path; for a query
+ * parameter (`parameterNames`), its name. Missing -> VALUE_REQUIRED, unknown property ->
+ * BAD_REQUEST_BODY, every other failure (type, format, enum, range, length) -> INVALID_TYPE.
+ */
+export function toErrorItems(errors: ErrorObject[], options: { parameters?: boolean } = {}): ErrorItem[] {
+  const items = new Map<string, ErrorItem>();
+  for (const error of errors) {
+    const path = jsonPathOf(error.instancePath);
+    const target = options.parameters ? path.replace(/\[\d+\]$/, '') : path;
+    let item: ErrorItem;
+    if (error.keyword === 'required') {
+      const field = join(target, String(error.params.missingProperty));
+      item = { target: field, errorCode: 'VALUE_REQUIRED', message: `Mandatory field ${field} is missing` };
+    } else if (error.keyword === 'additionalProperties') {
+      const field = join(target, String(error.params.additionalProperty));
+      item = options.parameters
+        ? { target: field, errorCode: 'INVALID_TYPE', message: `Unknown request parameter ${field}` }
+        : { target: field, errorCode: 'BAD_REQUEST_BODY', message: `Unknown field ${field}` };
+    } else {
+      const name = target || 'body';
+      item = { target: name, errorCode: 'INVALID_TYPE', message: `${name} ${describe(error)}` };
+    }
+    // One item per target and code: a bad uuid fails both its pattern and its format.
+    const key = `${item.target}|${item.errorCode}`;
+    if (!items.has(key)) items.set(key, item);
+  }
+  return [...items.values()];
+}

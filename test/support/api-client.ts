@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
+import { createLocalGateway } from '../../local/gateway.js';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string | null;
+  requestId?: string | null;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export const devIssuer = () => ensureDevIssuer(process.env.DATA_DIR!);
+export const tokenFor = (options: DevTokenOptions = {}) => signDevToken(devIssuer(), options);
+
+/** Starts the local gateway (same authorizer and handlers as AWS) for the test file, on a free port. */
+export function useApi(defaultTenant?: string) {
+  const server = createLocalGateway();
+  let baseUrl = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function call(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? tokenFor({ tenant: defaultTenant }) : options.token;
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
+    const requestId = options.requestId === undefined ? randomUUID() : options.requestId;
+    if (requestId !== null) headers['Request-ID'] = requestId;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  return {
+    call,
+    get baseUrl() {
+      return baseUrl;
+    },
+    create: async (input: unknown, options: RequestOptions = {}) => {
+      const response = await call('POST', '/meetings', { ...options, body: input });
+      if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
+      return response.body.meetingId as string;
+    },
+  };
+}

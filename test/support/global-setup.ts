@@ -1,0 +1,29 @@
+/**
+ * Once per test run: DynamoDB Local (in memory, free port) with the table made from the shared
+ * table definition, a dev issuer in a temporary data folder, and the environment the handlers and
+ * the authorizer read. Everything is stopped afterwards, DynamoDB Local's Java process included.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devAuthEnvironment, ensureDevIssuer } from '../../local/dev-issuer.js';
+import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+
+export default async function setup() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-test-'));
+  const dynamoDb = await startDynamoDbLocal();
+  const tableName = 'meetings-test';
+  await ensureTable(dynamoDb.endpoint, tableName);
+  Object.assign(process.env, {
+    DATA_DIR: dataDir,
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+    AWS_REGION: 'local',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...devAuthEnvironment(ensureDevIssuer(dataDir)),
+  });
+  return async () => {
+    await dynamoDb.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,65 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { readAuthConfig, readStorageConfig } from '../../shared/config.js';
+import { StorageUnavailableError, gone } from '../../shared/errors.js';
+import { apiHandler } from '../../shared/http/middlewares.js';
+
+const event = (overrides: Partial<APIGatewayProxyEvent> = {}) =>
+  ({
+    headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' },
+    requestContext: { authorizer: { tenantId: 'demo', scopes: 'read write' } },
+    ...overrides,
+  }) as unknown as APIGatewayProxyEvent;
+const invoke = (handler: ReturnType<typeof apiHandler>, e = event()) => handler(e, {} as Context);
+
+describe('error mapper', () => {
+  it('maps an ApiError to its status and house body, echoing Request-ID', async () => {
+    const response = await invoke(apiHandler('getMeeting', async () => { throw gone(); }));
+    expect(response.statusCode).toBe(410);
+    expect(JSON.parse(response.body)).toEqual({ errorCode: 'GONE', message: 'The requested resource is no longer available.' });
+    expect(response.headers?.['Request-ID']).toBe('9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9');
+  });
+
+  it('maps storage unavailability to 503 with Retry-After', async () => {
+    const response = await invoke(apiHandler('getMeeting', async () => { throw new StorageUnavailableError(new Error('throttled')); }));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['Retry-After']).toBe('1');
+    expect(JSON.parse(response.body).errorCode).toBe('SERVICE_UNAVAILABLE');
+  });
+
+  it('maps anything else to 500 TECHNICAL_ERROR revealing nothing internal', async () => {
+    const response = await invoke(apiHandler('getMeeting', async () => { throw new TypeError('secret table meetings-prod at line 42'); }));
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toMatch(/secret|meetings-prod|line 42|TypeError|stack/i);
+    expect(JSON.parse(response.body)).toEqual({ errorCode: 'TECHNICAL_ERROR', message: 'A technical error has occurred.' });
+  });
+
+  it('answers 403 when the authorizer context lacks the route scope, 401 without a tenant', async () => {
+    const handler = apiHandler('createMeeting', async () => ({ statusCode: 201, body: '{}' }));
+    const readOnly = await invoke(handler, event({ requestContext: { authorizer: { tenantId: 'demo', scopes: 'read' } } } as never));
+    expect([readOnly.statusCode, JSON.parse(readOnly.body).errorCode]).toEqual([403, 'FORBIDDEN']);
+    const noTenant = await invoke(handler, event({ requestContext: { authorizer: { scopes: 'read write' } } } as never));
+    expect(noTenant.statusCode).toBe(401);
+  });
+});
+
+describe('configuration', () => {
+  it('fails fast naming the missing variable', () => {
+    expect(() => readStorageConfig({})).toThrow(/TABLE_NAME is not set/);
+    expect(() => readStorageConfig({ TABLE_NAME: 't' })).toThrow(/AWS_REGION is not set/);
+    expect(() => readStorageConfig({ TABLE_NAME: 't', DYNAMODB_ENDPOINT: 'localhost:8000' })).toThrow(/DYNAMODB_ENDPOINT must be/);
+    expect(() => readAuthConfig({ JWT_ISSUER: 'i', JWT_JWKS_URI: 'https://x/jwks' })).toThrow(/JWT_AUDIENCE is not set/);
+    expect(() => readAuthConfig({ JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', JWT_JWKS_URI: 'http://x/jwks' })).toThrow(/https:\/\/ or file:\/\//);
+  });
+
+  it('reads defaults for tenant claim, scopes and leeway', () => {
+    expect(readAuthConfig({ JWT_ISSUER: 'i', JWT_AUDIENCE: 'a,b', JWT_JWKS_URI: 'https://x/jwks' })).toEqual({
+      issuer: 'i',
+      audience: ['a', 'b'],
+      jwksUri: 'https://x/jwks',
+      tenantClaim: 'tenant_id',
+      scopes: { read: 'meetings/read', write: 'meetings/write' },
+      clockLeewaySeconds: 0,
+    });
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { foldText, nextModificationTime } from '../../shared/domain/meeting.js';
+import { DEFAULT_SORT, matches, selectPage, splitSearchTerms, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+import { afterInstant, beforeInstant, visitKey } from '../../shared/dynamodb/keys.js';
+
+const entry = (overrides: Partial<SearchEntry>): SearchEntry => ({
+  meetingId: 'm0',
+  statusCode: 'WAITING',
+  typeCode: 'SALES_MEETING',
+  sourceTypeCode: 'ETUOVI',
+  agencyOfficeId: 'office-1',
+  visitTime: '2026-06-01T10:00:00.000Z',
+  modificationTime: '2026-01-01T00:00:00.000Z',
+  searchText: '',
+  partyIds: ['p1'],
+  agentIds: ['a1'],
+  ...overrides,
+});
+const criteria = (overrides: Partial<SearchCriteria> = {}): SearchCriteria => ({ startIndex: 0, size: 50, sort: DEFAULT_SORT, ...overrides });
+
+describe('filters', () => {
+  it('ORs values within a filter and ANDs different filters', () => {
+    const e = entry({ statusCode: 'WON', agentIds: ['a1', 'a2'] });
+    expect(matches(e, criteria({ statusCode: ['LOST', 'WON'] }))).toBe(true);
+    expect(matches(e, criteria({ statusCode: ['LOST'] }))).toBe(false);
+    expect(matches(e, criteria({ statusCode: ['WON'], agentId: ['a9', 'a2'] }))).toBe(true);
+    expect(matches(e, criteria({ statusCode: ['WON'], agentId: ['a9'] }))).toBe(false);
+    expect(matches(e, criteria({ partyId: ['p1'], typeCode: ['EVALUATION_VISIT'] }))).toBe(false);
+  });
+
+  it('treats visitTimeBefore, visitTimeAfter and modifiedAfter as strict bounds', () => {
+    const e = entry({});
+    expect(matches(e, criteria({ visitTimeAfter: e.visitTime }))).toBe(false);
+    expect(matches(e, criteria({ visitTimeBefore: e.visitTime }))).toBe(false);
+    expect(matches(e, criteria({ visitTimeAfter: '2026-06-01T09:59:59.999Z', visitTimeBefore: '2026-06-01T10:00:00.001Z' }))).toBe(true);
+    expect(matches(e, criteria({ modifiedAfter: e.modificationTime }))).toBe(false);
+    expect(matches(e, criteria({ modifiedAfter: '2025-12-31T23:59:59.999Z' }))).toBe(true);
+  });
+
+  it('matches every free-text term, case- and accent-insensitively, across fields', () => {
+    const e = entry({ searchText: foldText('Hämeentie 5\nÅbo Köök') });
+    expect(matches(e, criteria({ freeTextTerms: splitSearchTerms('HAMEENTIE  kook') }))).toBe(true);
+    expect(matches(e, criteria({ freeTextTerms: splitSearchTerms('abo') }))).toBe(true);
+    expect(matches(e, criteria({ freeTextTerms: splitSearchTerms('hameentie missing') }))).toBe(false);
+  });
+});
+
+describe('sorting and paging', () => {
+  const entries = [
+    entry({ meetingId: 'b', visitTime: '2026-01-02T00:00:00.000Z', modificationTime: '2026-01-01T00:00:03.000Z' }),
+    entry({ meetingId: 'a', visitTime: '2026-01-02T00:00:00.000Z', modificationTime: '2026-01-01T00:00:01.000Z' }),
+    entry({ meetingId: 'c', visitTime: '2026-01-01T00:00:00.000Z', modificationTime: '2026-01-01T00:00:02.000Z' }),
+  ];
+
+  it('sorts by visitTime ascending by default, ties broken by meetingId ascending', () => {
+    expect(selectPage(entries, criteria()).pageIds).toEqual(['c', 'a', 'b']);
+  });
+
+  it('sorts by several keys in order, then meetingId', () => {
+    expect(selectPage(entries, criteria({ sort: [{ field: 'visitTime', direction: 'desc' }] })).pageIds).toEqual(['a', 'b', 'c']);
+    expect(
+      selectPage(entries, criteria({ sort: [{ field: 'visitTime', direction: 'desc' }, { field: 'modificationTime', direction: 'desc' }] })).pageIds,
+    ).toEqual(['b', 'a', 'c']);
+    expect(selectPage(entries, criteria({ sort: [{ field: 'modificationTime', direction: 'asc' }] })).pageIds).toEqual(['a', 'c', 'b']);
+  });
+
+  it('slices pages and counts all matches, with duplicates (several link entries) counted once', () => {
+    expect(selectPage([...entries, entries[0]!], criteria({ startIndex: 1, size: 1 }))).toEqual({ pageIds: ['a'], totalCount: 3 });
+    expect(selectPage(entries, criteria({ startIndex: 2, size: 5 }))).toEqual({ pageIds: ['b'], totalCount: 3 });
+    expect(selectPage(entries, criteria({ startIndex: 3 }))).toEqual({ pageIds: [], totalCount: 3 });
+  });
+});
+
+describe('time and keys', () => {
+  it('makes modificationTime strictly increase even when the clock does not', () => {
+    const previous = '2026-01-01T00:00:00.500Z';
+    expect(nextModificationTime(new Date('2026-01-01T00:00:00.000Z'), previous)).toBe('2026-01-01T00:00:00.501Z');
+    expect(nextModificationTime(new Date('2026-01-01T00:00:01.000Z'), previous)).toBe('2026-01-01T00:00:01.000Z');
+  });
+
+  it('builds strict instant bounds for visitKey ranges', () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    const key = visitKey(t, 'ffffffff-ffff-4fff-bfff-ffffffffffff');
+    expect(key > afterInstant(t)).toBe(false);
+    expect(key < beforeInstant(t)).toBe(false);
+    expect(visitKey('2026-01-01T00:00:00.001Z', '00000000-0000-4000-8000-000000000000') > afterInstant(t)).toBe(true);
+    expect(visitKey('2025-12-31T23:59:59.999Z', 'ffffffff-ffff-4fff-bfff-ffffffffffff') < beforeInstant(t)).toBe(true);
+  });
+});
