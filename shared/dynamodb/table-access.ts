@@ -1,0 +1,23 @@
+import type { OperationId } from '../routes.js';
+import type { IndexName } from './table-definition.js';
+
+/**
+ * What each operation's function does to the table, so that its IAM policy can grant exactly
+ * that. The adapter's writes are TransactWriteItems, whose IAM actions are the item actions inside.
+ */
+export interface TableAccess {
+  table: string[];
+  indexes: Partial<Record<IndexName, string[]>>;
+}
+
+export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
+  createMeeting: { table: ['dynamodb:PutItem'], indexes: {} },
+  getMeeting: { table: ['dynamodb:GetItem'], indexes: {} },
+  // Reads, then writes conditioned on the version read; a lost condition returns the item (ALL_OLD).
+  updateMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
+  deleteMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
+  searchMeetings: {
+    table: ['dynamodb:BatchGetItem'],
+    indexes: { byTenantVisitTime: ['dynamodb:Query'], byTenantModificationTime: ['dynamodb:Query'] },
+  },
+};

@@ -1,0 +1,108 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
+import { TABLE_ACCESS } from '../../shared/dynamodb/table-access.js';
+import { INDEXES } from '../../shared/dynamodb/table-definition.js';
+import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
+import { routes } from '../../shared/routes.js';
+
+let template: Template;
+let stack: MeetingApiStack;
+
+beforeAll(() => {
+  const app = new App();
+  stack = new MeetingApiStack(app, 'TestStack', { env: { account: '111111111111', region: 'eu-north-1' } });
+  template = Template.fromStack(stack);
+}, 120_000);
+
+const resources = (type: string) => Object.entries(template.findResources(type));
+
+/** Rebuild "METHOD /path" from the synthesized API Gateway resources. */
+function synthesizedRoutes(): string[] {
+  const byId = Object.fromEntries(resources('AWS::ApiGateway::Resource'));
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    if (!id || !byId[id]) return '';
+    return `${pathOf(byId[id].Properties.ParentId)}/${byId[id].Properties.PathPart}`;
+  };
+  return resources('AWS::ApiGateway::Method')
+    .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
+    .map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`)
+    .sort();
+}
+
+describe('MeetingApiStack', () => {
+  it('has exactly the routes of the shared route table (the local gateway serves the same set)', () => {
+    expect(synthesizedRoutes()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('puts the token authorizer on every method, cached, identity source Authorization', () => {
+    for (const [, method] of resources('AWS::ApiGateway::Method')) {
+      expect(method.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(method.Properties.AuthorizerId).toBeDefined();
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+  });
+
+  it('runs every function on nodejs24.x arm64 with tracing, explicit memory, timeout and log group', () => {
+    const functions = resources('AWS::Lambda::Function').filter(([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'));
+    expect(functions.length).toBe(routes.length + 1);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: 512, Timeout: 10 });
+      expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
+    }
+  });
+
+  it('grants each function exactly the DynamoDB actions it needs, on the table or the indexes it uses', () => {
+    const tableLogicalId = stack.getLogicalId(stack.table.node.defaultChild as never);
+    for (const route of routes) {
+      const roleRef = stack.getLogicalId(stack.functions[route.operationId]!.role!.node.defaultChild as never);
+      const policies = resources('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
+      const granted = policies
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+        .filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
+        .map((s: { Action: string | string[]; Resource: unknown }) => ({ actions: [s.Action].flat().sort(), resource: JSON.stringify(s.Resource) }));
+      const access = TABLE_ACCESS[route.operationId];
+      const expected = [
+        { actions: [...access.table].sort(), on: 'table' },
+        ...Object.entries(access.indexes).map(([index, actions]) => ({ actions: [...actions].sort(), on: index })),
+      ];
+      expect(granted.length, route.operationId).toBe(expected.length);
+      for (const want of expected) {
+        const match = granted.find((g: { actions: string[]; resource: string }) =>
+          JSON.stringify(g.actions) === JSON.stringify(want.actions) &&
+          g.resource.includes(tableLogicalId) &&
+          (want.on === 'table' ? !g.resource.includes('/index/') : g.resource.includes(`/index/${want.on}`)),
+        );
+        expect(match, `${route.operationId} on ${want.on}`).toBeDefined();
+      }
+    }
+  });
+
+  it('creates the table from the shared definition: on demand, PITR, deletion protection, retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+        GlobalSecondaryIndexes: Match.arrayWith(Object.keys(INDEXES).map((name) => Match.objectLike({ IndexName: name }))),
+      }),
+    });
+  });
+
+  it('answers gateway errors in the house body with Request-ID echoed', () => {
+    for (const [type, spec] of Object.entries(GATEWAY_RESPONSES)) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        StatusCode: String(spec.status),
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Request-ID': 'method.request.header.Request-ID' }),
+        ResponseTemplates: { 'application/json': JSON.stringify(spec.body) },
+      });
+    }
+  });
+});
