@@ -42,6 +42,8 @@ export function assertCrossFieldRules(input: MeetingInput): void {
   if (errors.length) throw badRequestBody(errors);
 }
 
+const nowOf = (deps: UseCaseDeps): Date => (deps.now ? deps.now() : new Date());
+
 /** A write that loses a race is decided again on the fresh state; each lost round means another write won. */
 const MAX_DECISION_ROUNDS = 64;
 
@@ -72,7 +74,7 @@ async function decideAndWrite(
 
 export async function createMeeting(deps: UseCaseDeps, tenantId: string, input: MeetingInput): Promise<{ meetingId: string }> {
   assertCrossFieldRules(input);
-  const now = (deps.now ?? (() => new Date()))().toISOString();
+  const now = nowOf(deps).toISOString();
   const meetingId = (deps.newId ?? randomUUID)().toLowerCase();
   const meeting: Meeting = { meetingId, ...normalizeInput(input), creationTime: now, modificationTime: now };
   await deps.repository.create(tenantId, meeting);
@@ -88,7 +90,7 @@ export async function updateMeeting(deps: UseCaseDeps, tenantId: string, meeting
   const next = normalizeInput(input);
   await decideAndWrite(deps, tenantId, meetingId, async (current) => {
     assertUpdateAllowed(current.meeting, next);
-    const modificationTime = nextModificationTime((deps.now ?? (() => new Date()))(), current.meeting.modificationTime);
+    const modificationTime = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
     await deps.repository.replace(tenantId, current, {
       meetingId: current.meeting.meetingId,
       ...next,
@@ -101,7 +103,7 @@ export async function updateMeeting(deps: UseCaseDeps, tenantId: string, meeting
 export async function deleteMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string): Promise<void> {
   await decideAndWrite(deps, tenantId, meetingId, async (current) => {
     assertDeleteAllowed(current.meeting);
-    const deletedAt = nextModificationTime((deps.now ?? (() => new Date()))(), current.meeting.modificationTime);
+    const deletedAt = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
     await deps.repository.delete(tenantId, current, deletedAt);
   });
 }
