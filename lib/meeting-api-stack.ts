@@ -6,9 +6,10 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { productionBundling } from './bundling/production-bundling.js';
 import { TABLE_ACCESS } from '../shared/dynamodb/table-access.js';
 import { INDEXES, SEARCH_ENTRY_ATTRIBUTES, TABLE_KEY } from '../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../shared/http/gateway-responses.js';
@@ -123,18 +124,10 @@ export class MeetingApiStack extends Stack {
       timeout: Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: new logs.LogGroup(this, `${name}-logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
-      environment: { POWERTOOLS_SERVICE_NAME: 'meeting-api', POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', ...environment },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        forceDockerBundling: false,
-        logLevel: LogLevel.WARNING,
-      },
+      // No --enable-source-maps: it parses each ~1 MB map at every cold start (+20 ms measured with
+      // bench:coldstart). The maps ship in the asset for symbolicating a logged stack offline.
+      environment: { POWERTOOLS_SERVICE_NAME: 'meeting-api', POWERTOOLS_LOG_LEVEL: 'INFO', ...environment },
+      bundling: productionBundling(),
     });
     return fn;
   }

@@ -1,6 +1,6 @@
 import { useCaseDeps } from '../../shared/composition.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
-import { parseSearchCriteria } from '../../shared/http/request-parsing.js';
+import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
 import { json } from '../../shared/http/responses.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
 

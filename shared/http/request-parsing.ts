@@ -1,19 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import validators from '../generated/validators.cjs';
-import { searchParameters } from '../generated/contract.js';
-import {
-  badRequestBody,
-  badRequestParameters,
-  invalidId,
-  unsupportedMediaType,
-  type ErrorItem,
-} from '../errors.js';
+import { badRequestParameters, invalidId } from '../errors.js';
 import { isUuid } from '../domain/identifiers.js';
-import { toInstant, type MeetingInput } from '../domain/meeting.js';
-import { DEFAULT_SORT, splitSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
-import { toErrorItems } from './validation-errors.js';
-
-export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Header lookup is case-insensitive (HTTP), whatever case the gateway hands us. */
 export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
@@ -38,86 +25,4 @@ export function parseMeetingId(event: Pick<APIGatewayProxyEvent, 'pathParameters
   const id = event.pathParameters?.meetingId;
   if (!isUuid(id)) throw invalidId();
   return id.toLowerCase();
-}
-
-/** Content-Type, size, JSON syntax, then the schema of the OpenAPI document, then nothing else. */
-export function parseMeetingBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>): MeetingInput {
-  const mediaType = headerOf(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') throw unsupportedMediaType();
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64') : Buffer.from(event.body ?? '', 'utf8');
-  if (raw.length === 0) throw badRequestBody([{ target: 'body', errorCode: 'VALUE_REQUIRED', message: 'Request body is missing' }]);
-  if (raw.length > MAX_BODY_BYTES) {
-    throw badRequestBody([{ target: 'body', errorCode: 'BAD_REQUEST_BODY', message: `Request body is larger than ${MAX_BODY_BYTES} bytes` }]);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw badRequestBody([{ target: 'body', errorCode: 'BAD_REQUEST_BODY', message: 'Request body is not valid JSON' }]);
-  }
-  if (!validators.MeetingRequest(body)) throw badRequestBody(toErrorItems(validators.MeetingRequest.errors ?? []));
-  return body as MeetingInput;
-}
-
-const parameterMeta = new Map(searchParameters.map((p) => [p.name, p]));
-
-const toTyped = (type: string, value: string): unknown => (type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value);
-
-/** The query string of GET /meetings as validated, normalized search criteria. */
-export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters' | 'queryStringParameters'>): SearchCriteria {
-  const multi =
-    event.multiValueQueryStringParameters ??
-    Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]));
-  const errors: ErrorItem[] = [];
-  const raw: Record<string, unknown> = {};
-  for (const [name, values = []] of Object.entries(multi)) {
-    const meta = parameterMeta.get(name);
-    if (!meta) {
-      errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Unknown request parameter ${name}` });
-      continue;
-    }
-    const items = meta.array ? values.flatMap((v) => v.split(',')).map((v) => v.trim()) : values;
-    if (items.length === 0 || items.some((v) => v.trim() === '')) {
-      errors.push({ target: name, errorCode: 'VALUE_REQUIRED', message: `Request parameter ${name} has an empty value` });
-    } else if (!meta.array && items.length > 1) {
-      errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Request parameter ${name} must be given once` });
-    } else {
-      raw[name] = meta.array ? items.map((v) => toTyped(meta.type, v)) : toTyped(meta.type, items[0]!);
-    }
-  }
-  if (!validators.SearchQuery(raw)) errors.push(...toErrorItems(validators.SearchQuery.errors ?? [], { parameters: true }));
-  const sort = parseSort(raw.sort as string[] | undefined, errors);
-  if (errors.length) throw badRequestParameters(errors);
-
-  const lower = (ids: unknown) => (ids as string[] | undefined)?.map((id) => id.toLowerCase());
-  const instant = (value: unknown) => (value === undefined ? undefined : toInstant(value as string));
-  const terms = raw.freeTextSearch === undefined ? undefined : splitSearchTerms(raw.freeTextSearch as string);
-  return {
-    sourceTypeCode: raw.sourceTypeCode as SearchCriteria['sourceTypeCode'],
-    statusCode: raw.statusCode as SearchCriteria['statusCode'],
-    typeCode: raw.typeCode as SearchCriteria['typeCode'],
-    agencyOfficeId: lower(raw.agencyOfficeId),
-    partyId: lower(raw.partyId),
-    agentId: lower(raw.agentId),
-    freeTextTerms: terms?.length ? terms : undefined,
-    visitTimeBefore: instant(raw.visitTimeBefore),
-    visitTimeAfter: instant(raw.visitTimeAfter),
-    modifiedAfter: instant(raw.modifiedAfter),
-    startIndex: (raw.startIndex as number | undefined) ?? 0,
-    size: (raw.size as number | undefined) ?? 50,
-    sort,
-  };
-}
-
-function parseSort(values: string[] | undefined, errors: ErrorItem[]): readonly SortKey[] {
-  if (!values) return DEFAULT_SORT;
-  const keys = values.map((value) => {
-    const [field, direction] = value.split('|') as [SortField, 'asc' | 'desc'];
-    return { field, direction };
-  });
-  const fields = keys.map((k) => k.field);
-  if (new Set(fields).size !== fields.length) {
-    errors.push({ target: 'sort', errorCode: 'INVALID_TYPE', message: 'Each sort field may be given at most once' });
-  }
-  return keys;
 }

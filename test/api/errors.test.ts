@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import validators from '../../shared/generated/validators.cjs';
+import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { tokenFor, useApi } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
@@ -8,7 +8,7 @@ const api = useApi(uniqueTenant());
 
 const expectHouseError = (response: { status: number; body: unknown; headers: Headers }, status: number, errorCode: string) => {
   expect([response.status, (response.body as { errorCode?: string })?.errorCode]).toEqual([status, errorCode]);
-  expect(validators.Error(response.body)).toBe(true);
+  expect(validateError(response.body)).toBe(true);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
 };
 

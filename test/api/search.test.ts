@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import validators from '../../shared/generated/validators.cjs';
+import { validate as validateSearchResult } from '../../shared/generated/validators/MeetingSearchResult.cjs';
 import { useApi } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 async function search(query: string) {
   const response = await api.call('GET', `/meetings${query ? `?${query}` : ''}`);
   expect(response.status, response.text).toBe(200);
-  expect(validators.MeetingSearchResult(response.body)).toBe(true);
+  expect(validateSearchResult(response.body)).toBe(true);
   const names = response.body.meetings.map((m: { meetingId: string }) => Object.keys(ids).find((k) => ids[k] === m.meetingId));
   return { names: names.join(''), totalCount: response.body.totalCount as number };
 }

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/errors.js';
-import { parseMeetingBody, parseMeetingId, parseRequestId, parseSearchCriteria } from '../../shared/http/request-parsing.js';
+import { parseMeetingBody } from '../../shared/http/meeting-body.js';
+import { parseMeetingId, parseRequestId } from '../../shared/http/request-parsing.js';
+import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
 import { assertCrossFieldRules } from '../../shared/use-cases/meeting-use-cases.js';
 import { meetingInput } from '../support/fixtures.js';
 

@@ -1,0 +1,70 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { searchParameters } from '../generated/contract.js';
+import { validate as validateSearchQuery } from '../generated/validators/SearchQuery.cjs';
+import { toInstant } from '../domain/meeting.js';
+import { DEFAULT_SORT, splitSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
+import { badRequestParameters, type ErrorItem } from '../errors.js';
+import { toErrorItems } from './validation-errors.js';
+
+const parameterMeta = new Map(searchParameters.map((p) => [p.name, p]));
+
+const toTyped = (type: string, value: string): unknown => (type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value);
+
+/** The query string of GET /meetings as validated, normalized search criteria. */
+export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters' | 'queryStringParameters'>): SearchCriteria {
+  const multi =
+    event.multiValueQueryStringParameters ??
+    Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]));
+  const errors: ErrorItem[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const [name, values = []] of Object.entries(multi)) {
+    const meta = parameterMeta.get(name);
+    if (!meta) {
+      errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Unknown request parameter ${name}` });
+      continue;
+    }
+    const items = meta.array ? values.flatMap((v) => v.split(',')).map((v) => v.trim()) : values;
+    if (items.length === 0 || items.some((v) => v.trim() === '')) {
+      errors.push({ target: name, errorCode: 'VALUE_REQUIRED', message: `Request parameter ${name} has an empty value` });
+    } else if (!meta.array && items.length > 1) {
+      errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Request parameter ${name} must be given once` });
+    } else {
+      raw[name] = meta.array ? items.map((v) => toTyped(meta.type, v)) : toTyped(meta.type, items[0]!);
+    }
+  }
+  if (!validateSearchQuery(raw)) errors.push(...toErrorItems(validateSearchQuery.errors ?? [], { parameters: true }));
+  const sort = parseSort(raw.sort as string[] | undefined, errors);
+  if (errors.length) throw badRequestParameters(errors);
+
+  const lower = (ids: unknown) => (ids as string[] | undefined)?.map((id) => id.toLowerCase());
+  const instant = (value: unknown) => (value === undefined ? undefined : toInstant(value as string));
+  const terms = raw.freeTextSearch === undefined ? undefined : splitSearchTerms(raw.freeTextSearch as string);
+  return {
+    sourceTypeCode: raw.sourceTypeCode as SearchCriteria['sourceTypeCode'],
+    statusCode: raw.statusCode as SearchCriteria['statusCode'],
+    typeCode: raw.typeCode as SearchCriteria['typeCode'],
+    agencyOfficeId: lower(raw.agencyOfficeId),
+    partyId: lower(raw.partyId),
+    agentId: lower(raw.agentId),
+    freeTextTerms: terms?.length ? terms : undefined,
+    visitTimeBefore: instant(raw.visitTimeBefore),
+    visitTimeAfter: instant(raw.visitTimeAfter),
+    modifiedAfter: instant(raw.modifiedAfter),
+    startIndex: (raw.startIndex as number | undefined) ?? 0,
+    size: (raw.size as number | undefined) ?? 50,
+    sort,
+  };
+}
+
+function parseSort(values: string[] | undefined, errors: ErrorItem[]): readonly SortKey[] {
+  if (!values) return DEFAULT_SORT;
+  const keys = values.map((value) => {
+    const [field, direction] = value.split('|') as [SortField, 'asc' | 'desc'];
+    return { field, direction };
+  });
+  const fields = keys.map((k) => k.field);
+  if (new Set(fields).size !== fields.length) {
+    errors.push({ target: 'sort', errorCode: 'INVALID_TYPE', message: 'Each sort field may be given at most once' });
+  }
+  return keys;
+}
