@@ -34,6 +34,8 @@ function toJsonSchema(node: Json): Json {
     if (key === '$ref' && typeof value === 'string') out.$ref = value.replace('#/components/schemas/', '#/$defs/');
     // Annotations do not validate; standalone code would carry them into every bundle.
     else if (key.startsWith('x-') || key === 'description' || key === 'examples' || key === 'example') continue;
+    // Under properties the keys are field names (a field may be called "description"), not keywords.
+    else if (key === 'properties') out.properties = Object.fromEntries(Object.entries<Json>(value as Record<string, Json>).map(([name, schema]) => [name, toJsonSchema(schema)]));
     else out[key] = toJsonSchema(value);
   }
   if (out.format === 'uuid') out.pattern = UUID_PATTERN;
@@ -51,7 +53,7 @@ function requestForm(schema: Json): Json {
   return { ...schema, properties, required: schema.required.filter((name: string) => !readOnly.includes(name)) };
 }
 
-const defs: Json = toJsonSchema(spec.components.schemas);
+const defs: Json = Object.fromEntries(Object.entries<Json>(spec.components.schemas).map(([name, schema]) => [name, toJsonSchema(schema)]));
 defs.MeetingRequest = requestForm(defs.Meeting);
 
 // Search parameters become one object schema; the handler feeds it the parsed query string.
