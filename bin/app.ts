@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { MeetingApiStack, type ExternalIssuer } from '../lib/meeting-api-stack.js';
+import { acknowledgeFindings, applyNagPacks } from '../lib/nag.js';
 
 const app = new App();
 const context = (name: string) => app.node.tryGetContext(name) as string | undefined;
@@ -15,7 +16,9 @@ if (issuer) {
   externalIssuer = { issuer, jwksUri, audience, tenantClaim: context('tenantClaim'), readScope: context('readScope'), writeScope: context('writeScope') };
 }
 
-new MeetingApiStack(app, 'MeetingApi', {
+const stack = new MeetingApiStack(app, 'MeetingApi', {
   externalIssuer,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
+applyNagPacks(app);
+acknowledgeFindings(stack);

@@ -68,6 +68,8 @@ defs.SearchQuery = {
 const ajv = new Ajv2020({
   allErrors: true,
   strict: true,
+  // Our error items carry their own messages (shared/http/validation-errors.ts); Ajv's would only add bytes.
+  messages: false,
   code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
 });
 addFormats(ajv, ['date-time', 'uuid', 'int32']);

@@ -13,6 +13,26 @@ export function jsonPathOf(instancePath: string): string {
 
 const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
+/** Messages of their own: the generated validators are built without Ajv's (smaller bundles). */
+function describeLimit(keyword: string, p: Record<string, unknown>): string {
+  switch (keyword) {
+    case 'minimum':
+      return `must be >= ${p.limit}`;
+    case 'maximum':
+      return `must be <= ${p.limit}`;
+    case 'minLength':
+      return `must have at least ${p.limit} characters`;
+    case 'maxLength':
+      return `must have at most ${p.limit} characters`;
+    case 'minItems':
+      return `must have at least ${p.limit} items`;
+    case 'maxItems':
+      return `must have at most ${p.limit} items`;
+    default:
+      return 'is invalid';
+  }
+}
+
 function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -25,7 +45,7 @@ function describe(error: ErrorObject): string {
     case 'type':
       return `must be of type ${p.type}`;
     default:
-      return error.message ?? 'is invalid';
+      return describeLimit(error.keyword, p);
   }
 }
 

@@ -105,4 +105,41 @@ describe('MeetingApiStack', () => {
       });
     }
   });
+
+  it('gives every function its own role: no managed policies, logs only to its own log group', () => {
+    for (const fn of [stack.authorizerFunction, ...Object.values(stack.functions)]) {
+      const roleId = stack.getLogicalId(fn.role!.node.defaultChild as never);
+      const role = template.findResources('AWS::IAM::Role')[roleId]!;
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+      const statements = resources('AWS::IAM::Policy')
+        .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+      const logs = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('logs:')));
+      expect(logs).toHaveLength(1);
+      expect(JSON.stringify(logs[0]!.Resource)).toContain(stack.getLogicalId(fn.logGroup.node.defaultChild as never));
+    }
+  });
+
+  it('alarms on 5xx rate, p99 latency, authorizer errors and DynamoDB throttling, to an encrypted topic', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(4);
+    for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('puts a WAF web ACL with a rate limit in front of the stage, answering in the house body', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'RatePerClientIp', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) } })]),
+      CustomResponseBodies: Match.objectLike({ throttled: { ContentType: 'APPLICATION_JSON', Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE') } }),
+    });
+  });
+
+  it('enables X-Ray, throttling and JSON access logs on the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]),
+      AccessLogSetting: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
+    });
+  });
 });
