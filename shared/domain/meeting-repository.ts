@@ -27,3 +27,11 @@ export class ConcurrentModificationError extends Error {
     this.name = 'ConcurrentModificationError';
   }
 }
+
+/** A search that would read more candidates than the cap allows; the caller must narrow it. */
+export class SearchTooBroadError extends Error {
+  constructor(readonly cap: number) {
+    super(`search would read more than ${cap} meetings`);
+    this.name = 'SearchTooBroadError';
+  }
+}

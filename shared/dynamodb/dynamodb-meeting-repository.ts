@@ -13,17 +13,14 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { StorageUnavailableError } from '../errors.js';
-import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
+import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
 import { toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import {
-  afterInstant,
   agentKey,
-  beforeInstant,
   linkKey,
   meetingKey,
   modifiedKey,
@@ -33,12 +30,15 @@ import {
   visitKey,
   type LinkKind,
 } from './keys.js';
-import { INDEXES, SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
+import { keyCondition, planSearch } from './search-planner.js';
+import { SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const BATCH_GET_LIMIT = 100;
+/** The work cap of one search: index entries read. Exact counts need every candidate read. */
+export const MAX_SEARCH_ENTRIES = 50_000;
 
 /** Store failures a client may retry (throttling, 5xx, network): everything else is our bug. */
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
@@ -63,6 +63,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly limits: { maxSearchEntries: number } = { maxSearchEntries: MAX_SEARCH_ENTRIES },
   ) {}
 
   /** Every store call goes through here, so that unavailability is classified in one place. */
@@ -115,15 +116,28 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
-    const input = this.planQuery(tenantId, criteria);
-    if (!input) return [];
     const entries: SearchEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.call((client) => client.send(new QueryCommand({ ...input, ExclusiveStartKey })));
-      for (const item of page.Items ?? []) entries.push(toEntry(item));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for (const query of planSearch(tenantId, criteria).queries) {
+      const { expression, values } = keyCondition(query);
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.call((client) =>
+          client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: query.indexName,
+              KeyConditionExpression: expression,
+              ExpressionAttributeValues: values,
+              ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
+              ExclusiveStartKey,
+            }),
+          ),
+        );
+        for (const item of page.Items ?? []) entries.push(toEntry(item));
+        if (entries.length > this.limits.maxSearchEntries) throw new SearchTooBroadError(this.limits.maxSearchEntries);
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    }
     return entries;
   }
 
@@ -170,41 +184,6 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       }
       throw error;
     }
-  }
-
-  /** Picks the index and key range for a search; undefined when nothing can match. */
-  private planQuery(tenantId: string, c: SearchCriteria): QueryCommandInput | undefined {
-    const base = { TableName: this.tableName, ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', ') };
-    if (c.visitTimeAfter === undefined && c.visitTimeBefore === undefined && c.modifiedAfter !== undefined) {
-      const index = INDEXES.byTenantModificationTime;
-      return {
-        ...base,
-        IndexName: 'byTenantModificationTime',
-        KeyConditionExpression: `${index.partitionKey} = :tenant AND ${index.sortKey} > :after`,
-        ExpressionAttributeValues: { ':tenant': tenantKey(tenantId), ':after': afterInstant(c.modifiedAfter) },
-      };
-    }
-    const index = INDEXES.byTenantVisitTime;
-    const values: Record<string, string> = { ':tenant': tenantKey(tenantId) };
-    let range = '';
-    if (c.visitTimeAfter !== undefined && c.visitTimeBefore !== undefined) {
-      if (c.visitTimeAfter >= c.visitTimeBefore) return undefined;
-      range = ` AND ${index.sortKey} BETWEEN :after AND :before`;
-      values[':after'] = afterInstant(c.visitTimeAfter);
-      values[':before'] = beforeInstant(c.visitTimeBefore);
-    } else if (c.visitTimeAfter !== undefined) {
-      range = ` AND ${index.sortKey} > :after`;
-      values[':after'] = afterInstant(c.visitTimeAfter);
-    } else if (c.visitTimeBefore !== undefined) {
-      range = ` AND ${index.sortKey} < :before`;
-      values[':before'] = beforeInstant(c.visitTimeBefore);
-    }
-    return {
-      ...base,
-      IndexName: 'byTenantVisitTime',
-      KeyConditionExpression: `${index.partitionKey} = :tenant${range}`,
-      ExpressionAttributeValues: values,
-    };
   }
 
   private versionCondition(version: number) {

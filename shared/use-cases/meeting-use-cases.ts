@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { badRequestBody, gone, invalidId, technicalError, type ErrorItem } from '../errors.js';
-import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
+import { ApiError, badRequestBody, gone, invalidId, technicalError, type ErrorItem } from '../errors.js';
+import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import {
   isTombstone,
   nextModificationTime,
@@ -113,7 +113,18 @@ export async function searchMeetings(
   tenantId: string,
   criteria: SearchCriteria,
 ): Promise<{ meetings: Meeting[]; totalCount: number }> {
-  const entries = await deps.repository.findSearchEntries(tenantId, criteria);
+  let entries;
+  try {
+    entries = await deps.repository.findSearchEntries(tenantId, criteria);
+  } catch (error) {
+    if (!(error instanceof SearchTooBroadError)) throw error;
+    throw new ApiError(
+      400,
+      'BAD_REQUEST_PARAMETERS',
+      'Invalid request parameters',
+      `Search too broad: it would read more than ${error.cap} meetings (the cap of one search). Narrow it with partyId, agentId, agencyOfficeId or a visitTime window.`,
+    );
+  }
   const { pageIds, totalCount } = selectPage(entries, criteria);
   const meetings = pageIds.length ? await deps.repository.getMany(tenantId, pageIds) : [];
   return { meetings, totalCount };

@@ -58,14 +58,37 @@ describe('search filters', () => {
     ['visitTimeBefore=2026-05-02T11:00:00%2B03:00', 'A'],
     ['visitTimeAfter=2026-05-01T08:00:00Z&visitTimeBefore=2026-05-04T08:00:00Z', 'BC'],
     ['visitTimeAfter=2026-05-04T00:00:00Z&visitTimeBefore=2026-05-02T00:00:00Z', ''],
+    // a driving index (party, agent, office) with a visitTime window and further filters
+    [`partyId=${party[1]}&visitTimeAfter=2026-05-02T08:00:00Z`, 'CD'],
+    [`partyId=${party[0]},${party[1]}&visitTimeBefore=2026-05-03T08:00:00Z`, 'AB'],
+    [`agentId=${agent[0]}&visitTimeAfter=2026-05-01T08:00:00Z&visitTimeBefore=2026-05-04T08:00:01Z`, 'BD'],
+    [`agentId=${agent[1]}&statusCode=WAITING,LOST&freeTextSearch=turku`, 'C'],
+    [`agencyOfficeId=${office[1]}&visitTimeAfter=2026-05-03T08:00:00Z&typeCode=SALES_MEETING`, 'E'],
+    [`agencyOfficeId=${office[0]},${office[1]}&partyId=${party[0]}&agentId=${agent[1]}`, 'C'],
+    [`partyId=${randomUUID()}`, ''],
   ])('%s -> %s', async (query, expected) => {
     expect(await search(query)).toEqual({ names: expected, totalCount: expected.length });
   });
 
-  it('filters by modifiedAfter strictly', async () => {
+  it('filters by modifiedAfter strictly, alone (its own index) and with a driving filter', async () => {
     const b = (await api.call('GET', `/meetings/${ids.B}`)).body;
-    const { names } = await search(`modifiedAfter=${encodeURIComponent(b.modificationTime)}`);
-    expect(names).toBe('CDE');
+    const after = encodeURIComponent(b.modificationTime);
+    expect((await search(`modifiedAfter=${after}`)).names).toBe('CDE');
+    expect((await search(`modifiedAfter=${after}&agencyOfficeId=${office[0]}`)).names).toBe('');
+    expect((await search(`modifiedAfter=${after}&agentId=${agent[0]}`)).names).toBe('D');
+  });
+
+  it('follows updates: a meeting moved to another agent, office and time is found by the new ones only', async () => {
+    const input = meetingInput({ agencyOfficeId: office[0], agents: [{ agentId: agent[0]! }], visitTime: '2026-06-01T00:00:00Z' });
+    const id = await api.create(input);
+    const newAgent = randomUUID();
+    await api.call('PUT', `/meetings/${id}`, { body: { ...input, agencyOfficeId: office[1], agents: [{ agentId: newAgent }], visitTime: '2026-06-02T00:00:00Z' } });
+    const find = async (query: string) => (await api.call('GET', `/meetings?${query}`)).body.meetings.map((m: { meetingId: string }) => m.meetingId);
+    expect(await find(`agentId=${newAgent}&visitTimeAfter=2026-06-01T12:00:00Z`)).toEqual([id]);
+    expect(await find(`agentId=${agent[0]}&visitTimeAfter=2026-05-31T00:00:00Z`)).toEqual([]);
+    expect(await find(`agencyOfficeId=${office[0]}&visitTimeAfter=2026-05-31T00:00:00Z`)).toEqual([]);
+    await api.call('DELETE', `/meetings/${id}`);
+    expect(await find(`agentId=${newAgent}`)).toEqual([]);
   });
 });
 
@@ -82,6 +105,8 @@ describe('sorting and paging', () => {
     expect(await search('size=2&startIndex=4')).toEqual({ names: 'E', totalCount: 5 });
     expect(await search('startIndex=5')).toEqual({ names: '', totalCount: 5 });
     expect(await search('startIndex=2147483647&size=100')).toEqual({ names: '', totalCount: 5 });
+    expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2`)).toEqual({ names: 'DB', totalCount: 3 });
+    expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2&startIndex=2`)).toEqual({ names: 'A', totalCount: 3 });
   });
 
   it('answers 400 BAD_REQUEST_PARAMETERS for bad parameters', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readStorageConfig } from '../../shared/config.js';
-import { ConcurrentModificationError } from '../../shared/domain/meeting-repository.js';
+import { ConcurrentModificationError, SearchTooBroadError } from '../../shared/domain/meeting-repository.js';
 import { normalizeInput, type Meeting, type StoredMeeting } from '../../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/client.js';
@@ -132,5 +132,16 @@ describe('DynamoDB meeting repository (DynamoDB Local)', () => {
     expect(ids(await repository.findSearchEntries(tenant, { ...criteria, modifiedAfter: '2025-12-31T00:00:00.000Z' }))).toEqual(ids(meetings));
     const page = await repository.getMany(tenant, [meetings[2]!.meetingId, meetings[0]!.meetingId]);
     expect(page.map((m) => m.meetingId)).toEqual([meetings[2]!.meetingId, meetings[0]!.meetingId]);
+  });
+});
+
+describe('search work cap', () => {
+  it('refuses a search that would read more index entries than the cap', async () => {
+    const capped = new DynamoDbMeetingRepository(client, config.tableName, { maxSearchEntries: 2 });
+    const tenant = uniqueTenant();
+    const office = randomUUID();
+    for (let i = 0; i < 3; i++) await capped.create(tenant, newMeeting({ agencyOfficeId: office }));
+    await expect(capped.findSearchEntries(tenant, { ...criteria })).rejects.toBeInstanceOf(SearchTooBroadError);
+    await expect(capped.findSearchEntries(tenant, { ...criteria, agencyOfficeId: [randomUUID()] })).resolves.toEqual([]);
   });
 });
