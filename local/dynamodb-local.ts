@@ -85,6 +85,13 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
   return { endpoint, pid: child.pid!, stop };
 }
 
+/** For scripts: SIGINT/SIGTERM stop DynamoDB Local (its Java process outlives a killed parent) before exiting. */
+export function stopOnSignals(db: RunningDynamoDb): void {
+  const stop = (signal: NodeJS.Signals) => void db.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 /** Creates the meetings table from the shared table definition if it does not exist yet. */
 export async function ensureTable(endpoint: string, tableName: string, region = 'local'): Promise<'created' | 'exists'> {
   const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

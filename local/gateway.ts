@@ -14,6 +14,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { echoableRequestId } from '../shared/http/middlewares.js';
+import { serveDocs } from './docs.js';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
 import { AUTHORIZER_RESULT_TTL_SECONDS, routes, type Route } from '../shared/routes.js';
 
@@ -126,6 +127,7 @@ export function createLocalGateway(): Server {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      if (serveDocs(req, res, url.pathname)) return;
       const matched = matchRoute(method, url.pathname);
       if (!matched) return send(res, gatewayResponse('MISSING_AUTHENTICATION_TOKEN', headers));
       const body = await readBody(req);

@@ -42,6 +42,7 @@ async function main() {
     [
       '',
       `Meeting API listening on ${url}`,
+      `  Docs: ${url}/docs (the contract: ${url}/openapi.json)`,
       `  DynamoDB: ${endpoint}${dynamoDb ? ` (DynamoDB Local, pid ${dynamoDb.pid}, data in ${resolve(dataDir, 'dynamodb')})` : ''}, table "${tableName}" (${table})`,
       '',
       'Get a token (tenant "demo", read and write scopes, valid 1 hour):',

@@ -6,6 +6,8 @@ export interface DynamoDbSettings {
   /** Set for DynamoDB Local or another non-AWS endpoint. */
   endpoint?: string;
   region: string;
+  /** Per attempt; default 3 s. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -16,7 +18,8 @@ export function createDocumentClient(settings: DynamoDbSettings): DynamoDBDocume
   const client = new DynamoDBClient({
     region: settings.region,
     maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: 3_000 }),
+    // throwOnRequestTimeout: without it the SDK only logs a warning and keeps waiting.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 1_000, requestTimeout: settings.requestTimeoutMs ?? 3_000, throwOnRequestTimeout: true }),
     ...(settings.endpoint
       ? {
           endpoint: settings.endpoint,

@@ -1,0 +1,88 @@
+/**
+ * A typed client of the Meeting API, built from openapi/meeting-api.yaml (openapi-typescript types,
+ * openapi-fetch requests). Every call sends the bearer token and a fresh Request-ID; an error
+ * answer becomes a MeetingApiError carrying the house error body.
+ *
+ *   const api = createMeetingApiClient({ baseUrl: 'http://127.0.0.1:3000', token });
+ *   const { meetingId } = await api.createMeeting(input);
+ *   const { meetings, totalCount } = await api.searchMeetings({ statusCode: ['WAITING'], sort: ['visitTime|desc'] });
+ */
+import createClient from 'openapi-fetch';
+import type { components, operations, paths } from './generated/schema.js';
+
+export type Meeting = components['schemas']['Meeting'];
+export type MeetingInput = components['schemas']['MeetingInput'];
+export type MeetingSearchResult = components['schemas']['MeetingSearchResult'];
+export type ErrorBody = components['schemas']['Error'];
+export type SearchQuery = NonNullable<operations['searchMeetings']['parameters']['query']>;
+
+export class MeetingApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+    readonly requestId: string,
+  ) {
+    super(`${status} ${body.errorCode}: ${body.message}`);
+    this.name = 'MeetingApiError';
+  }
+}
+
+export interface MeetingApiClientOptions {
+  /** e.g. http://127.0.0.1:3000 or the stack's ApiUrl */
+  baseUrl: string;
+  /** A bearer JWT, or a function returning one (to refresh tokens). */
+  token: string | (() => string | Promise<string>);
+  fetch?: typeof globalThis.fetch;
+  /** Request-ID of each call; default crypto.randomUUID(). */
+  requestId?: () => string;
+}
+
+export function createMeetingApiClient(options: MeetingApiClientOptions) {
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl.replace(/\/$/, ''),
+    fetch: options.fetch,
+    // Array filters as repeated parameters (statusCode=WON&statusCode=LOST), as the API reads them.
+    querySerializer: { array: { style: 'form', explode: true } },
+  });
+  client.use({
+    async onRequest({ request }) {
+      const token = typeof options.token === 'function' ? await options.token() : options.token;
+      request.headers.set('Authorization', `Bearer ${token}`);
+      return request;
+    },
+  });
+  const header = () => ({ 'Request-ID': (options.requestId ?? (() => crypto.randomUUID()))() });
+
+  async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>, requestId: string): Promise<T> {
+    const { data, error, response } = await call;
+    if (!response.ok) throw new MeetingApiError(response.status, error as ErrorBody, requestId);
+    return data as T;
+  }
+
+  return {
+    /** The underlying openapi-fetch client, for anything the helpers do not cover. */
+    raw: client,
+    createMeeting(input: MeetingInput) {
+      const h = header();
+      return unwrap(client.POST('/meetings', { params: { header: h }, body: input }), h['Request-ID']);
+    },
+    searchMeetings(query: SearchQuery = {}) {
+      const h = header();
+      return unwrap(client.GET('/meetings', { params: { header: h, query } }), h['Request-ID']);
+    },
+    getMeeting(meetingId: string) {
+      const h = header();
+      return unwrap(client.GET('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }), h['Request-ID']);
+    },
+    async updateMeeting(meetingId: string, input: MeetingInput) {
+      const h = header();
+      await unwrap(client.PUT('/meetings/{meetingId}', { params: { header: h, path: { meetingId } }, body: input }), h['Request-ID']);
+    },
+    async deleteMeeting(meetingId: string) {
+      const h = header();
+      await unwrap(client.DELETE('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }), h['Request-ID']);
+    },
+  };
+}
+
+export type MeetingApiClient = ReturnType<typeof createMeetingApiClient>;

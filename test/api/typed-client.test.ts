@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createMeetingApiClient, MeetingApiError } from '../../clients/typescript/index.js';
+import { tokenFor, useApi } from '../support/api-client.js';
+import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+
+const tenant = uniqueTenant();
+const api = useApi(tenant);
+
+describe('typed TypeScript client (clients/typescript)', () => {
+  it('runs a full create -> search -> update -> delete flow', async () => {
+    const client = createMeetingApiClient({ baseUrl: api.baseUrl, token: () => tokenFor({ tenant }) });
+    const input = meetingInput({ notes: 'Typed client flow' });
+    const { meetingId } = await client.createMeeting(input);
+
+    const found = await client.searchMeetings({ agentId: [input.agents[0]!.agentId], statusCode: ['WAITING', 'WON'], sort: ['visitTime|desc'] });
+    expect(found.totalCount).toBe(1);
+    expect(found.meetings[0]).toMatchObject({ meetingId, notes: 'Typed client flow' });
+
+    await client.updateMeeting(meetingId, { ...input, statusCode: 'WON' });
+    expect((await client.getMeeting(meetingId)).statusCode).toBe('WON');
+
+    const refused = await client.deleteMeeting(meetingId).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(MeetingApiError);
+    expect((refused as MeetingApiError).status).toBe(400);
+    expect((refused as MeetingApiError).body.errorCode).toBe('INVALID_STATUS');
+
+    await client.updateMeeting(meetingId, { ...input, statusCode: 'LOST' });
+    const created = await client.createMeeting(meetingInput());
+    await client.deleteMeeting(created.meetingId);
+    const gone = await client.getMeeting(created.meetingId).then(
+      () => undefined,
+      (error: unknown) => error as MeetingApiError,
+    );
+    expect([gone?.status, gone?.body.errorCode]).toEqual([410, 'GONE']);
+  });
+});
