@@ -116,8 +116,10 @@ export function createLocalGateway(): Server {
   }
 
   return createServer(async (req, res) => {
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // Null-prototype maps: a header or parameter named __proto__ must be a plain entry, as in
+    // the JSON-built events of API Gateway.
+    const headers: Record<string, string> = Object.create(null);
+    const multiValueHeaders: Record<string, string[]> = Object.create(null);
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!;
       const value = req.rawHeaders[i + 1]!;
@@ -133,8 +135,8 @@ export function createLocalGateway(): Server {
       const body = await readBody(req);
       if (!body) return send(res, gatewayResponse('REQUEST_TOO_LARGE', headers));
 
-      const query: Record<string, string> = {};
-      const multiQuery: Record<string, string[]> = {};
+      const query: Record<string, string> = Object.create(null);
+      const multiQuery: Record<string, string[]> = Object.create(null);
       for (const [name, value] of url.searchParams) {
         query[name] = value;
         (multiQuery[name] ??= []).push(value);
