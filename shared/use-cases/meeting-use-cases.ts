@@ -10,7 +10,7 @@ import {
   type MeetingRecord,
   type StoredMeeting,
 } from '../domain/meeting.js';
-import { selectPage, type SearchCriteria } from '../domain/search.js';
+import { selectPage, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../domain/status-rules.js';
 
 export interface UseCaseDeps {
@@ -113,7 +113,7 @@ export async function searchMeetings(
   tenantId: string,
   criteria: SearchCriteria,
 ): Promise<{ meetings: Meeting[]; totalCount: number }> {
-  let entries;
+  let entries: SearchEntry[];
   try {
     entries = await deps.repository.findSearchEntries(tenantId, criteria);
   } catch (error) {
