@@ -20,7 +20,8 @@ function apply(state: State, op: Operation): { outcome: Outcome; state: State } 
       return { outcome: 204, state: 'deleted' };
     }
     assertUpdateAllowed(state, op.next);
-    return { outcome: 204, state: { ...state, ...op.next } };
+    // full replacement, as PUT does: fields absent from the body are gone
+    return { outcome: 204, state: op.next };
   } catch (error) {
     if (error instanceof ApiError && error.status === 400) return { outcome: 400, state };
     throw error;
