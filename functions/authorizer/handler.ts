@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { accessPolicy, grantedScopes } from '../../shared/auth/access-policy.js';
 import { createTokenVerifier, InvalidTokenError } from '../../shared/auth/token-verifier.js';
 import { readAuthConfig } from '../../shared/config.js';
+import { echoableRequestId } from '../../shared/http/middlewares.js';
 import { logger } from '../../shared/logger.js';
 
 const config = readAuthConfig();
@@ -24,7 +25,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     return accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config));
   } catch (error) {
     if (error instanceof InvalidTokenError) {
-      logger.info('token rejected', { reason: error.message });
+      logger.info('token rejected', { requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none', reason: error.message });
       throw new Error(UNAUTHORIZED);
     }
     throw error;

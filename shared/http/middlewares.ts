@@ -33,23 +33,32 @@ const errorMapper = (): MiddlewareObj<Event, Result> => ({
     if (error instanceof ApiError) apiError = error;
     else if (error instanceof StorageUnavailableError) apiError = serviceUnavailable();
     else apiError = technicalError();
-    if (apiError.status >= 500) logger.error('request failed', { statusCode: apiError.status, error: error as Error });
-    request.response = withRequestId(request.event, json(apiError.status, apiError.toBody(), apiError.headers));
+    if (apiError.status >= 500) {
+      logger.error('request failed', { requestId: echoableRequestId(request.event) ?? 'none', statusCode: apiError.status, error: error as Error });
+    }
+    request.response = json(apiError.status, apiError.toBody(), apiError.headers);
   },
 });
 
-/** Request-ID on every log line and every response; one access log line per request. */
+/**
+ * Request-ID on every log line and every response; one access log line per request. The Request-ID
+ * goes into each line explicitly (not logger-wide keys) and the start time is kept per request,
+ * because the local gateway runs concurrent requests through one module instance.
+ */
 const requestLogging = (operationId: OperationId): MiddlewareObj<Event, Result> => {
-  let started = 0;
+  const startedAt = new WeakMap<object, number>();
   const finish = (request: { event: Event; response: Result | null | undefined }) => {
     if (request.response) request.response = withRequestId(request.event, request.response);
-    logger.info('request completed', { operationId, statusCode: request.response?.statusCode, durationMs: Date.now() - started });
-    logger.resetKeys();
+    logger.info('request completed', {
+      requestId: echoableRequestId(request.event) ?? 'none',
+      operationId,
+      statusCode: request.response?.statusCode,
+      durationMs: Date.now() - (startedAt.get(request.event) ?? Date.now()),
+    });
   };
   return {
     before: async (request) => {
-      started = Date.now();
-      logger.appendKeys({ requestId: echoableRequestId(request.event) ?? 'none', operationId });
+      startedAt.set(request.event, Date.now());
     },
     after: async (request) => finish(request),
     // middy runs onError hooks in reverse order of registration: the error mapper, registered

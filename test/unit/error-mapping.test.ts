@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readAuthConfig, readStorageConfig } from '../../shared/config.js';
 import { StorageUnavailableError, gone } from '../../shared/errors.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
+import { logger } from '../../shared/logger.js';
 
 const event = (overrides: Partial<APIGatewayProxyEvent> = {}) =>
   ({
@@ -40,6 +41,19 @@ describe('error mapper', () => {
     expect([readOnly.statusCode, JSON.parse(readOnly.body).errorCode]).toEqual([403, 'FORBIDDEN']);
     const noTenant = await invoke(handler, event({ requestContext: { authorizer: { scopes: 'read write' } } } as never));
     expect(noTenant.statusCode).toBe(401);
+  });
+});
+
+describe('logs', () => {
+  it('put the Request-ID on the access line and on the error line, and never the token or body', async () => {
+    const info = vi.spyOn(logger, 'info');
+    const error = vi.spyOn(logger, 'error');
+    await invoke(apiHandler('getMeeting', async () => { throw new TypeError('boom'); }), event({ body: '{"notes":"secret"}', headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9', Authorization: 'Bearer abc.def.ghi' } } as never));
+    expect(info).toHaveBeenCalledWith('request completed', expect.objectContaining({ requestId: '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9', statusCode: 500 }));
+    expect(error).toHaveBeenCalledWith('request failed', expect.objectContaining({ requestId: '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' }));
+    expect(JSON.stringify([...info.mock.calls, ...error.mock.calls.map(([m, a]) => [m, { ...(a as object), error: undefined }])])).not.toMatch(/abc\.def\.ghi|secret/);
+    info.mockRestore();
+    error.mockRestore();
   });
 });
 
