@@ -140,7 +140,9 @@ export class MeetingApiStack extends Stack {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      // Room for the bounded SDK retries of shared/dynamodb/client.ts (a failing call gives up within
+      // 7.5 s) after the calls that preceded it; API Gateway waits 29 s.
+      timeout: Duration.seconds(20),
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       // No --enable-source-maps: it parses each ~1 MB map at every cold start (+20 ms measured with

@@ -53,7 +53,7 @@ describe('MeetingApiStack', () => {
     const functions = resources('AWS::Lambda::Function').filter(([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'));
     expect(functions.length).toBe(routes.length + 1);
     for (const [, fn] of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: 512, Timeout: 10 });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: 512, Timeout: 20 });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
     }
   });
