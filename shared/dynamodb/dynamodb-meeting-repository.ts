@@ -79,10 +79,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async create(tenantId: string, meeting: Meeting): Promise<void> {
-    await this.transact([
-      { Put: { TableName: this.tableName, Item: this.meetingItem(tenantId, meeting, 1), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...this.linkWrites(tenantId, meeting, undefined),
-    ]);
+    await this.transact(this.meetingWrites(tenantId, meeting, 1, undefined, { ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
@@ -93,10 +90,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
-    await this.transact([
-      { Put: { TableName: this.tableName, Item: this.meetingItem(tenantId, next, current.version + 1), ...this.versionCondition(current.version) } },
-      ...this.linkWrites(tenantId, next, current.meeting),
-    ]);
+    await this.transact(this.meetingWrites(tenantId, next, current.version + 1, current.meeting, this.versionCondition(current.version)));
   }
 
   async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
@@ -195,28 +189,35 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     };
   }
 
-  private meetingItem(tenantId: string, meeting: Meeting, version: number): Item {
-    const entry = toSearchEntry(meeting, searchableText(meeting));
-    return {
-      ...meetingKey(tenantId, meeting.meetingId),
-      ...entry,
-      meeting,
-      version,
-      tenantKey: tenantKey(tenantId),
-      visitKey: visitKey(meeting.visitTime, meeting.meetingId),
-      modifiedKey: modifiedKey(meeting.modificationTime, meeting.meetingId),
-      officeKey: officeKey(tenantId, meeting.agencyOfficeId),
-    };
-  }
-
-  /** Puts every current link slot (they carry the search entry, which changes on each write) and deletes slots no longer used. */
-  private linkWrites(tenantId: string, meeting: Meeting, previous: Meeting | undefined): TransactItem[] {
+  /**
+   * The writes of one meeting version: the meeting item (conditioned), a Put of every current link
+   * slot (links carry the search entry, which changes with each write) and a Delete of every slot
+   * no longer used.
+   */
+  private meetingWrites(
+    tenantId: string,
+    meeting: Meeting,
+    version: number,
+    previous: Meeting | undefined,
+    condition: { ConditionExpression: string },
+  ): TransactItem[] {
     const entry = toSearchEntry(meeting, searchableText(meeting));
     const visit = visitKey(meeting.visitTime, meeting.meetingId);
     const put = (kind: LinkKind, slot: number, indexKey: Item): TransactItem => ({
       Put: { TableName: this.tableName, Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...entry, ...indexKey, visitKey: visit } },
     });
+    const item: Item = {
+      ...meetingKey(tenantId, meeting.meetingId),
+      ...entry,
+      meeting,
+      version,
+      tenantKey: tenantKey(tenantId),
+      visitKey: visit,
+      modifiedKey: modifiedKey(meeting.modificationTime, meeting.meetingId),
+      officeKey: officeKey(tenantId, meeting.agencyOfficeId),
+    };
     return [
+      { Put: { TableName: this.tableName, Item: item, ...condition } },
       ...meeting.parties.map((p, slot) => put('PARTY', slot, { partyKey: partyKey(tenantId, p.partyId) })),
       ...meeting.agents.map((a, slot) => put('AGENT', slot, { agentKey: agentKey(tenantId, a.agentId) })),
       ...this.slotDeletes(tenantId, meeting.meetingId, 'PARTY', meeting.parties.length, previous?.parties.length ?? 0),
