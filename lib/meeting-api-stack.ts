@@ -45,7 +45,6 @@ export class MeetingApiStack extends Stack {
   readonly functions: Record<string, NodejsFunction> = {};
   readonly authorizerFunction: NodejsFunction;
   readonly userPool?: cognito.UserPool;
-  readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MeetingApiStackProps = {}) {
     super(scope, id, props);
@@ -274,7 +273,6 @@ export class MeetingApiStack extends Stack {
         alarmDescription: description,
       });
       created.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-      this.alarms.push(created);
     };
     alarm('Api5xxRateAlarm', errorRate, 1, 'More than 1% of requests answered 5xx for 10 minutes');
     alarm('ApiP99LatencyAlarm', this.api.metricLatency({ period, statistic: 'p99' }), 2000, 'p99 latency above 2 s for 10 minutes');

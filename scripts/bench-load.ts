@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { devAuthEnvironment, ensureDevIssuer, signDevToken } from '../local/dev-issuer.js';
 import { ensureTable, freePort, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
-import { normalizeInput, type MeetingInput } from '../shared/domain/meeting.js';
+import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../shared/domain/search.js';
 import { createDocumentClient } from '../shared/dynamodb/client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
@@ -172,7 +172,7 @@ async function main() {
           await updateMeeting(deps, TENANT, pick(pool), { ...input(), notes: 'raw update' });
           return;
         case 'search':
-          await searchMeetings(deps, TENANT, { agencyOfficeId: [office], visitTimeAfter: normalizeInput({ ...input(), visitTime: '2026-06-01T00:00:00Z' }).visitTime, startIndex: 0, size: 20, sort: DEFAULT_SORT });
+          await searchMeetings(deps, TENANT, { agencyOfficeId: [office], visitTimeAfter: toInstant('2026-06-01T00:00:00Z'), startIndex: 0, size: 20, sort: DEFAULT_SORT });
           return;
         case 'delete': {
           const id = rawCreated.shift();

@@ -1,22 +1,22 @@
-import { readStorageConfig } from './config.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readStorageConfig, type StorageConfig } from './config.js';
 import { createDocumentClient } from './dynamodb/client.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
 import type { UseCaseDeps } from './use-cases/meeting-use-cases.js';
 
-let deps: UseCaseDeps | undefined;
+let config: StorageConfig | undefined;
 let client: DynamoDBDocumentClient | undefined;
+let deps: UseCaseDeps | undefined;
+
+/** Read once per cold start; fails fast on bad config. */
+const storageConfig = (): StorageConfig => (config ??= readStorageConfig());
 
 /** The one DynamoDB client of this runtime (tests add fault-injecting middleware to it). */
 export function documentClient(): DynamoDBDocumentClient {
-  return (client ??= createDocumentClient(readStorageConfig()));
+  return (client ??= createDocumentClient(storageConfig()));
 }
 
-/** The use cases' dependencies, built once per cold start from the environment (fails fast on bad config). */
+/** The use cases' dependencies, built once per cold start from the environment. */
 export function useCaseDeps(): UseCaseDeps {
-  if (!deps) {
-    const config = readStorageConfig();
-    deps = { repository: new DynamoDbMeetingRepository(documentClient(), config.tableName) };
-  }
-  return deps;
+  return (deps ??= { repository: new DynamoDbMeetingRepository(documentClient(), storageConfig().tableName) });
 }

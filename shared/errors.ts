@@ -64,6 +64,14 @@ export const badRequestBody = (errors: ErrorItem[]) =>
 export const invalidStatus = (errors: ErrorItem[]) =>
   new ApiError(400, 'INVALID_STATUS', 'Invalid status', 'Unable to perform the request operation due to the state of the meeting.', errors);
 
+export const searchTooBroad = (cap: number) =>
+  new ApiError(
+    400,
+    'BAD_REQUEST_PARAMETERS',
+    'Invalid request parameters',
+    `Search too broad: it would read more than ${cap} meetings (the cap of one search). Narrow it with partyId, agentId, agencyOfficeId or a visitTime window.`,
+  );
+
 export const invalidId = () => new ApiError(404, 'INVALID_ID', 'Missing or invalid identifier.');
 
 export const gone = () => new ApiError(410, 'GONE', 'The requested resource is no longer available.');

@@ -7,6 +7,8 @@ import { badRequestParameters, type ErrorItem } from '../errors.js';
 import { toErrorItems } from './validation-errors.js';
 
 const parameterMeta = new Map(searchParameters.map((p) => [p.name, p]));
+/** Defaults as the document states them (startIndex 0, size 50). */
+const defaultOf = (name: string) => parameterMeta.get(name)?.default as number;
 
 const toTyped = (type: string, value: string): unknown => (type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value);
 
@@ -50,8 +52,8 @@ export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValu
     visitTimeBefore: instant(raw.visitTimeBefore),
     visitTimeAfter: instant(raw.visitTimeAfter),
     modifiedAfter: instant(raw.modifiedAfter),
-    startIndex: (raw.startIndex as number | undefined) ?? 0,
-    size: (raw.size as number | undefined) ?? 50,
+    startIndex: (raw.startIndex as number | undefined) ?? defaultOf('startIndex'),
+    size: (raw.size as number | undefined) ?? defaultOf('size'),
     sort,
   };
 }

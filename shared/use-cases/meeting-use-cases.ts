@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApiError, badRequestBody, gone, invalidId, technicalError, type ErrorItem } from '../errors.js';
+import { badRequestBody, gone, invalidId, searchTooBroad, technicalError, type ErrorItem } from '../errors.js';
 import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import {
   isTombstone,
@@ -117,13 +117,8 @@ export async function searchMeetings(
   try {
     entries = await deps.repository.findSearchEntries(tenantId, criteria);
   } catch (error) {
-    if (!(error instanceof SearchTooBroadError)) throw error;
-    throw new ApiError(
-      400,
-      'BAD_REQUEST_PARAMETERS',
-      'Invalid request parameters',
-      `Search too broad: it would read more than ${error.cap} meetings (the cap of one search). Narrow it with partyId, agentId, agencyOfficeId or a visitTime window.`,
-    );
+    if (error instanceof SearchTooBroadError) throw searchTooBroad(error.cap);
+    throw error;
   }
   const { pageIds, totalCount } = selectPage(entries, criteria);
   const meetings = pageIds.length ? await deps.repository.getMany(tenantId, pageIds) : [];
