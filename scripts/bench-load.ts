@@ -1,7 +1,7 @@
 /**
  * npm run bench:load: the local runner (local/start.ts, a separate process) under a mixed workload
  * from autocannon on loopback, bounded in time (LOAD_SECONDS, default 60) and request count, then
- * the same mix straight against DynamoDB Local through the use cases and SDK, for comparison.
+ * the same mix straight against DynamoDB Local through the use cases and DynamoDB client, for comparison.
  * Prints throughput, p50/p95/p99 per operation and the errors; checks that every acknowledged
  * create is readable afterwards and every acknowledged delete is gone. PASS/FAIL; exit 1 on FAIL.
  */
@@ -16,7 +16,7 @@ import { devAuthEnvironment, ensureDevIssuer, signDevToken } from '../local/dev-
 import { ensureTable, freePort, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
 import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../shared/domain/search.js';
-import { createDocumentClient } from '../shared/dynamodb/client.js';
+import { DynamoDbClient } from '../shared/dynamodb/dynamodb-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { createMeeting, deleteMeeting, getMeeting, searchMeetings, updateMeeting } from '../shared/use-cases/meeting-use-cases.js';
 
@@ -67,7 +67,7 @@ async function main() {
     });
     const url = `http://127.0.0.1:${port}`;
     const token = signDevToken(ensureDevIssuer(dataDir), { tenant: TENANT, expiresInSeconds: 3600 });
-    const client = createDocumentClient({ endpoint: db.endpoint, region: 'local', requestTimeoutMs: 30_000 });
+    const client = new DynamoDbClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestTimeoutMs: 30_000 });
     const deps = { repository: new DynamoDbMeetingRepository(client, tableName) };
     const pool: string[] = [];
     for (let i = 0; i < POOL; i += 20) pool.push(...(await Promise.all(Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId))));
@@ -155,7 +155,7 @@ async function main() {
         }),
       );
     }
-    console.error(`checked ${created.length} creates; running the raw SDK mix for ${SECONDS} s`);
+    console.error(`checked ${created.length} creates; running the direct mix (use cases, no HTTP) for ${SECONDS} s`);
     // ---- the same mix straight against DynamoDB Local through the use cases
     const rawCounts: Record<Operation, number> = { create: 0, get: 0, update: 0, search: 0, delete: 0 };
     const rawCreated: string[] = [];
@@ -209,7 +209,7 @@ async function main() {
         String(errors[operation]).padStart(7), String(rawCounts[operation]).padStart(8),
       ].join(' '));
     });
-    console.log(`API ${apiRps.toFixed(1)} req/s, raw SDK mix ${rawRps.toFixed(1)} ops/s (${((100 * apiRps) / rawRps).toFixed(1)}%); acknowledged: ${created.length} creates, ${deleted.length} deletes`);
+    console.log(`API ${apiRps.toFixed(1)} req/s, direct mix ${rawRps.toFixed(1)} ops/s (${((100 * apiRps) / rawRps).toFixed(1)}%); acknowledged: ${created.length} creates, ${deleted.length} deletes`);
     const goals = [
       { name: `zero errors (${statusErrors} unexpected statuses, ${socketErrors - statusErrors > 0 ? socketErrors - statusErrors : 0} socket errors/timeouts)`, ok: statusErrors === 0 && results.every((r) => r.errors === 0 && r.timeouts === 0) },
       { name: `zero lost writes (${lostCreates} acknowledged creates unreadable, ${undeleted} acknowledged deletes not gone)`, ok: lostCreates === 0 && undeleted === 0 },

@@ -1,20 +1,10 @@
 import {
-  DynamoDBServiceException,
-  ProvisionedThroughputExceededException,
-  RequestLimitExceeded,
-  ThrottlingException,
-  TransactionCanceledException,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+  type DynamoDbClient,
+  DynamoDbConnectionError,
+  DynamoDbServiceError,
+  TransactionCanceledError,
+  type TransactWriteItem,
+} from './dynamodb-client.js';
 import { StorageUnavailableError } from '../errors.js';
 import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
@@ -34,45 +24,32 @@ import { keyCondition, planSearch } from './search-planner.js';
 import { SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
 
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 const BATCH_GET_LIMIT = 100;
 /** The work cap of one search: index entries read. Exact counts need every candidate read. */
 export const MAX_SEARCH_ENTRIES = 50_000;
 
-/** Store failures a client may retry (throttling, 5xx, network): everything else is our bug. */
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
-
+/** Store failures a client may retry (throttling, 5xx, no answer): everything else is our bug. */
 function isUnavailable(error: unknown): boolean {
-  if (
-    error instanceof ProvisionedThroughputExceededException ||
-    error instanceof RequestLimitExceeded ||
-    error instanceof ThrottlingException
-  ) {
-    return true;
-  }
-  if (error instanceof DynamoDBServiceException) return error.$fault === 'server';
-  // No service answer at all. The SDK's request timeout has no class of its own, only this name.
-  const { code, name } = (error ?? {}) as { code?: string; name?: string };
-  return (code !== undefined && NETWORK_ERROR_CODES.has(code)) || name === 'TimeoutError';
+  return error instanceof DynamoDbConnectionError || (error instanceof DynamoDbServiceError && error.retryable);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DynamoDbMeetingRepository implements MeetingRepository {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDbClient,
     private readonly tableName: string,
     private readonly limits: { maxSearchEntries: number } = { maxSearchEntries: MAX_SEARCH_ENTRIES },
   ) {}
 
   /** Every store call goes through here, so that unavailability is classified in one place. */
-  private async call<T>(operation: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
+  private async call<T>(operation: (client: DynamoDbClient) => Promise<T>): Promise<T> {
     try {
       return await operation(this.client);
     } catch (error) {
       // A cancelled transaction is an answer (its reasons are read by transact), not unavailability.
-      if (error instanceof TransactionCanceledException) throw error;
+      if (error instanceof TransactionCanceledError) throw error;
       if (isUnavailable(error)) throw new StorageUnavailableError(error);
       throw error;
     }
@@ -84,7 +61,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
     const { Item } = await this.call((client) =>
-      client.send(new GetCommand({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true })),
+      client.getItem({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true }),
     );
     return Item ? toRecord(Item) : undefined;
   }
@@ -116,18 +93,16 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await this.call((client) =>
-          client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: query.indexName,
-              KeyConditionExpression: expression,
-              ExpressionAttributeValues: values,
-              ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
-              ExclusiveStartKey,
-            }),
-          ),
+          client.query({
+            TableName: this.tableName,
+            IndexName: query.indexName,
+            KeyConditionExpression: expression,
+            ExpressionAttributeValues: values,
+            ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
+            ExclusiveStartKey,
+          }),
         );
-        for (const item of page.Items ?? []) entries.push(toEntry(item));
+        for (const item of page.Items) entries.push(toEntry(item));
         if (entries.length > this.limits.maxSearchEntries) throw new SearchTooBroadError(this.limits.maxSearchEntries);
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -143,30 +118,30 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         if (attempt > 8) throw new StorageUnavailableError(new Error('BatchGetItem kept returning unprocessed keys'));
         if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
         const requested: Record<string, unknown>[] = keys;
-        const result: BatchGetCommandOutput = await this.call((client) =>
-          client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } })),
+        const result = await this.call((client) =>
+          client.batchGetItem({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } }),
         );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
+        for (const item of result.Responses[this.tableName] ?? []) {
           const record = toRecord(item);
           // A meeting deleted between the index read and this read is simply left out.
           if (!isTombstone(record)) found.set(record.meeting.meetingId, record.meeting);
         }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+        keys = result.UnprocessedKeys[this.tableName]?.Keys;
       }
     }
     return meetingIds.flatMap((id) => found.get(id) ?? []);
   }
 
   /** Item 0 of every transaction is the meeting: its failed condition means another write won. */
-  private async transact(items: TransactItem[]): Promise<void> {
+  private async transact(items: TransactWriteItem[]): Promise<void> {
     try {
-      await this.call((client) => client.send(new TransactWriteCommand({ TransactItems: items })));
+      await this.call((client) => client.transactWriteItems({ TransactItems: items }));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
+      if (!(error instanceof TransactionCanceledError)) throw error;
+      const { reasons } = error;
       const first = reasons[0];
       if (first?.Code === 'ConditionalCheckFailed') {
-        throw new ConcurrentModificationError(first.Item ? toRecord(unmarshall(first.Item as Record<string, AttributeValue>)) : null);
+        throw new ConcurrentModificationError(first.Item ? toRecord(first.Item) : null);
       }
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
         // Another transaction holds the item right now: step aside briefly, then decide again.
@@ -200,10 +175,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     version: number,
     previous: Meeting | undefined,
     condition: { ConditionExpression: string },
-  ): TransactItem[] {
+  ): TransactWriteItem[] {
     const entry = toSearchEntry(meeting, searchableText(meeting));
     const visit = visitKey(meeting.visitTime, meeting.meetingId);
-    const put = (kind: LinkKind, slot: number, indexKey: Item): TransactItem => ({
+    const put = (kind: LinkKind, slot: number, indexKey: Item): TransactWriteItem => ({
       Put: { TableName: this.tableName, Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...entry, ...indexKey, visitKey: visit } },
     });
     const item: Item = {
@@ -225,8 +200,8 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     ];
   }
 
-  private slotDeletes(tenantId: string, meetingId: string, kind: LinkKind, from: number, to: number): TransactItem[] {
-    const deletes: TransactItem[] = [];
+  private slotDeletes(tenantId: string, meetingId: string, kind: LinkKind, from: number, to: number): TransactWriteItem[] {
+    const deletes: TransactWriteItem[] = [];
     for (let slot = from; slot < to; slot++) deletes.push({ Delete: { TableName: this.tableName, Key: linkKey(tenantId, meetingId, kind, slot) } });
     return deletes;
   }

@@ -5,14 +5,16 @@ import { readStorageConfig } from '../../shared/config.js';
 import { ConcurrentModificationError, SearchTooBroadError } from '../../shared/domain/meeting-repository.js';
 import { normalizeInput, type Meeting, type StoredMeeting } from '../../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../../shared/domain/search.js';
-import { createDocumentClient } from '../../shared/dynamodb/client.js';
+import { DynamoDbClient } from '../../shared/dynamodb/dynamodb-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, partyKey } from '../../shared/dynamodb/keys.js';
 import { INDEXES } from '../../shared/dynamodb/table-definition.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
-const client = createDocumentClient(config);
+const client = new DynamoDbClient(config);
+const sdk = sdkDocumentClient(config);
 const repository = new DynamoDbMeetingRepository(client, config.tableName);
 const criteria = { startIndex: 0, size: 50, sort: DEFAULT_SORT };
 
@@ -31,7 +33,7 @@ async function stored(tenant: string, meetingId: string): Promise<StoredMeeting>
 
 /** Meeting ids an index lists under a partition key (what search by agent or party will read). */
 async function indexed(index: 'byAgentVisitTime' | 'byPartyVisitTime', key: string): Promise<string[]> {
-  const { Items = [] } = await client.send(
+  const { Items = [] } = await sdk.send(
     new QueryCommand({
       TableName: config.tableName,
       IndexName: index,

@@ -1,74 +1,75 @@
 /**
  * Injected storage faults at each step of each operation, through the whole HTTP path (local
- * gateway, handlers, adapter, DynamoDB Local). A fault is injected below the SDK's retry layer, so
- * retries really happen: they stay bounded (at most 3 attempts), the API answers 503 with Retry-After
- * (throttling, 5xx, timeout) or 500 (anything else) in the house format, and the table shows no
- * partial write afterwards.
+ * gateway, handlers, adapter, DynamoDB Local). A fault is injected in the DynamoDB client's
+ * transport, below its retry loop, as the answer DynamoDB would give (or no answer at all), so
+ * error parsing and retries really happen: retries stay bounded (at most 3 attempts), the API
+ * answers 503 with Retry-After (throttling, 5xx, timeout) or 500 (anything else) in the house
+ * format, and the table shows no partial write afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { InternalServerError, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/composition.js';
+import { dynamoDbClient } from '../../shared/composition.js';
 import { readStorageConfig } from '../../shared/config.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
+import { DynamoDbTimeoutError, type Transport, type WireResponse } from '../../shared/dynamodb/dynamodb-client.js';
 import { meetingKey } from '../../shared/dynamodb/keys.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { useApi } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);
 const config = readStorageConfig();
+const sdk = sdkDocumentClient(config);
 
 type FaultKind = 'throttling' | 'server-error' | 'timeout' | 'cancelled-validation' | 'lost-response';
-const metadata = { $metadata: {} };
-const FAULTS: Record<FaultKind, { error: () => Error; status: 500 | 503; retried: boolean; after?: boolean }> = {
-  throttling: { error: () => new ProvisionedThroughputExceededException({ message: 'injected throttling', ...metadata }), status: 503, retried: true },
-  'server-error': { error: () => new InternalServerError({ message: 'injected 500', $metadata: { httpStatusCode: 500 } }), status: 503, retried: true },
-  timeout: { error: () => Object.assign(new Error('injected request timeout'), { name: 'TimeoutError' }), status: 503, retried: true },
+const answer = (statusCode: number, type: string, fields: Record<string, unknown>): WireResponse => ({
+  statusCode,
+  body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, ...fields }),
+});
+const FAULTS: Record<FaultKind, { inject: Transport; status: 500 | 503; retried: boolean }> = {
+  throttling: { inject: async () => answer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }), status: 503, retried: true },
+  'server-error': { inject: async () => answer(500, 'InternalServerError', { message: 'injected 500' }), status: 503, retried: true },
+  timeout: {
+    inject: async () => {
+      throw new DynamoDbTimeoutError('injected request timeout');
+    },
+    status: 503,
+    retried: true,
+  },
   'cancelled-validation': {
-    error: () => new TransactionCanceledException({ message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }], ...metadata }),
+    inject: async () => answer(400, 'TransactionCanceledException', { Message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] }),
     status: 500,
     retried: false,
   },
   // The store applied the write but the answer never came back (a timeout after the fact).
-  'lost-response': { error: () => Object.assign(new Error('injected lost response'), { name: 'TimeoutError' }), status: 503, retried: true, after: true },
+  'lost-response': {
+    inject: async () => {
+      throw new DynamoDbTimeoutError('injected lost response');
+    },
+    status: 503,
+    retried: true,
+  },
 };
 
 let plan: { step: number; kind: FaultKind } | undefined;
-let commands = 0;
+let calls = 0;
 let attemptsAtStep = 0;
 
 beforeAll(() => {
-  const client = documentClient();
-  // once per command: number the steps of the operation
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      (context as { step?: number }).step = ++commands;
-      return next(args);
-    },
-    { step: 'initialize', name: 'faultStepCounter' },
-  );
-  // once per attempt, below the retry layer: fail the planned step
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const step = (context as { step?: number }).step;
-      if (!plan || step !== plan.step) return next(args);
-      attemptsAtStep++;
-      const fault = FAULTS[plan.kind];
-      if (fault.after) {
-        await next(args);
-        throw fault.error();
-      }
-      throw fault.error();
-    },
-    { step: 'deserialize', name: 'faultInjector' },
-  );
+  dynamoDbClient().wrapTransport((next) => async (request) => {
+    if (request.attempt === 1) calls++; // steps are numbered by call, not by attempt
+    if (!plan || calls !== plan.step) return next(request);
+    attemptsAtStep++;
+    if (plan.kind === 'lost-response') await next(request);
+    return FAULTS[plan.kind].inject(request);
+  });
 });
 
 async function itemCollection(id: string) {
-  const { Items = [] } = await documentClient().send(
+  const { Items = [] } = await sdk.send(
     new QueryCommand({ TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': meetingKey(tenant, id).pk }, ConsistentRead: true }),
   );
   return Items;
@@ -100,7 +101,7 @@ describe('injected storage faults', () => {
       it(`${operation.name}: ${kind} at each step`, async () => {
         for (let step = 1; step <= operation.steps; step++) {
           const id = await api.create(meetingInput({ notes: 'before' }));
-          commands = 0;
+          calls = 0;
           attemptsAtStep = 0;
           plan = { step, kind };
           let response;
@@ -115,12 +116,10 @@ describe('injected storage faults', () => {
           expect(validateError(response.body)).toBe(true);
           expect(response.text).not.toMatch(/injected|stack|Exception|at \//);
           if (fault.status === 503) expect(response.headers.get('retry-after')).toBe('1');
-          // bounded: at most the SDK's 3 attempts for retryable faults (fewer once its retry quota
-          // drains under sustained failure), exactly 1 otherwise; never an endless loop
-          if (fault.retried) expect(attemptsAtStep, label).toBeGreaterThanOrEqual(1);
-          expect(attemptsAtStep, label).toBeLessThanOrEqual(fault.retried ? 3 : 1);
+          // bounded: at most the client's 3 attempts for retryable faults, exactly 1 otherwise
+          expect(attemptsAtStep, label).toBe(fault.retried ? 3 : 1);
           await expectNoPartialWrite(id);
-          if (!fault.after && (operation.name === 'update' || operation.name === 'delete')) {
+          if (kind !== 'lost-response' && (operation.name === 'update' || operation.name === 'delete')) {
             expect((await api.call('GET', `/meetings/${id}`)).body.notes).toBe('before'); // nothing changed
           }
         }

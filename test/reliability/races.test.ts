@@ -10,16 +10,17 @@ import { readStorageConfig } from '../../shared/config.js';
 import { ApiError } from '../../shared/errors.js';
 import { normalizeInput, searchableText, type Meeting, type MeetingInput, type StatusCode } from '../../shared/domain/meeting.js';
 import { toSearchEntry } from '../../shared/domain/search.js';
-import { createDocumentClient } from '../../shared/dynamodb/client.js';
+import { DynamoDbClient } from '../../shared/dynamodb/dynamodb-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, meetingKey, officeKey, partyKey, visitKey } from '../../shared/dynamodb/keys.js';
 import { createMeeting, deleteMeeting, getMeeting, updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+import { sdkDocumentClient } from '../support/sdk-client.js';
 import { hasSerialOrder, type Operation, type State } from '../support/serial-order.js';
 
 const config = readStorageConfig();
-const client = createDocumentClient(config);
-const deps = { repository: new DynamoDbMeetingRepository(client, config.tableName) };
+const sdk = sdkDocumentClient(config);
+const deps = { repository: new DynamoDbMeetingRepository(new DynamoDbClient(config), config.tableName) };
 const RACERS = 24;
 const ROUNDS = 4;
 
@@ -44,7 +45,7 @@ async function currentState(tenant: string, id: string): Promise<State> {
 
 /** The meeting's item collection agrees with the meeting: one link per party and agent, same entry, same keys. */
 async function expectIndexesAgree(tenant: string, id: string) {
-  const { Items = [] } = await client.send(
+  const { Items = [] } = await sdk.send(
     new QueryCommand({ TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': meetingKey(tenant, id).pk }, ConsistentRead: true }),
   );
   const main = Items.find((item) => item.sk === 'MEETING')!;
