@@ -62,8 +62,26 @@ describe('configuration', () => {
     expect(() => readStorageConfig({})).toThrow(/TABLE_NAME is not set/);
     expect(() => readStorageConfig({ TABLE_NAME: 't' })).toThrow(/AWS_REGION is not set/);
     expect(() => readStorageConfig({ TABLE_NAME: 't', DYNAMODB_ENDPOINT: 'localhost:8000' })).toThrow(/DYNAMODB_ENDPOINT must be/);
+    expect(() => readStorageConfig({ TABLE_NAME: 't', AWS_REGION: 'eu-north-1' })).toThrow(/AWS_ACCESS_KEY_ID is not set/);
+    expect(() => readStorageConfig({ TABLE_NAME: 't', AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'AKID' })).toThrow(/AWS_SECRET_ACCESS_KEY is not set/);
     expect(() => readAuthConfig({ JWT_ISSUER: 'i', JWT_JWKS_URI: 'https://x/jwks' })).toThrow(/JWT_AUDIENCE is not set/);
     expect(() => readAuthConfig({ JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', JWT_JWKS_URI: 'http://x/jwks' })).toThrow(/https:\/\/ or file:\/\//);
+  });
+
+  it('takes the role credentials Lambda puts in the environment; DynamoDB Local needs none', () => {
+    const lambda = { TABLE_NAME: 't', AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' };
+    expect(readStorageConfig(lambda)).toEqual({
+      tableName: 't',
+      region: 'eu-north-1',
+      endpoint: undefined,
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' },
+    });
+    expect(readStorageConfig({ TABLE_NAME: 't', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toEqual({
+      tableName: 't',
+      region: 'local',
+      endpoint: 'http://127.0.0.1:8000',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
 
   it('reads defaults for tenant claim, scopes and leeway', () => {
