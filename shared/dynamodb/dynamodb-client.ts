@@ -37,8 +37,10 @@ export class DynamoDbServiceError extends Error {
     readonly code: string,
     readonly statusCode: number,
     message: string,
+    /** DynamoDB's id of the request (x-amzn-RequestId), for AWS support. */
+    readonly requestId?: string,
   ) {
-    super(`${code}: ${message}`);
+    super(`${code}: ${message}${requestId ? ` (DynamoDB request ${requestId})` : ''}`);
     this.name = 'DynamoDbServiceError';
   }
 
@@ -61,8 +63,9 @@ export class TransactionCanceledError extends DynamoDbServiceError {
     statusCode: number,
     message: string,
     readonly reasons: CancellationReason[],
+    requestId?: string,
   ) {
-    super('TransactionCanceledException', statusCode, message);
+    super('TransactionCanceledException', statusCode, message, requestId);
     this.name = 'TransactionCanceledError';
   }
 }
@@ -108,6 +111,8 @@ export interface WireRequest {
 export interface WireResponse {
   statusCode: number;
   body: string;
+  /** x-amzn-RequestId, when DynamoDB sent one. */
+  requestId?: string;
 }
 
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
@@ -158,7 +163,10 @@ function signedHttpTransport(url: URL, settings: DynamoDbSettings): Transport {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', (error) => settle(new DynamoDbConnectionError(`${operation}: ${error.message}`, { cause: error })));
-        res.on('end', () => settle(undefined, { statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => {
+          const requestId = res.headers['x-amzn-requestid'];
+          settle(undefined, { statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), requestId: typeof requestId === 'string' ? requestId : undefined });
+        });
       });
       req.end(body);
     });
@@ -287,7 +295,8 @@ function parseResponse(response: WireResponse): Record<string, unknown> {
     parsed = undefined;
   }
   if (response.statusCode === 200 && parsed) return parsed;
-  if (!parsed) throw new DynamoDbServiceError(`HTTP${response.statusCode}`, response.statusCode || 500, 'answer is not JSON');
+  const { requestId } = response;
+  if (!parsed) throw new DynamoDbServiceError(`HTTP${response.statusCode}`, response.statusCode || 500, 'answer is not JSON', requestId);
   // "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException" -> the part after '#'
   const code = String(parsed.__type ?? `HTTP${response.statusCode}`).split('#').pop()!;
   const message = String(parsed.message ?? parsed.Message ?? '');
@@ -297,7 +306,7 @@ function parseResponse(response: WireResponse): Record<string, unknown> {
       Message: reason.Message,
       Item: reason.Item ? fromWire(reason.Item) : undefined,
     }));
-    throw new TransactionCanceledError(response.statusCode, message, reasons);
+    throw new TransactionCanceledError(response.statusCode, message, reasons, requestId);
   }
-  throw new DynamoDbServiceError(code, response.statusCode === 200 ? 500 : response.statusCode, message);
+  throw new DynamoDbServiceError(code, response.statusCode === 200 ? 500 : response.statusCode, message, requestId);
 }

@@ -93,6 +93,9 @@ describe('DynamoDB client (DynamoDB Local)', () => {
     const failure = await recording.query({ TableName: table, KeyConditionExpression: 'pk = :missing' }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(DynamoDbServiceError);
     expect(failure).toMatchObject({ code: 'ValidationException', statusCode: 400, retryable: false });
+    // DynamoDB's request id travels with the error, for a support case
+    expect((failure as DynamoDbServiceError).requestId).toMatch(/\S/);
+    expect((failure as Error).message).toContain((failure as DynamoDbServiceError).requestId);
     expect(attempts).toHaveLength(1);
   });
 
