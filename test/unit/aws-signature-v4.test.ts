@@ -1,3 +1,5 @@
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import { signRequest } from '../../shared/dynamodb/aws-signature-v4.js';
 
@@ -52,5 +54,37 @@ describe('SigV4 signer', () => {
     expect(signature(signed({ sessionToken: 'token-1', body: '{"TableName":"u"}' }))).not.toBe(signature(withToken));
     expect(signature(signed({ sessionToken: 'token-1', region: 'eu-north-1' }))).not.toBe(signature(withToken));
     expect(signature(signed({ sessionToken: 'token-1' }))).toBe(signature(withToken));
+  });
+
+  it('agrees with the AWS SDK\'s signer on DynamoDB calls (session token, JSON body, custom port)', async () => {
+    // The SDK's hash interface over node:crypto: a keyed instance is an HMAC.
+    class Sha256 {
+      private readonly hash;
+      constructor(secret?: string | Uint8Array) {
+        this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+      }
+      update(data: string | Uint8Array) {
+        this.hash.update(data);
+      }
+      async digest() {
+        return new Uint8Array(this.hash.digest());
+      }
+    }
+    const credentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret/with+chars', sessionToken: 'IQoJb3JpZ2luX2VjE//token==' };
+    for (const [endpoint, region, body] of [
+      ['https://dynamodb.eu-north-1.amazonaws.com', 'eu-north-1', JSON.stringify({ TableName: 'meetings', Key: { pk: { S: 'TENANT#t#MEETING#Kävijä' }, sk: { S: 'MEETING' } } })],
+      ['http://127.0.0.1:8000', 'local', JSON.stringify({ TransactItems: [], ClientRequestToken: 'c0ffee' })],
+    ] as const) {
+      const url = new URL(endpoint);
+      const now = new Date('2026-11-28T08:15:42Z');
+      const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' };
+      const ours = signRequest({ method: 'POST', url, headers, body, region, service: 'dynamodb', credentials, now });
+      const sdk = new SignatureV4({ service: 'dynamodb', region, credentials, sha256: Sha256, applyChecksum: false });
+      const theirs = await sdk.sign(
+        { method: 'POST', protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: '/', query: {}, headers: { ...headers, host: url.host }, body },
+        { signingDate: now },
+      );
+      expect(ours.authorization).toBe(theirs.headers.authorization);
+    }
   });
 });
