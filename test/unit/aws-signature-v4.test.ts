@@ -58,13 +58,16 @@ describe('SigV4 signer', () => {
 
   it('agrees with the AWS SDK\'s signer on DynamoDB calls (session token, JSON body, custom port)', async () => {
     // The SDK's hash interface over node:crypto: a keyed instance is an HMAC.
+    type SourceData = string | ArrayBuffer | ArrayBufferView;
+    const bytes = (data: SourceData) =>
+      typeof data === 'string' ? Buffer.from(data, 'utf8') : ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data);
     class Sha256 {
       private readonly hash;
-      constructor(secret?: string | Uint8Array) {
-        this.hash = secret ? createHmac('sha256', secret) : createHash('sha256');
+      constructor(secret?: SourceData) {
+        this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
       }
-      update(data: string | Uint8Array) {
-        this.hash.update(data);
+      update(data: SourceData) {
+        this.hash.update(bytes(data));
       }
       async digest() {
         return new Uint8Array(this.hash.digest());
