@@ -86,8 +86,8 @@ async function main() {
     const tableName = `bench-${Date.now()}`;
     await ensureTable(db.endpoint, tableName);
     // DynamoDB Local answers a full 1 MB page (the Scan baseline) slower than DynamoDB does.
-    const settings = { endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestTimeoutMs: 60_000 };
-    const client = new DynamoDbClient(settings);
+    const local = { endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const client = new DynamoDbClient({ ...local, requestTimeoutMs: 60_000 });
     let usage: Usage = { rcu: 0, itemsRead: 0, calls: 0, batchGets: 0 };
     let metering = false;
     type Output = { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>; ScannedCount?: number; Responses?: Record<string, unknown[]> };
@@ -107,7 +107,7 @@ async function main() {
       return response;
     });
     // The Scan baseline goes through the SDK.
-    const scanner = DynamoDBDocumentClient.from(new DynamoDBClient(settings));
+    const scanner = DynamoDBDocumentClient.from(new DynamoDBClient(local));
     const repository = new DynamoDbMeetingRepository(client, tableName);
 
     const seed = async (meetings: Meeting[]) => {

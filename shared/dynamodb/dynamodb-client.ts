@@ -86,14 +86,17 @@ export class DynamoDbTimeoutError extends DynamoDbConnectionError {
   }
 }
 
+const THROTTLING_CODES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 const RETRYABLE_CODES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
+  ...THROTTLING_CODES,
   // A retried transaction whose first attempt (same ClientRequestToken) is still running.
   'TransactionInProgressException',
 ]);
-const THROTTLING_CODES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** No answer, throttling or a server fault: the same call may succeed a moment later. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof DynamoDbConnectionError || (error instanceof DynamoDbServiceError && error.retryable);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Transport: one attempt of one call, signed and sent. Replaceable (wrapTransport) so that tests
@@ -277,8 +280,7 @@ export class DynamoDbClient {
       try {
         return parseResponse(await this.transport({ operation, attempt, body }));
       } catch (error) {
-        const retryable = error instanceof DynamoDbConnectionError || (error instanceof DynamoDbServiceError && error.retryable);
-        if (!retryable || attempt >= this.maxAttempts) throw error;
+        if (!isRetryable(error) || attempt >= this.maxAttempts) throw error;
         // Full jitter; throttling backs off longer, as the AWS SDKs do.
         const base = error instanceof DynamoDbServiceError && THROTTLING_CODES.has(error.code) ? 500 : 100;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * base * 2 ** (attempt - 1)));
@@ -296,7 +298,9 @@ function parseResponse(response: WireResponse): Record<string, unknown> {
   }
   if (response.statusCode === 200 && parsed) return parsed;
   const { requestId } = response;
-  if (!parsed) throw new DynamoDbServiceError(`HTTP${response.statusCode}`, response.statusCode || 500, 'answer is not JSON', requestId);
+  // Anything but an error status here (a garbled success, no status) counts as a server fault.
+  const status = response.statusCode >= 400 ? response.statusCode : 500;
+  if (!parsed) throw new DynamoDbServiceError(`HTTP${response.statusCode}`, status, 'answer is not JSON', requestId);
   // "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException" -> the part after '#'
   const code = String(parsed.__type ?? `HTTP${response.statusCode}`).split('#').pop()!;
   const message = String(parsed.message ?? parsed.Message ?? '');
@@ -306,7 +310,7 @@ function parseResponse(response: WireResponse): Record<string, unknown> {
       Message: reason.Message,
       Item: reason.Item ? fromWire(reason.Item) : undefined,
     }));
-    throw new TransactionCanceledError(response.statusCode, message, reasons, requestId);
+    throw new TransactionCanceledError(status, message, reasons, requestId);
   }
-  throw new DynamoDbServiceError(code, response.statusCode === 200 ? 500 : response.statusCode, message, requestId);
+  throw new DynamoDbServiceError(code, status, message, requestId);
 }

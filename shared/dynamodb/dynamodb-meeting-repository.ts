@@ -1,10 +1,4 @@
-import {
-  type DynamoDbClient,
-  DynamoDbConnectionError,
-  DynamoDbServiceError,
-  TransactionCanceledError,
-  type TransactWriteItem,
-} from './dynamodb-client.js';
+import { isRetryable, TransactionCanceledError, type DynamoDbClient, type TransactWriteItem } from './dynamodb-client.js';
 import { StorageUnavailableError } from '../errors.js';
 import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
@@ -29,11 +23,6 @@ const BATCH_GET_LIMIT = 100;
 /** The work cap of one search: index entries read. Exact counts need every candidate read. */
 export const MAX_SEARCH_ENTRIES = 50_000;
 
-/** Store failures a client may retry (throttling, 5xx, no answer): everything else is our bug. */
-function isUnavailable(error: unknown): boolean {
-  return error instanceof DynamoDbConnectionError || (error instanceof DynamoDbServiceError && error.retryable);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DynamoDbMeetingRepository implements MeetingRepository {
@@ -48,9 +37,9 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     try {
       return await operation(this.client);
     } catch (error) {
-      // A cancelled transaction is an answer (its reasons are read by transact), not unavailability.
-      if (error instanceof TransactionCanceledError) throw error;
-      if (isUnavailable(error)) throw new StorageUnavailableError(error);
+      // Failures a client may retry (no answer, throttling, 5xx) are unavailability; anything else
+      // (a cancelled transaction included: transact reads its reasons) goes on as it is.
+      if (isRetryable(error)) throw new StorageUnavailableError(error);
       throw error;
     }
   }

@@ -120,6 +120,14 @@ describe('DynamoDB client (DynamoDB Local)', () => {
     expect(attempts).toHaveLength(3);
   });
 
+  it('a garbled success is a server fault, retried like one', async () => {
+    const { client: recording, attempts } = recordingClient(() => ({ statusCode: 200, body: '{"Item": {"pk"' }));
+    const failure = await recording.getItem({ TableName: table, Key: key() }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(DynamoDbServiceError);
+    expect(failure).toMatchObject({ statusCode: 500, retryable: true });
+    expect(attempts).toHaveLength(3);
+  });
+
   it('a retry after a lost answer does not apply a transaction twice (ClientRequestToken)', async () => {
     const item = key();
     const client = new DynamoDbClient(config);
