@@ -16,6 +16,7 @@ import { devAuthEnvironment, ensureDevIssuer, signDevToken } from '../local/dev-
 import { ensureTable, freePort, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
 import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../shared/domain/search.js';
+import { readStorageConfig } from '../shared/config.js';
 import { DynamoDbClient } from '../shared/dynamodb/dynamodb-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { createMeeting, deleteMeeting, getMeeting, searchMeetings, updateMeeting } from '../shared/use-cases/meeting-use-cases.js';
@@ -67,7 +68,7 @@ async function main() {
     });
     const url = `http://127.0.0.1:${port}`;
     const token = signDevToken(ensureDevIssuer(dataDir), { tenant: TENANT, expiresInSeconds: 3600 });
-    const client = new DynamoDbClient({ endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestTimeoutMs: 30_000 });
+    const client = new DynamoDbClient({ ...readStorageConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint }), requestTimeoutMs: 30_000 });
     const deps = { repository: new DynamoDbMeetingRepository(client, tableName) };
     const pool: string[] = [];
     for (let i = 0; i < POOL; i += 20) pool.push(...(await Promise.all(Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId))));

@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
 import { normalizeInput, type Meeting, type MeetingInput } from '../shared/domain/meeting.js';
 import { DEFAULT_SORT, matches, selectPage, toSearchEntry, type SearchCriteria } from '../shared/domain/search.js';
+import { readStorageConfig } from '../shared/config.js';
 import { DynamoDbClient } from '../shared/dynamodb/dynamodb-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchableText } from '../shared/domain/meeting.js';
@@ -86,7 +87,7 @@ async function main() {
     const tableName = `bench-${Date.now()}`;
     await ensureTable(db.endpoint, tableName);
     // DynamoDB Local answers a full 1 MB page (the Scan baseline) slower than DynamoDB does.
-    const local = { endpoint: db.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const local = readStorageConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint });
     const client = new DynamoDbClient({ ...local, requestTimeoutMs: 60_000 });
     let usage: Usage = { rcu: 0, itemsRead: 0, calls: 0, batchGets: 0 };
     let metering = false;
@@ -107,7 +108,7 @@ async function main() {
       return response;
     });
     // The Scan baseline goes through the SDK.
-    const scanner = DynamoDBDocumentClient.from(new DynamoDBClient(local));
+    const scanner = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials }));
     const repository = new DynamoDbMeetingRepository(client, tableName);
 
     const seed = async (meetings: Meeting[]) => {
