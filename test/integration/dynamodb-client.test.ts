@@ -17,6 +17,7 @@ import {
   TransactionCanceledError,
   type WireRequest,
 } from '../../shared/dynamodb/dynamodb-client.js';
+import { dynamoDbErrorAnswer } from '../support/dynamodb-answers.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
@@ -35,7 +36,6 @@ function recordingClient(answer?: (request: WireRequest) => { statusCode: number
   return { client, attempts };
 }
 
-const error = (type: string, statusCode = 400) => ({ statusCode, body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: 'injected' }) });
 
 describe('DynamoDB client (DynamoDB Local)', () => {
   const client = new DynamoDbClient(config);
@@ -102,7 +102,11 @@ describe('DynamoDB client (DynamoDB Local)', () => {
   it('retries throttling and server faults, and succeeds when DynamoDB recovers', async () => {
     const item = key();
     const { client: recording, attempts } = recordingClient((request) =>
-      request.attempt === 1 ? error('ProvisionedThroughputExceededException') : request.attempt === 2 ? error('InternalServerError', 500) : undefined,
+      request.attempt === 1
+        ? dynamoDbErrorAnswer(400, 'ProvisionedThroughputExceededException')
+        : request.attempt === 2
+          ? dynamoDbErrorAnswer(500, 'InternalServerError')
+          : undefined,
     );
     await recording.transactWriteItems({ TransactItems: [{ Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }] });
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);

@@ -12,10 +12,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoDbClient } from '../../shared/composition.js';
 import { readStorageConfig } from '../../shared/config.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
-import { DynamoDbTimeoutError, type Transport, type WireResponse } from '../../shared/dynamodb/dynamodb-client.js';
+import { DynamoDbTimeoutError, type Transport } from '../../shared/dynamodb/dynamodb-client.js';
 import { meetingKey } from '../../shared/dynamodb/keys.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { useApi } from '../support/api-client.js';
+import { dynamoDbErrorAnswer } from '../support/dynamodb-answers.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
@@ -25,13 +26,9 @@ const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
 
 type FaultKind = 'throttling' | 'server-error' | 'timeout' | 'cancelled-validation' | 'lost-response';
-const answer = (statusCode: number, type: string, fields: Record<string, unknown>): WireResponse => ({
-  statusCode,
-  body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, ...fields }),
-});
 const FAULTS: Record<FaultKind, { inject: Transport; status: 500 | 503; retried: boolean }> = {
-  throttling: { inject: async () => answer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }), status: 503, retried: true },
-  'server-error': { inject: async () => answer(500, 'InternalServerError', { message: 'injected 500' }), status: 503, retried: true },
+  throttling: { inject: async () => dynamoDbErrorAnswer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }), status: 503, retried: true },
+  'server-error': { inject: async () => dynamoDbErrorAnswer(500, 'InternalServerError', { message: 'injected 500' }), status: 503, retried: true },
   timeout: {
     inject: async () => {
       throw new DynamoDbTimeoutError('injected request timeout');
@@ -40,7 +37,7 @@ const FAULTS: Record<FaultKind, { inject: Transport; status: 500 | 503; retried:
     retried: true,
   },
   'cancelled-validation': {
-    inject: async () => answer(400, 'TransactionCanceledException', { Message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] }),
+    inject: async () => dynamoDbErrorAnswer(400, 'TransactionCanceledException', { Message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] }),
     status: 500,
     retried: false,
   },
