@@ -139,8 +139,8 @@ export class MeetingApiStack extends Stack {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      // Room for the bounded retries of shared/dynamodb/dynamodb-client.ts (a failing call gives up
-      // within 3 x (0.5 s + 2 s) plus at most 1.5 s of backoff) after the calls that preceded it;
+      // Room for the bounded retries of shared/dynamodb/document-client.ts (a failing call gives up
+      // within 3 x (0.5 s + 2 s) plus the SDK's backoff) after the calls that preceded it;
       // API Gateway waits 29 s.
       timeout: Duration.seconds(20),
       tracing: lambda.Tracing.ACTIVE,

@@ -17,7 +17,7 @@ import { ensureTable, freePort, startDynamoDbLocal, stopOnSignals } from '../loc
 import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../shared/domain/search.js';
 import { readStorageConfig } from '../shared/config.js';
-import { DynamoDbClient } from '../shared/dynamodb/dynamodb-client.js';
+import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { createMeeting, deleteMeeting, getMeeting, searchMeetings, updateMeeting } from '../shared/use-cases/meeting-use-cases.js';
 
@@ -68,7 +68,7 @@ async function main() {
     });
     const url = `http://127.0.0.1:${port}`;
     const token = signDevToken(ensureDevIssuer(dataDir), { tenant: TENANT, expiresInSeconds: 3600 });
-    const client = new DynamoDbClient({ ...readStorageConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint }), requestTimeoutMs: 30_000 });
+    const client = createDocumentClient({ ...readStorageConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint }), requestTimeoutMs: 30_000 });
     const deps = { repository: new DynamoDbMeetingRepository(client, tableName) };
     const pool: string[] = [];
     for (let i = 0; i < POOL; i += 20) pool.push(...(await Promise.all(Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId))));

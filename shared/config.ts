@@ -2,8 +2,6 @@
  * Configuration, read once at cold start. A missing or malformed setting stops the function at
  * start with a message that says which variable and what it should hold.
  */
-import type { AwsCredentials } from './dynamodb/aws-signature-v4.js';
-
 export class ConfigError extends Error {
   constructor(message: string) {
     super(`Configuration error: ${message}`);
@@ -24,8 +22,11 @@ export interface StorageConfig {
   region: string;
   /** DynamoDB Local or another endpoint; unset on AWS. */
   endpoint?: string;
-  /** In Lambda, the role's session credentials, which the runtime puts in the environment. */
-  credentials: AwsCredentials;
+  /**
+   * Fixed credentials for DynamoDB Local (it accepts any). Unset on AWS, where the SDK's
+   * environment provider reads the role's credentials that the Lambda runtime sets.
+   */
+  localCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export function readStorageConfig(env: Env = process.env): StorageConfig {
@@ -35,16 +36,15 @@ export function readStorageConfig(env: Env = process.env): StorageConfig {
   }
   const tableName = required(env, 'TABLE_NAME', 'the name of the meetings table');
   const region = env.AWS_REGION?.trim() || (endpoint ? 'local' : required(env, 'AWS_REGION', 'the AWS region of the table'));
-  // DynamoDB Local accepts any credentials: developers need not configure AWS ones.
-  const credentials: AwsCredentials = endpoint
-    ? { accessKeyId: env.AWS_ACCESS_KEY_ID?.trim() || 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY?.trim() || 'local' }
-    : {
-        accessKeyId: required(env, 'AWS_ACCESS_KEY_ID', 'set by the Lambda runtime from the function role'),
-        secretAccessKey: required(env, 'AWS_SECRET_ACCESS_KEY', 'set by the Lambda runtime from the function role'),
-      };
-  const sessionToken = env.AWS_SESSION_TOKEN?.trim();
-  if (sessionToken) credentials.sessionToken = sessionToken;
-  return { tableName, region, endpoint, credentials };
+  if (endpoint) {
+    // DynamoDB Local accepts any credentials: developers need not configure AWS ones.
+    const localCredentials = { accessKeyId: env.AWS_ACCESS_KEY_ID?.trim() || 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY?.trim() || 'local' };
+    return { tableName, region, endpoint, localCredentials };
+  }
+  // Checked here so that a function without them stops at cold start, not at its first call.
+  required(env, 'AWS_ACCESS_KEY_ID', 'set by the Lambda runtime from the function role');
+  required(env, 'AWS_SECRET_ACCESS_KEY', 'set by the Lambda runtime from the function role');
+  return { tableName, region };
 }
 
 export interface AuthConfig {

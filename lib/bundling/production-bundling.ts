@@ -32,13 +32,15 @@ export function productionBundling(): BundlingOptions {
     sourceMap: true,
     target: 'node24',
     mainFields: ['module', 'main'],
-    // The functions use shared/dynamodb/dynamodb-client.ts, not the SDK; the one AWS package they
-    // import (util-dynamodb's marshalling) is bundled so that its version is ours, not the runtime's.
+    // Bundled and tree-shaken, the SDK loads faster than the runtime's copy, and its version is ours.
     bundleAwsSDK: true,
     // CommonJS code bundled into ESM (and the shims) still calls require().
     banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     forceDockerBundling: false,
     logLevel: LogLevel.WARNING,
-    esbuildArgs: builtinShims(),
+    esbuildArgs: {
+      ...builtinShims(),
+      '--alias:@aws-sdk/credential-provider-node': join(here, 'lambda-credentials.ts'),
+    },
   };
 }

@@ -1,4 +1,15 @@
-import { isRetryable, TransactionCanceledError, type DynamoDbClient, type TransactWriteItem } from './dynamodb-client.js';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { StorageUnavailableError } from '../errors.js';
 import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
@@ -18,6 +29,17 @@ import { keyCondition, planSearch } from './search-planner.js';
 import { SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
 
 type Item = Record<string, unknown>;
+type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * No answer, throttling or a server fault: what the SDK's own retry strategy retries (the same
+ * classification), and what is left when its attempts are spent is unavailability (503).
+ */
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
+}
 
 const BATCH_GET_LIMIT = 100;
 /** The work cap of one search: index entries read. Exact counts need every candidate read. */
@@ -27,19 +49,19 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class DynamoDbMeetingRepository implements MeetingRepository {
   constructor(
-    private readonly client: DynamoDbClient,
+    private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly limits: { maxSearchEntries: number } = { maxSearchEntries: MAX_SEARCH_ENTRIES },
   ) {}
 
   /** Every store call goes through here, so that unavailability is classified in one place. */
-  private async call<T>(operation: (client: DynamoDbClient) => Promise<T>): Promise<T> {
+  private async call<T>(operation: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
     try {
       return await operation(this.client);
     } catch (error) {
-      // Failures a client may retry (no answer, throttling, 5xx) are unavailability; anything else
-      // (a cancelled transaction included: transact reads its reasons) goes on as it is.
-      if (isRetryable(error)) throw new StorageUnavailableError(error);
+      // A cancelled transaction is an answer (transact reads its reasons), not unavailability.
+      if (error instanceof TransactionCanceledException) throw error;
+      if (isUnavailable(error)) throw new StorageUnavailableError(error);
       throw error;
     }
   }
@@ -50,7 +72,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
     const { Item } = await this.call((client) =>
-      client.getItem({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true }),
+      client.send(new GetCommand({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true })),
     );
     return Item ? toRecord(Item) : undefined;
   }
@@ -82,16 +104,18 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
         const page = await this.call((client) =>
-          client.query({
-            TableName: this.tableName,
-            IndexName: query.indexName,
-            KeyConditionExpression: expression,
-            ExpressionAttributeValues: values,
-            ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
-            ExclusiveStartKey,
-          }),
+          client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: query.indexName,
+              KeyConditionExpression: expression,
+              ExpressionAttributeValues: values,
+              ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
+              ExclusiveStartKey,
+            }),
+          ),
         );
-        for (const item of page.Items) entries.push(toEntry(item));
+        for (const item of page.Items ?? []) entries.push(toEntry(item));
         if (entries.length > this.limits.maxSearchEntries) throw new SearchTooBroadError(this.limits.maxSearchEntries);
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -107,15 +131,15 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         if (attempt > 8) throw new StorageUnavailableError(new Error('BatchGetItem kept returning unprocessed keys'));
         if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
         const requested: Record<string, unknown>[] = keys;
-        const result = await this.call((client) =>
-          client.batchGetItem({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } }),
+        const result: BatchGetCommandOutput = await this.call((client) =>
+          client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } })),
         );
-        for (const item of result.Responses[this.tableName] ?? []) {
+        for (const item of result.Responses?.[this.tableName] ?? []) {
           const record = toRecord(item);
           // A meeting deleted between the index read and this read is simply left out.
           if (!isTombstone(record)) found.set(record.meeting.meetingId, record.meeting);
         }
-        keys = result.UnprocessedKeys[this.tableName]?.Keys;
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
     return meetingIds.flatMap((id) => found.get(id) ?? []);
@@ -124,13 +148,14 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   /** Item 0 of every transaction is the meeting: its failed condition means another write won. */
   private async transact(items: TransactWriteItem[]): Promise<void> {
     try {
-      await this.call((client) => client.transactWriteItems({ TransactItems: items }));
+      await this.call((client) => client.send(new TransactWriteCommand({ TransactItems: items })));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledError)) throw error;
-      const { reasons } = error;
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
       const first = reasons[0];
       if (first?.Code === 'ConditionalCheckFailed') {
-        throw new ConcurrentModificationError(first.Item ? toRecord(first.Item) : null);
+        // The document client leaves error details in DynamoDB's wire form.
+        throw new ConcurrentModificationError(first.Item ? toRecord(unmarshall(first.Item as Record<string, AttributeValue>)) : null);
       }
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
         // Another transaction holds the item right now: step aside briefly, then decide again.

@@ -5,7 +5,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { ConcurrentModificationError, SearchTooBroadError } from '../../shared/domain/meeting-repository.js';
 import { normalizeInput, type Meeting, type StoredMeeting } from '../../shared/domain/meeting.js';
 import { DEFAULT_SORT } from '../../shared/domain/search.js';
-import { DynamoDbClient } from '../../shared/dynamodb/dynamodb-client.js';
+import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, partyKey } from '../../shared/dynamodb/keys.js';
 import { INDEXES } from '../../shared/dynamodb/table-definition.js';
@@ -13,7 +13,7 @@ import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
-const client = new DynamoDbClient(config);
+const client = createDocumentClient(config);
 const sdk = sdkDocumentClient(config);
 const repository = new DynamoDbMeetingRepository(client, config.tableName);
 const criteria = { startIndex: 0, size: 50, sort: DEFAULT_SORT };

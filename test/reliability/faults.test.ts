@@ -1,22 +1,23 @@
 /**
  * Injected storage faults at each step of each operation, through the whole HTTP path (local
- * gateway, handlers, adapter, DynamoDB Local). A fault is injected in the DynamoDB client's
- * transport, below its retry loop, as the answer DynamoDB would give (or no answer at all), so
- * error parsing and retries really happen: retries stay bounded (at most 3 attempts), the API
- * answers 503 with Retry-After (throttling, 5xx, timeout) or 500 (anything else) in the house
- * format, and the table shows no partial write afterwards.
+ * gateway, handlers, adapter, DynamoDB Local). A fault is injected by a middleware on the runtime
+ * DynamoDB client's own stack, in its deserialize step below the SDK's retry layer, as the raw HTTP
+ * answer DynamoDB would give (or no answer at all), so the SDK's error parsing and retries really
+ * happen: retries stay bounded (at most 3 attempts), the API answers 503 with Retry-After
+ * (throttling, 5xx, timeout) or 500 (anything else) in the house format, and the table shows no
+ * partial write afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { HttpResponse } from '@smithy/core/protocols';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dynamoDbClient } from '../../shared/composition.js';
+import { documentClient } from '../../shared/composition.js';
 import { readStorageConfig } from '../../shared/config.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
-import { DynamoDbTimeoutError, type Transport } from '../../shared/dynamodb/dynamodb-client.js';
 import { meetingKey } from '../../shared/dynamodb/keys.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { useApi } from '../support/api-client.js';
-import { dynamoDbErrorAnswer } from '../support/dynamodb-answers.js';
+import { dynamoDbErrorAnswer, timeoutError } from '../support/dynamodb-answers.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
@@ -26,28 +27,29 @@ const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
 
 type FaultKind = 'throttling' | 'server-error' | 'timeout' | 'cancelled-validation' | 'lost-response';
-const FAULTS: Record<FaultKind, { inject: Transport; status: 500 | 503; retried: boolean }> = {
-  throttling: { inject: async () => dynamoDbErrorAnswer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }), status: 503, retried: true },
-  'server-error': { inject: async () => dynamoDbErrorAnswer(500, 'InternalServerError', { message: 'injected 500' }), status: 503, retried: true },
+const FAULTS: Record<FaultKind, { inject: () => HttpResponse; status: 500 | 503; retried: boolean; afterSending?: boolean }> = {
+  throttling: { inject: () => dynamoDbErrorAnswer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }), status: 503, retried: true },
+  'server-error': { inject: () => dynamoDbErrorAnswer(500, 'InternalServerError', { message: 'injected 500' }), status: 503, retried: true },
   timeout: {
-    inject: async () => {
-      throw new DynamoDbTimeoutError('injected request timeout');
+    inject: () => {
+      throw timeoutError('injected request timeout');
     },
     status: 503,
     retried: true,
   },
   'cancelled-validation': {
-    inject: async () => dynamoDbErrorAnswer(400, 'TransactionCanceledException', { Message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] }),
+    inject: () => dynamoDbErrorAnswer(400, 'TransactionCanceledException', { Message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] }),
     status: 500,
     retried: false,
   },
   // The store applied the write but the answer never came back (a timeout after the fact).
   'lost-response': {
-    inject: async () => {
-      throw new DynamoDbTimeoutError('injected lost response');
+    inject: () => {
+      throw timeoutError('injected lost response');
     },
     status: 503,
     retried: true,
+    afterSending: true,
   },
 };
 
@@ -56,13 +58,26 @@ let calls = 0;
 let attemptsAtStep = 0;
 
 beforeAll(() => {
-  dynamoDbClient().wrapTransport((next) => async (request) => {
-    if (request.attempt === 1) calls++; // steps are numbered by call, not by attempt
-    if (!plan || calls !== plan.step) return next(request);
-    attemptsAtStep++;
-    if (plan.kind === 'lost-response') await next(request);
-    return FAULTS[plan.kind].inject(request);
-  });
+  const { middlewareStack } = documentClient();
+  // once per call: number the steps of the operation
+  middlewareStack.add(
+    (next) => async (args) => {
+      calls++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'faultStepCounter' },
+  );
+  // once per attempt, below the retry layer and the deserializer: answer for DynamoDB
+  middlewareStack.add(
+    (next) => async (args) => {
+      if (!plan || calls !== plan.step) return next(args);
+      attemptsAtStep++;
+      const fault = FAULTS[plan.kind];
+      if (fault.afterSending) await next(args);
+      return { response: fault.inject(), output: undefined as never };
+    },
+    { step: 'deserialize', priority: 'low', name: 'faultInjector' },
+  );
 });
 
 async function itemCollection(id: string) {
@@ -113,8 +128,11 @@ describe('injected storage faults', () => {
           expect(validateError(response.body)).toBe(true);
           expect(response.text).not.toMatch(/injected|stack|Exception|at \//);
           if (fault.status === 503) expect(response.headers.get('retry-after')).toBe('1');
-          // bounded: at most the client's 3 attempts for retryable faults, exactly 1 otherwise
-          expect(attemptsAtStep, label).toBe(fault.retried ? 3 : 1);
+          // Bounded: at most the client's 3 attempts for retryable faults, exactly 1 otherwise. Fewer
+          // than 3 once the SDK's retry quota is spent (a circuit breaker; this suite drains it on
+          // purpose): test/integration/document-client.test.ts pins the 3 on a fresh client.
+          if (fault.retried) expect(attemptsAtStep, label).toBeGreaterThanOrEqual(1);
+          expect(attemptsAtStep, label).toBeLessThanOrEqual(fault.retried ? 3 : 1);
           await expectNoPartialWrite(id);
           if (kind !== 'lost-response' && (operation.name === 'update' || operation.name === 'delete')) {
             expect((await api.call('GET', `/meetings/${id}`)).body.notes).toBe('before'); // nothing changed

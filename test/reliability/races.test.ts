@@ -10,7 +10,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { ApiError } from '../../shared/errors.js';
 import { normalizeInput, searchableText, type Meeting, type MeetingInput, type StatusCode } from '../../shared/domain/meeting.js';
 import { toSearchEntry } from '../../shared/domain/search.js';
-import { DynamoDbClient } from '../../shared/dynamodb/dynamodb-client.js';
+import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, meetingKey, officeKey, partyKey, visitKey } from '../../shared/dynamodb/keys.js';
 import { createMeeting, deleteMeeting, getMeeting, updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
@@ -20,7 +20,7 @@ import { hasSerialOrder, type Operation, type State } from '../support/serial-or
 
 const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
-const deps = { repository: new DynamoDbMeetingRepository(new DynamoDbClient(config), config.tableName) };
+const deps = { repository: new DynamoDbMeetingRepository(createDocumentClient(config), config.tableName) };
 const RACERS = 24;
 const ROUNDS = 4;
 

@@ -3,10 +3,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StorageConfig } from '../../shared/config.js';
 
 /**
- * The AWS SDK's document client on the test table. Tests read storage through it, not through the
- * service's own DynamoDB client, so that what the service wrote is checked by an independent reader.
+ * A plain document client (SDK defaults) on the test table, separate from the runtime's tuned one:
+ * tests read storage through it, so faults injected into the runtime's client never reach it.
  */
 export function sdkDocumentClient(config: StorageConfig): DynamoDBDocumentClient {
-  const { endpoint, region, credentials } = config;
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials }));
+  const { endpoint, region, localCredentials } = config;
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials: localCredentials }));
 }

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { readAuthConfig, readStorageConfig } from '../../shared/config.js';
+import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { StorageUnavailableError, gone } from '../../shared/errors.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { logger } from '../../shared/logger.js';
@@ -68,20 +69,25 @@ describe('configuration', () => {
     expect(() => readAuthConfig({ JWT_ISSUER: 'i', JWT_AUDIENCE: 'a', JWT_JWKS_URI: 'http://x/jwks' })).toThrow(/https:\/\/ or file:\/\//);
   });
 
-  it('takes the role credentials Lambda puts in the environment; DynamoDB Local needs none', () => {
+  it('takes the role credentials Lambda puts in the environment through the SDK; DynamoDB Local gets fixed ones', async () => {
     const lambda = { TABLE_NAME: 't', AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token' };
-    expect(readStorageConfig(lambda)).toEqual({
-      tableName: 't',
-      region: 'eu-north-1',
-      endpoint: undefined,
-      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' },
-    });
-    expect(readStorageConfig({ TABLE_NAME: 't', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toEqual({
+    expect(readStorageConfig(lambda)).toEqual({ tableName: 't', region: 'eu-north-1' });
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, lambda);
+      const credentials = await createDocumentClient(readStorageConfig(lambda)).config.credentials();
+      expect(credentials).toMatchObject({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' });
+    } finally {
+      process.env = saved;
+    }
+    const local = readStorageConfig({ TABLE_NAME: 't', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
+    expect(local).toEqual({
       tableName: 't',
       region: 'local',
       endpoint: 'http://127.0.0.1:8000',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      localCredentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
+    expect(await createDocumentClient(local).config.credentials()).toMatchObject({ accessKeyId: 'local', secretAccessKey: 'local' });
   });
 
   it('reads defaults for tenant claim, scopes and leeway', () => {
