@@ -1,0 +1,17 @@
+/** Reference GET /meetings/{meetingId}: one GetCommand on the meeting's key (shared/dynamodb/keys.ts). */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
+const client = new DynamoDBClient({});
+const docClient = DynamoDBDocumentClient.from(client);
+
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const tenantId = event.requestContext.authorizer?.tenantId as string;
+  const meetingId = event.pathParameters?.meetingId;
+  const result = await docClient.send(
+    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `TENANT#${tenantId}#MEETING#${meetingId}`, sk: 'MEETING' } }),
+  );
+  if (!result.Item) return { statusCode: 404, body: JSON.stringify({ message: 'Not found' }) };
+  return { statusCode: 200, body: JSON.stringify(result.Item) };
+};

@@ -1,0 +1,23 @@
+/**
+ * Reference GET /meetings: one QueryCommand on the tenant's index (byTenantVisitTime, the index a
+ * plain GET /meetings of ours reads; see shared/dynamodb/table-definition.ts and search-planner.ts).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
+const client = new DynamoDBClient({});
+const docClient = DynamoDBDocumentClient.from(client);
+
+export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const tenantId = event.requestContext.authorizer?.tenantId as string;
+  const result = await docClient.send(
+    new QueryCommand({
+      TableName: process.env.TABLE_NAME,
+      IndexName: 'byTenantVisitTime',
+      KeyConditionExpression: 'tenantKey = :tenantKey',
+      ExpressionAttributeValues: { ':tenantKey': `TENANT#${tenantId}` },
+    }),
+  );
+  return { statusCode: 200, body: JSON.stringify({ results: result.Items ?? [] }) };
+};
