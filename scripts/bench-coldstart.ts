@@ -260,7 +260,7 @@ try {
       multiValueQueryStringParameters: null,
       pathParameters: meetingId ? { meetingId } : null,
       stageVariables: null,
-      requestContext: { ...requestContext(method, resource, path), authorizer: { principalId: tenantId, tenantId, scopes: 'read write' } },
+      requestContext: { ...requestContext(method, resource, path), authorizer: { principalId: tenantId, tenantId, scopes: 'read write', tokenValidUntil: String(Math.floor(Date.now() / 1000) + 3 * 3600) } },
       body: body === undefined ? null : JSON.stringify(body),
       isBase64Encoded: false,
     };

@@ -21,8 +21,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   const token = bearerToken(event.headers);
   if (!token) throw new Error(UNAUTHORIZED);
   try {
-    const { tenantId, scopes } = await verify(token);
-    return accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config));
+    const { tenantId, scopes, validUntil } = await verify(token);
+    return accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config), validUntil);
   } catch (error) {
     if (error instanceof InvalidTokenError) {
       logger.info('token rejected', { requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none', reason: error.message });

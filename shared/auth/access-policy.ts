@@ -10,7 +10,13 @@ export const grantedScopes = (tokenScopes: string[], config: Pick<AuthConfig, 's
  * One policy for every route, not just the one called: API Gateway caches the decision per token
  * and reuses it for the token's next calls. Routes outside the granted scopes stay denied (403).
  */
-export function accessPolicy(methodArn: string, principalId: string, tenantId: string, granted: Route['scope'][]): APIGatewayAuthorizerResult {
+export function accessPolicy(
+  methodArn: string,
+  principalId: string,
+  tenantId: string,
+  granted: Route['scope'][],
+  tokenValidUntil: number,
+): APIGatewayAuthorizerResult {
   // arn:aws:execute-api:region:account:apiId/stage/METHOD/path...
   const [apiArn, stage] = methodArn.split('/');
   const allowed = routes.filter((route) => granted.includes(route.scope));
@@ -24,6 +30,8 @@ export function accessPolicy(methodArn: string, principalId: string, tenantId: s
           : { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${apiArn}/${stage}/*` },
       ],
     },
-    context: { tenantId, scopes: granted.join(' ') },
+    // The decision is cached (per token, up to the cache TTL) beyond the token's exp: the handlers
+    // check tokenValidUntil on every request.
+    context: { tenantId, scopes: granted.join(' '), tokenValidUntil },
   };
 }

@@ -19,6 +19,8 @@ class JwksFetcher implements Fetcher {
 export interface VerifiedClaims {
   tenantId: string;
   scopes: string[];
+  /** When the token stops being valid (its exp plus the configured leeway), in epoch seconds. */
+  validUntil: number;
 }
 
 /** Tenants become key prefixes: keep them to characters that cannot forge another key. */
@@ -42,7 +44,7 @@ export function createTokenVerifier(config: AuthConfig) {
     { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher() }) },
   );
 
-  /** Verifies signature (RS/ES/EdDSA only; alg none and HS* are refused), iss, aud, exp, nbf and the tenant claim. */
+  /** Verifies signature (RS/ES/EdDSA only; alg none and HS* are refused), iss, aud, exp (required), nbf and the tenant claim. */
   return async function verify(token: string): Promise<VerifiedClaims> {
     let payload: Record<string, unknown>;
     try {
@@ -50,10 +52,12 @@ export function createTokenVerifier(config: AuthConfig) {
     } catch (error) {
       throw new InvalidTokenError((error as Error).message);
     }
+    // aws-jwt-verify checks exp only when present; a token without one would be valid for ever.
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new InvalidTokenError('missing exp claim');
     const tenantId = payload[config.tenantClaim];
     if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`);
     const scope = payload.scope ?? payload.scp;
     const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : Array.isArray(scope) ? scope.map(String) : [];
-    return { tenantId, scopes };
+    return { tenantId, scopes, validUntil: payload.exp + config.clockLeewaySeconds };
   };
 }

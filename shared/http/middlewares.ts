@@ -67,11 +67,18 @@ const requestLogging = (operationId: OperationId): MiddlewareObj<Event, Result> 
   };
 };
 
-/** The tenant and scopes the authorizer put in the request context; a route whose scope is absent is 403. */
-function authorizedTenant(event: Event, operationId: OperationId): string {
+/**
+ * The tenant and scopes the authorizer put in the request context. The gateway caches that decision
+ * per token, possibly past the token's expiry: a token no longer valid is 401 here, whatever the
+ * cache holds. A route whose scope is absent is 403.
+ */
+function authorizedTenant(event: Event, operationId: OperationId, now: number): string {
   const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const tenantId = authorizer?.tenantId;
   if (typeof tenantId !== 'string' || tenantId === '') throw unauthorized();
+  // API Gateway passes context values as strings.
+  const validUntil = Number(authorizer?.tokenValidUntil);
+  if (!Number.isFinite(validUntil) || now / 1000 > validUntil) throw unauthorized();
   const scopes = String(authorizer?.scopes ?? '').split(' ');
   if (!scopes.includes(routeOf(operationId).scope)) throw forbidden();
   return tenantId;
@@ -87,7 +94,7 @@ export function apiHandler(operationId: OperationId, handle: (event: Event, cont
     .use(requestLogging(operationId))
     .use(errorMapper())
     .handler(async (event) => {
-      const tenantId = authorizedTenant(event, operationId);
+      const tenantId = authorizedTenant(event, operationId, Date.now());
       const requestId = parseRequestId(event);
       return handle(event, { requestId, tenantId });
     });

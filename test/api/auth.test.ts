@@ -44,6 +44,22 @@ describe('authorizer (real signed JWTs, aws-jwt-verify)', () => {
     await expectUnauthorized(signed(claims({ iat: now() - 120, exp: now() - 1 })));
   });
 
+  it('answers 401 once the token expires, although the gateway still caches its allow decision; nothing is written', async () => {
+    const token = signed(claims({ exp: now() + 2 }));
+    expect((await api.call('GET', '/meetings', { token })).status).toBe(200); // the decision is now cached
+    await new Promise((resolve) => setTimeout(resolve, (now() + 3 - Date.now() / 1000) * 1000)); // past exp
+    const notes = `written-with-expired-${randomUUID()}`;
+    const write = await api.call('POST', '/meetings', { token, body: meetingInput({ notes }) });
+    expect([write.status, write.body.errorCode]).toEqual([401, 'UNAUTHORIZED']);
+    await expectUnauthorized(token);
+    const found = await api.call('GET', `/meetings?freeTextSearch=${notes}`);
+    expect(found.body.totalCount).toBe(0);
+  });
+
+  it('answers 401 for a correctly signed token without exp', async () => {
+    await expectUnauthorized(signed(claims({ exp: undefined })));
+  });
+
   it('answers 401 for a token not yet valid (nbf in the future)', async () => {
     await expectUnauthorized(signed(claims({ nbf: now() + 300 })));
   });
