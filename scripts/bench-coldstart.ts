@@ -211,7 +211,9 @@ try {
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     ...variables,
     TABLE_NAME,
-    DYNAMODB_ENDPOINT: db!.endpoint,
+    // No DYNAMODB_ENDPOINT: ours takes its production path (the role's credentials from the
+    // environment through the SDK's provider); both sides reach DynamoDB Local through the SDK's
+    // own endpoint variable.
     AWS_ENDPOINT_URL_DYNAMODB: db!.endpoint,
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,

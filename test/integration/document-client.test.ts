@@ -118,6 +118,19 @@ describe('runtime DynamoDB client (AWS SDK v3 on DynamoDB Local)', () => {
     await expect(new DynamoDbMeetingRepository(client, table).get('t', randomUUID())).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
+  it('gives up on an answer whose body stalls after its headers', async () => {
+    const stalling = await listen((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/x-amz-json-1.0\r\ncontent-length: 100\r\n\r\n{"Item":');
+      });
+    });
+    const client = createDocumentClient({ ...config, endpoint: stalling.endpoint, requestTimeoutMs: 150 });
+    const started = Date.now();
+    await expect(new DynamoDbMeetingRepository(client, table).get('t', randomUUID())).rejects.toBeInstanceOf(StorageUnavailableError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(stalling.connections()).toBe(3);
+  });
+
   it('calls a refused connection storage unavailable', async () => {
     const closed = await listen(() => undefined);
     const port = new URL(closed.endpoint).port;
