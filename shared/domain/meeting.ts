@@ -1,4 +1,5 @@
 import type { components } from '../generated/api-types.js';
+import { instantMillis } from './storable-values.js';
 
 type Schemas = components['schemas'];
 export type Meeting = Schemas['Meeting'];
@@ -30,8 +31,8 @@ export type MeetingRecord = StoredMeeting | Tombstone;
 
 export const isTombstone = (record: MeetingRecord): record is Tombstone => 'deleted' in record;
 
-/** The canonical form of an instant: UTC, millisecond precision. */
-export const toInstant = (dateTime: string): string => new Date(dateTime).toISOString();
+/** The canonical form of an instant: UTC, millisecond precision (a storable date-time only). */
+export const toInstant = (dateTime: string): string => new Date(instantMillis(dateTime)).toISOString();
 
 const DEFAULT_CURRENCY = 'EUR';
 
@@ -60,17 +61,28 @@ export function nextModificationTime(now: Date, previous?: string): string {
   return new Date(Math.max(now.getTime(), floor)).toISOString();
 }
 
-/** Lowercase, accents folded (ä = a, ö = o, å = a): the form free-text search compares in. */
+/**
+ * The form free-text search compares in (the document's freeTextSearch says the same): lowercase;
+ * compatibility decomposition (ligatures and width variants become their letters: ﬁ = fi,
+ * Ａ = a); combining marks removed (ä = a, ö = o, å = a, é = e); ß = ss and final ς = σ, as
+ * Unicode case folding has them.
+ */
 export const foldText = (text: string): string =>
-  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/ß/g, 'ss').replace(/ς/g, 'σ');
 
-/** The text free-text search looks in: notes and the realty's address fields. */
-export const searchableText = (meeting: MeetingInput): string =>
-  foldText(
-    [meeting.notes, meeting.meetingRealty.streetAddress, meeting.meetingRealty.postcode, meeting.meetingRealty.postalArea]
-      .filter((part): part is string => part !== undefined)
-      .join('\n'),
-  );
+/**
+ * The text free-text search looks in (notes and the realty's address fields), folded, as its
+ * distinct words. A search term holds no whitespace, so it can only occur inside one word: the
+ * distinct words match exactly what the whole text matches, and keep the stored text small (a
+ * compatibility decomposition can make one character eleven times longer, ﷺ, and a note of 10,000
+ * such characters is mostly repetition).
+ */
+export const searchableText = (meeting: MeetingInput): string => {
+  const text = [meeting.notes, meeting.meetingRealty.streetAddress, meeting.meetingRealty.postcode, meeting.meetingRealty.postalArea]
+    .filter((part): part is string => part !== undefined)
+    .join('\n');
+  return [...new Set(foldText(text).split(/\s+/u).filter(Boolean))].join(' ');
+};
 
 const MEETING_FIELD_ORDER = [
   'meetingId', 'typeCode', 'statusCode', 'parties', 'realtyId', 'visitTime', 'agencyOfficeId', 'agents',

@@ -40,7 +40,16 @@ export interface SearchEntry {
   agentIds: string[];
 }
 
-export const splitSearchTerms = (text: string): string[] => foldText(text).split(/\s+/u).filter(Boolean);
+/**
+ * The folded terms of a freeTextSearch value, or undefined when a term folds to nothing (only
+ * combining marks, say): such a term would match every meeting.
+ */
+export function foldSearchTerms(text: string): string[] | undefined {
+  const folded = text.split(/\s+/u).filter(Boolean).map(foldText);
+  if (folded.some((term) => term.trim() === '')) return undefined;
+  // Folding may turn a character into a space (a no-break space): that splits a term in two.
+  return folded.flatMap((term) => term.split(/\s+/u)).filter(Boolean);
+}
 
 const oneOf = <T>(allowed: readonly T[] | undefined, value: T): boolean => !allowed || allowed.includes(value);
 const anyOf = (allowed: readonly string[] | undefined, values: readonly string[]): boolean =>

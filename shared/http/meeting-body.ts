@@ -1,13 +1,36 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { validate as validateMeetingRequest } from '../generated/validators/MeetingRequest.cjs';
-import type { MeetingInput } from '../domain/meeting.js';
-import { badRequestBody, unsupportedMediaType } from '../errors.js';
+import { READ_ONLY_FIELDS, type MeetingInput } from '../domain/meeting.js';
+import { isStorableInstant, isStorableNumber, isWellFormedText, SMALLEST_STORABLE_MAGNITUDE } from '../domain/storable-values.js';
+import { badRequestBody, unsupportedMediaType, type ErrorItem } from '../errors.js';
 import { headerOf } from './request-parsing.js';
 import { toErrorItems } from './validation-errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Content-Type, size, JSON syntax, then the schema of the OpenAPI document, then nothing else. */
+/**
+ * What the schema cannot say of a schema-valid body: every value must be one the service can store
+ * and return as sent (shared/domain/storable-values.ts). Read-only fields are ignored, so not checked.
+ */
+function unstorableValues(body: MeetingInput): ErrorItem[] {
+  const errors: ErrorItem[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'string' && !isWellFormedText(value)) {
+      errors.push({ target: path, errorCode: 'INVALID_TYPE', message: `${path} is not well-formed Unicode (a lone surrogate)` });
+    } else if (typeof value === 'number' && !isStorableNumber(value)) {
+      errors.push({ target: path, errorCode: 'INVALID_TYPE', message: `${path} must be 0 or at least ${SMALLEST_STORABLE_MAGNITUDE}` });
+    } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}[${index}]`));
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+  };
+  const readOnly = new Set<string>(READ_ONLY_FIELDS);
+  for (const [key, value] of Object.entries(body)) if (!readOnly.has(key)) visit(value, key);
+  if (isWellFormedText(body.visitTime) && !isStorableInstant(body.visitTime)) {
+    errors.push({ target: 'visitTime', errorCode: 'INVALID_TYPE', message: 'visitTime must be an instant in the years 0000-9999 (UTC)' });
+  }
+  return errors;
+}
+
+/** Content-Type, size, JSON syntax, the schema of the OpenAPI document, then storable values. */
 export function parseMeetingBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>): MeetingInput {
   const mediaType = headerOf(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') throw unsupportedMediaType();
@@ -23,5 +46,7 @@ export function parseMeetingBody(event: Pick<APIGatewayProxyEvent, 'headers' | '
     throw badRequestBody([{ target: 'body', errorCode: 'BAD_REQUEST_BODY', message: 'Request body is not valid JSON' }]);
   }
   if (!validateMeetingRequest(body)) throw badRequestBody(toErrorItems(validateMeetingRequest.errors ?? []));
+  const unstorable = unstorableValues(body as MeetingInput);
+  if (unstorable.length) throw badRequestBody(unstorable);
   return body as MeetingInput;
 }

@@ -2,7 +2,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { searchParameters } from '../generated/contract.js';
 import { validate as validateSearchQuery } from '../generated/validators/SearchQuery.cjs';
 import { toInstant } from '../domain/meeting.js';
-import { DEFAULT_SORT, splitSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
+import { isStorableInstant } from '../domain/storable-values.js';
+import { DEFAULT_SORT, foldSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
 import { badRequestParameters, type ErrorItem } from '../errors.js';
 import { toErrorItems } from './validation-errors.js';
 
@@ -34,13 +35,24 @@ export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValu
       raw[name] = meta.array ? items.map((v) => toTyped(meta.type, v)) : toTyped(meta.type, items[0]!);
     }
   }
-  if (!validateSearchQuery(raw)) errors.push(...toErrorItems(validateSearchQuery.errors ?? [], { parameters: true }));
+  const valid = validateSearchQuery(raw);
+  if (!valid) errors.push(...toErrorItems(validateSearchQuery.errors ?? [], { parameters: true }));
   const sort = parseSort(raw.sort as string[] | undefined, errors);
+  const terms = raw.freeTextSearch === undefined ? undefined : foldSearchTerms(raw.freeTextSearch as string);
+  if (valid) {
+    for (const name of ['visitTimeBefore', 'visitTimeAfter', 'modifiedAfter'] as const) {
+      if (raw[name] !== undefined && !isStorableInstant(raw[name] as string)) {
+        errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `${name} must be an instant in the years 0000-9999 (UTC)` });
+      }
+    }
+    if (raw.freeTextSearch !== undefined && terms === undefined) {
+      errors.push({ target: 'freeTextSearch', errorCode: 'INVALID_TYPE', message: 'freeTextSearch has a term with no letters, digits or symbols left after folding' });
+    }
+  }
   if (errors.length) throw badRequestParameters(errors);
 
   const lower = (ids: unknown) => (ids as string[] | undefined)?.map((id) => id.toLowerCase());
   const instant = (value: unknown) => (value === undefined ? undefined : toInstant(value as string));
-  const terms = raw.freeTextSearch === undefined ? undefined : splitSearchTerms(raw.freeTextSearch as string);
   return {
     sourceTypeCode: raw.sourceTypeCode as SearchCriteria['sourceTypeCode'],
     statusCode: raw.statusCode as SearchCriteria['statusCode'],
@@ -48,7 +60,7 @@ export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValu
     agencyOfficeId: lower(raw.agencyOfficeId),
     partyId: lower(raw.partyId),
     agentId: lower(raw.agentId),
-    freeTextTerms: terms?.length ? terms : undefined,
+    freeTextTerms: terms,
     visitTimeBefore: instant(raw.visitTimeBefore),
     visitTimeAfter: instant(raw.visitTimeAfter),
     modifiedAfter: instant(raw.modifiedAfter),

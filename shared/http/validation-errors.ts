@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { UUID_PATTERN } from '../domain/identifiers.js';
+import { DATE_TIME_PATTERN } from '../generated/contract.js';
 import type { ErrorItem } from '../errors.js';
 
 /** `/parties/0/partyId` -> `parties[0].partyId` */
@@ -41,7 +42,9 @@ function describe(error: ErrorObject): string {
     case 'format':
       return p.format === 'date-time' ? 'must be an RFC 3339 date-time with offset' : `must be a valid ${p.format}`;
     case 'pattern':
-      return p.pattern === UUID_PATTERN ? 'must be a uuid' : `must match ${p.pattern}`;
+      if (p.pattern === UUID_PATTERN) return 'must be a uuid';
+      if (p.pattern === DATE_TIME_PATTERN) return 'must be an RFC 3339 date-time with offset (±hh:mm or Z) and seconds 00-59';
+      return `must match ${p.pattern}`;
     case 'type':
       return `must be of type ${p.type}`;
     default:
