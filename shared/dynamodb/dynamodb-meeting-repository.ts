@@ -13,7 +13,7 @@ import { isServerError, isThrottlingError, isTransientError } from '@smithy/core
 import { StorageUnavailableError } from '../errors.js';
 import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
-import { toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
+import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import {
   agentKey,
   linkKey,
@@ -26,14 +26,15 @@ import {
   type LinkKind,
 } from './keys.js';
 import { keyCondition, planSearch } from './search-planner.js';
-import { SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
+import { LINK_ENTRY_ATTRIBUTES, SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
 
 type Item = Record<string, unknown>;
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
- * No answer, throttling or a server fault: what the SDK's own retry strategy retries (the same
- * classification), and what is left when its attempts are spent is unavailability (503).
+ * Unavailability (503 with Retry-After), classified with the SDK's own functions: throttling and
+ * transient failures (no answer, 500/502/503/504), which its retry strategy retries until its
+ * attempts are spent, and other server faults (501, 505-599), which it does not retry.
  */
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -120,11 +121,44 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
     }
+    if (criteria.freeTextTerms) await this.addSearchTexts(tenantId, entries, criteria);
     return entries;
+  }
+
+  /**
+   * Link items carry no search text (LINK_ENTRY_ATTRIBUTES): a free-text search driven by a party
+   * or agent index reads the text of its candidates, those that pass every other filter, from
+   * their meeting items.
+   */
+  private async addSearchTexts(tenantId: string, entries: SearchEntry[], criteria: SearchCriteria): Promise<void> {
+    const otherFilters = { ...criteria, freeTextTerms: undefined };
+    const wanted = [...new Set(entries.filter((e) => e.searchText === undefined && matches(e, otherFilters)).map((e) => e.meetingId))];
+    if (wanted.length === 0) return;
+    const texts = new Map<string, string>();
+    await this.batchGet(tenantId, wanted, { projection: 'meetingId, searchText', consistent: false }, (item) => {
+      if (typeof item.searchText === 'string') texts.set(item.meetingId as string, item.searchText);
+    });
+    // A meeting deleted since its index entry was read has no text: it matches no term.
+    for (const entry of entries) if (entry.searchText === undefined) entry.searchText = texts.get(entry.meetingId) ?? '';
   }
 
   async getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]> {
     const found = new Map<string, Meeting>();
+    await this.batchGet(tenantId, meetingIds, { consistent: true }, (item) => {
+      const record = toRecord(item);
+      // A meeting deleted between the index read and this read is simply left out.
+      if (!isTombstone(record)) found.set(record.meeting.meetingId, record.meeting);
+    });
+    return meetingIds.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Meeting items by id, 100 per BatchGetItem, unprocessed keys retried with backoff. */
+  private async batchGet(
+    tenantId: string,
+    meetingIds: string[],
+    options: { projection?: string; consistent: boolean },
+    onItem: (item: Item) => void,
+  ): Promise<void> {
     for (let start = 0; start < meetingIds.length; start += BATCH_GET_LIMIT) {
       let keys: Record<string, unknown>[] | undefined = meetingIds.slice(start, start + BATCH_GET_LIMIT).map((id) => meetingKey(tenantId, id));
       for (let attempt = 0; keys?.length; attempt++) {
@@ -132,17 +166,16 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
         const requested: Record<string, unknown>[] = keys;
         const result: BatchGetCommandOutput = await this.call((client) =>
-          client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: true } } })),
+          client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: options.consistent, ProjectionExpression: options.projection } },
+            }),
+          ),
         );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const record = toRecord(item);
-          // A meeting deleted between the index read and this read is simply left out.
-          if (!isTombstone(record)) found.set(record.meeting.meetingId, record.meeting);
-        }
+        for (const item of result.Responses?.[this.tableName] ?? []) onItem(item);
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
-    return meetingIds.flatMap((id) => found.get(id) ?? []);
   }
 
   /** Item 0 of every transaction is the meeting: its failed condition means another write won. */
@@ -191,9 +224,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     condition: { ConditionExpression: string },
   ): TransactWriteItem[] {
     const entry = toSearchEntry(meeting, searchableText(meeting));
+    const linkEntry = Object.fromEntries(LINK_ENTRY_ATTRIBUTES.map((name) => [name, entry[name]]));
     const visit = visitKey(meeting.visitTime, meeting.meetingId);
     const put = (kind: LinkKind, slot: number, indexKey: Item): TransactWriteItem => ({
-      Put: { TableName: this.tableName, Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...entry, ...indexKey, visitKey: visit } },
+      Put: { TableName: this.tableName, Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...linkEntry, ...indexKey, visitKey: visit } },
     });
     const item: Item = {
       ...meetingKey(tenantId, meeting.meetingId),
@@ -227,6 +261,7 @@ function toRecord(item: Item): MeetingRecord {
   return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number };
 }
 
+/** An index entry; searchText stays undefined for a link item's entry (filled in when a search needs it). */
 function toEntry(item: Item): SearchEntry {
   return Object.fromEntries(SEARCH_ENTRY_ATTRIBUTES.map((name) => [name, item[name]])) as unknown as SearchEntry;
 }

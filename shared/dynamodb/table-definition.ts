@@ -18,6 +18,13 @@ export const SEARCH_ENTRY_ATTRIBUTES = [
   'agentIds',
 ] as const;
 
+/**
+ * What a party or agent link item carries: the search entry without its text. There are up to 70
+ * link items per meeting, and a text of 10,000 characters repeated in each would pass DynamoDB's
+ * 4 MB transaction limit; a free-text search driven by those indexes reads the text from the meeting.
+ */
+export const LINK_ENTRY_ATTRIBUTES = SEARCH_ENTRY_ATTRIBUTES.filter((name) => name !== 'searchText');
+
 /** Each global secondary index is named after the access pattern it serves. */
 export const INDEXES = {
   /** a tenant's meetings in a visitTime window */
