@@ -5,7 +5,8 @@
  * gateway responses.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
@@ -13,6 +14,7 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { isUuid } from '../shared/domain/identifiers.js';
 import { echoableRequestId } from '../shared/http/middlewares.js';
 import { serveDocs } from './docs.js';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
@@ -94,6 +96,70 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Plain-words descriptions for requests Node's HTTP parser rejects before any handler runs. The
+ * house error table has no 431/408/413, so all of them are 400 in the DEFAULT_4XX body.
+ */
+const PARSER_ERROR_DESCRIPTIONS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: `The request headers are larger than ${maxHeaderSize / 1024} KiB.`,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'The chunk extensions of the request body are too large.',
+  ERR_HTTP_REQUEST_TIMEOUT: 'The request was not received in full in time.',
+  HPE_INVALID_EOF_STATE: 'The connection ended before the request was complete.',
+  HPE_INVALID_METHOD: 'The request could not be parsed as HTTP: the request line does not start with a known method.',
+  HPE_INVALID_URL: 'The request could not be parsed as HTTP: the request target contains a character that is not allowed (non-ASCII must be percent-encoded).',
+  HPE_INVALID_HEADER_TOKEN: 'The request could not be parsed as HTTP: a header contains a character that is not allowed.',
+  HPE_CR_EXPECTED: 'The request could not be parsed as HTTP: a line is not terminated by CRLF.',
+  HPE_LF_EXPECTED: 'The request could not be parsed as HTTP: a line is not terminated by CRLF (a bare CR is not allowed).',
+  HPE_INVALID_CONTENT_LENGTH: 'The request could not be parsed as HTTP: the Content-Length header is invalid.',
+  HPE_UNEXPECTED_CONTENT_LENGTH: 'The request could not be parsed as HTTP: Content-Length and Transfer-Encoding are both present.',
+  HPE_INVALID_TRANSFER_ENCODING: 'The request could not be parsed as HTTP: the Transfer-Encoding header is invalid.',
+  HPE_INVALID_CHUNK_SIZE: 'The request could not be parsed as HTTP: the chunked body is malformed.',
+  HPE_PAUSED_H2_UPGRADE: 'The request could not be parsed as HTTP: only HTTP/1.1 is served.',
+};
+const PARSER_ERROR_FALLBACK = 'The request could not be parsed as HTTP: it is malformed.';
+const MISSING_HOST_DESCRIPTION = 'The request has no Host header.';
+/** How long a rejected connection may keep sending after our answer, so the client can read it before the close. */
+const LINGER_MS = 1000;
+
+/**
+ * A gateway-level 400 before any route runs. Unlike the handlers' answers it always carries a
+ * Request-ID: the client's when it is a uuid, otherwise a fresh one.
+ */
+function badRequestResponse(description: string, requestId: string | undefined): APIGatewayProxyResult {
+  const spec = GATEWAY_RESPONSES.DEFAULT_4XX;
+  return {
+    statusCode: spec.status,
+    headers: { 'Content-Type': 'application/json', 'Request-ID': isUuid(requestId) ? requestId : randomUUID() },
+    body: JSON.stringify({ ...spec.body, description }),
+  };
+}
+
+/** The last Request-ID header line in the bytes the parser had read (header name case-insensitive). */
+function requestIdInRawPacket(rawPacket: unknown): string | undefined {
+  if (!Buffer.isBuffer(rawPacket)) return undefined;
+  let found: string | undefined;
+  for (const line of rawPacket.toString('latin1').split('\n')) {
+    const match = /^request-id:[ \t]*(.*?)[ \t]*\r?$/i.exec(line);
+    if (match) found = match[1];
+  }
+  return found;
+}
+
+/** Answers on a socket the HTTP layer has let go of, then closes it once the client has had time to read. */
+function answerOnSocket(socket: Duplex, result: APIGatewayProxyResult): void {
+  const body = Buffer.from(result.body, 'utf8');
+  const headers = { ...result.headers, 'Content-Length': body.length, Connection: 'close', Date: new Date().toUTCString() };
+  const head = [`HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  // end() instead of destroy(): closing with unread request bytes would send a RST that can drop the answer.
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
+  socket.resume();
+  // A socket handed over by the HTTP layer (CONNECT) has no error listener left; a reset must not crash the gateway.
+  socket.on('error', () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 export function createLocalGateway(): Server {
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
 
@@ -115,7 +181,8 @@ export function createLocalGateway(): Server {
     return { authorizer: { principalId: result.principalId, ...(result.context ?? {}) } };
   }
 
-  return createServer(async (req, res) => {
+  const answered = new WeakSet<Duplex>();
+  const server = createServer({ requireHostHeader: false }, async (req, res) => {
     // Null-prototype maps: a header or parameter named __proto__ must be a plain entry, as in
     // the JSON-built events of API Gateway.
     const headers: Record<string, string> = Object.create(null);
@@ -126,8 +193,15 @@ export function createLocalGateway(): Server {
       headers[name] = value;
       (multiValueHeaders[name] ??= []).push(value);
     }
+    // Node's own answer to a missing Host is an empty 400.
+    if (req.httpVersion === '1.1' && req.headers.host === undefined) {
+      const answer = badRequestResponse(MISSING_HOST_DESCRIPTION, req.headers['request-id'] as string | undefined);
+      return send(res, { ...answer, headers: { ...answer.headers, Connection: 'close' } });
+    }
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      // The request target is a path: resolved against a base, `//x/meetings` would name host x.
+      const target = req.url ?? '/';
+      const url = new URL(`http://localhost${target.startsWith('/') ? target : `/${target}`}`);
       const method = (req.method ?? 'GET').toUpperCase();
       if (serveDocs(req, res, url.pathname)) return;
       const matched = matchRoute(method, url.pathname);
@@ -185,4 +259,30 @@ export function createLocalGateway(): Server {
       send(res, gatewayResponse('DEFAULT_5XX', headers));
     }
   });
+
+  // Node answers an Expect other than 100-continue with an empty 417; the request is served as without it.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
+
+  // Without a listener Node drops a CONNECT silently; no route has that method.
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    const headers: Record<string, string> = Object.create(null);
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
+    answerOnSocket(socket, gatewayResponse('MISSING_AUTHENTICATION_TOKEN', headers));
+  });
+
+  // Parser-level errors: Node's defaults are bodiless 400/408/413/431 without a Request-ID.
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: unknown }, socket: Duplex) => {
+    // The parser keeps reporting while we linger; the first answer stands.
+    if (answered.has(socket)) return;
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    answered.add(socket);
+    const description = PARSER_ERROR_DESCRIPTIONS[error.code ?? ''] ?? PARSER_ERROR_FALLBACK;
+    answerOnSocket(socket, badRequestResponse(description, requestIdInRawPacket(error.rawPacket)));
+  });
+
+  return server;
 }
