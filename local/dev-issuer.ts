@@ -2,12 +2,13 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sig
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_AUDIENCE, DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../shared/auth/auth-defaults.js';
 
 /** The local development issuer: an RSA key pair in the data folder, shared by `npm start` and `npm run token`. */
 export const DEV_ISSUER = 'urn:meeting-api:local-dev-issuer';
-export const DEV_AUDIENCE = 'meeting-api';
-export const DEV_SCOPES = { read: 'meetings/read', write: 'meetings/write' } as const;
-export const DEV_TENANT_CLAIM = 'tenant_id';
+export const DEV_AUDIENCE = DEFAULT_AUDIENCE;
+export const DEV_SCOPES = DEFAULT_SCOPES;
+export const DEV_TENANT_CLAIM = DEFAULT_TENANT_CLAIM;
 
 export interface DevIssuer {
   privateKey: KeyObject;

@@ -15,10 +15,10 @@ import type {
   Context,
 } from 'aws-lambda';
 import { isUuid } from '../shared/domain/identifiers.js';
-import { echoableRequestId } from '../shared/http/middlewares.js';
+import { echoableRequestId } from '../shared/http/request-parsing.js';
 import { serveDocs } from './docs.js';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
-import { AUTHORIZER_RESULT_TTL_SECONDS, routes, type Route } from '../shared/routes.js';
+import { AUTHORIZER_RESULT_TTL_SECONDS, matchRoute } from '../shared/routes.js';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -34,25 +34,6 @@ const load = <T>(functionName: string): Promise<T> => {
   if (!moduleCache.has(functionName)) moduleCache.set(functionName, import(`../functions/${functionName}/handler.ts`));
   return moduleCache.get(functionName)!.then((m) => m.handler as T);
 };
-
-function matchRoute(method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
-    const match = pattern.exec(path);
-    if (match) {
-      let pathParameters: Record<string, string>;
-      try {
-        pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
-      } catch {
-        pathParameters = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
-      }
-      return { route, pathParameters };
-    }
-  }
-  return undefined;
-}
 
 const policyAllows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
   const matchesArn = (resource: string) =>

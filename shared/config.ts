@@ -2,6 +2,8 @@
  * Configuration, read once at cold start. A missing or malformed setting stops the function at
  * start with a message that says which variable and what it should hold.
  */
+import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from './auth/auth-defaults.js';
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(`Configuration error: ${message}`);
@@ -67,8 +69,8 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     issuer: required(env, 'JWT_ISSUER', 'the expected iss claim of tokens'),
     audience: audience === '*' ? null : audience.split(',').map((a) => a.trim()).filter(Boolean),
     jwksUri,
-    tenantClaim: env.JWT_TENANT_CLAIM?.trim() || 'tenant_id',
-    scopes: { read: env.JWT_READ_SCOPE?.trim() || 'meetings/read', write: env.JWT_WRITE_SCOPE?.trim() || 'meetings/write' },
+    tenantClaim: env.JWT_TENANT_CLAIM?.trim() || DEFAULT_TENANT_CLAIM,
+    scopes: { read: env.JWT_READ_SCOPE?.trim() || DEFAULT_SCOPES.read, write: env.JWT_WRITE_SCOPE?.trim() || DEFAULT_SCOPES.write },
     clockLeewaySeconds: Number(leeway),
   };
 }

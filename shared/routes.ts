@@ -29,6 +29,29 @@ export const routeOf = (operationId: OperationId): Route => {
   return route;
 };
 
+/**
+ * The route a request path reaches, with its path parameters (percent-decoded when they decode):
+ * the one path matcher, used by the local gateway and the tests' contract check.
+ */
+export function matchRoute(method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const match = pattern.exec(path);
+    if (match) {
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      } catch {
+        pathParameters = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
+      }
+      return { route, pathParameters };
+    }
+  }
+  return undefined;
+}
+
 /** How long API Gateway (and the local gateway) caches an authorizer decision per token. */
 export const AUTHORIZER_RESULT_TTL_SECONDS = 300;
 

@@ -2,7 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { accessPolicy, grantedScopes } from '../../shared/auth/access-policy.js';
 import { createTokenVerifier, InvalidTokenError } from '../../shared/auth/token-verifier.js';
 import { readAuthConfig } from '../../shared/config.js';
-import { echoableRequestId } from '../../shared/http/middlewares.js';
+import { echoableRequestId } from '../../shared/http/request-parsing.js';
 import { logger } from '../../shared/logger.js';
 
 const config = readAuthConfig();

@@ -35,3 +35,11 @@ export class SearchTooBroadError extends Error {
     this.name = 'SearchTooBroadError';
   }
 }
+
+/** Thrown by storage adapters when the store is throttled or unreachable: the client may retry. */
+export class StorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('storage unavailable', { cause });
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -1,4 +1,4 @@
-import { invalidStatus, type ErrorItem } from '../errors.js';
+import { StatusRuleViolation, type FieldViolation } from './errors.js';
 import type { Meeting, MeetingInput, StatusCode } from './meeting.js';
 
 /** The status table of the contract: from a stored status, the statuses a meeting may be set to. */
@@ -22,33 +22,30 @@ const sameParties = (a: Pick<Meeting, 'parties'>, b: Pick<Meeting, 'parties'>): 
 };
 
 /**
- * Decides whether `next` (already normalized) may replace `stored`. Throws INVALID_STATUS naming
- * every offending field.
+ * Decides whether `next` (already normalized) may replace `stored`. Throws StatusRuleViolation
+ * naming every offending field.
  */
 export function assertUpdateAllowed(stored: Meeting, next: MeetingInput): void {
-  const errors: ErrorItem[] = [];
+  const violations: FieldViolation[] = [];
   if (!ALLOWED_TRANSITIONS[stored.statusCode].includes(next.statusCode)) {
-    errors.push({
-      target: 'statusCode',
-      errorCode: 'INVALID_STATUS',
+    violations.push({
+      field: 'statusCode',
       message: `statusCode ${stored.statusCode} can only be changed to ${ALLOWED_TRANSITIONS[stored.statusCode].join(' or ')}`,
     });
   }
   if (isLocked(stored.statusCode)) {
     if (!sameParties(stored, next)) {
-      errors.push({ target: 'parties', errorCode: 'INVALID_STATUS', message: `parties can't be modified in status ${stored.statusCode}` });
+      violations.push({ field: 'parties', message: `parties can't be modified in status ${stored.statusCode}` });
     }
     if (Date.parse(stored.visitTime) !== Date.parse(next.visitTime)) {
-      errors.push({ target: 'visitTime', errorCode: 'INVALID_STATUS', message: `visitTime can't be modified in status ${stored.statusCode}` });
+      violations.push({ field: 'visitTime', message: `visitTime can't be modified in status ${stored.statusCode}` });
     }
   }
-  if (errors.length) throw invalidStatus(errors);
+  if (violations.length) throw new StatusRuleViolation(violations);
 }
 
 export function assertDeleteAllowed(stored: Meeting): void {
   if (stored.statusCode !== 'WAITING') {
-    throw invalidStatus([
-      { target: 'statusCode', errorCode: 'INVALID_STATUS', message: `A meeting can be deleted only in status WAITING, not ${stored.statusCode}` },
-    ]);
+    throw new StatusRuleViolation([{ field: 'statusCode', message: `A meeting can be deleted only in status WAITING, not ${stored.statusCode}` }]);
   }
 }

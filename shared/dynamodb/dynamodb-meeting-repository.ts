@@ -10,8 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { StorageUnavailableError } from '../errors.js';
-import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
+import { ConcurrentModificationError, SearchTooBroadError, StorageUnavailableError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
 import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import {

@@ -1,28 +1,33 @@
-import type { ErrorBody } from '../errors.js';
+import { ERROR_CATALOG } from '../generated/error-catalog.js';
+import { errorBody, RETRY_AFTER_SECONDS, type ErrorBody } from './api-error.js';
 
 /**
  * What API Gateway itself answers (before or instead of a handler), in the house error body. The
- * CDK stack configures these gateway responses and the local gateway answers the same.
+ * CDK stack configures these gateway responses and the local gateway answers the same; codes,
+ * statuses and messages come from the error catalog, descriptions say what the gateway saw.
  */
 export interface GatewayResponseSpec {
   status: number;
   body: ErrorBody;
-  headers?: Record<string, string>;
+  /** Extra response headers (none but Retry-After). */
+  headers: Record<string, string>;
 }
 
+const response = (errorCode: keyof typeof ERROR_CATALOG, description?: string, headers: Record<string, string> = {}): GatewayResponseSpec => ({
+  status: ERROR_CATALOG[errorCode].status,
+  body: errorBody(errorCode, { description }),
+  headers,
+});
+
 export const GATEWAY_RESPONSES = {
-  UNAUTHORIZED: { status: 401, body: { errorCode: 'UNAUTHORIZED', message: 'Unauthorized request.' } },
-  ACCESS_DENIED: { status: 403, body: { errorCode: 'FORBIDDEN', message: 'The token does not allow this operation.' } },
-  MISSING_AUTHENTICATION_TOKEN: { status: 404, body: { errorCode: 'INVALID_ID', message: 'No resource at this path.' } },
-  REQUEST_TOO_LARGE: { status: 400, body: { errorCode: 'BAD_REQUEST_BODY', message: 'Invalid request body', description: 'Request body is too large.' } },
-  THROTTLED: {
-    status: 503,
-    body: { errorCode: 'SERVICE_UNAVAILABLE', message: 'Service is unavailable.', description: 'Too many requests; retry later.' },
-    headers: { 'Retry-After': '1' },
-  },
-  AUTHORIZER_FAILURE: { status: 500, body: { errorCode: 'TECHNICAL_ERROR', message: 'A technical error has occurred.' } },
-  DEFAULT_4XX: { status: 400, body: { errorCode: 'BAD_REQUEST_PARAMETERS', message: 'Invalid request parameters' } },
-  DEFAULT_5XX: { status: 500, body: { errorCode: 'TECHNICAL_ERROR', message: 'A technical error has occurred.' } },
+  UNAUTHORIZED: response('UNAUTHORIZED'),
+  ACCESS_DENIED: response('FORBIDDEN'),
+  MISSING_AUTHENTICATION_TOKEN: response('INVALID_ID', 'No resource at this path.'),
+  REQUEST_TOO_LARGE: response('BAD_REQUEST_BODY', 'Request body is too large.'),
+  THROTTLED: response('SERVICE_UNAVAILABLE', 'Too many requests; retry later.', { 'Retry-After': String(RETRY_AFTER_SECONDS) }),
+  AUTHORIZER_FAILURE: response('TECHNICAL_ERROR'),
+  DEFAULT_4XX: response('BAD_REQUEST_PARAMETERS'),
+  DEFAULT_5XX: response('TECHNICAL_ERROR'),
 } as const satisfies Record<string, GatewayResponseSpec>;
 
 export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;

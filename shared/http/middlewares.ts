@@ -1,10 +1,11 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ApiError, StorageUnavailableError, forbidden, serviceUnavailable, technicalError, unauthorized } from '../errors.js';
+import { forbidden, unauthorized } from './api-error.js';
+import { toApiError } from './error-mapping.js';
 import { logger } from '../logger.js';
 import { routeOf, type OperationId } from '../routes.js';
 import { json } from './responses.js';
-import { headerOf, parseRequestId } from './request-parsing.js';
+import { echoableRequestId, parseRequestId } from './request-parsing.js';
 
 type Event = APIGatewayProxyEvent;
 type Result = APIGatewayProxyResult;
@@ -13,12 +14,6 @@ export interface RequestContext {
   requestId: string;
   tenantId: string;
 }
-
-/** Echo the client's Request-ID as given (if it is a sane header value), even when it is malformed. */
-export const echoableRequestId = (event: Pick<Event, 'headers'>): string | undefined => {
-  const value = headerOf(event, 'Request-ID');
-  return value !== undefined && value.length <= 128 && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
-};
 
 const withRequestId = (event: Event, result: Result): Result => {
   const requestId = echoableRequestId(event);
@@ -29,10 +24,7 @@ const withRequestId = (event: Event, result: Result): Result => {
 const errorMapper = (): MiddlewareObj<Event, Result> => ({
   onError: async (request) => {
     const { error } = request;
-    let apiError: ApiError;
-    if (error instanceof ApiError) apiError = error;
-    else if (error instanceof StorageUnavailableError) apiError = serviceUnavailable();
-    else apiError = technicalError();
+    const apiError = toApiError(error);
     if (apiError.status >= 500) {
       logger.error('request failed', { requestId: echoableRequestId(request.event) ?? 'none', statusCode: apiError.status, error: error as Error });
     }

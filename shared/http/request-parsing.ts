@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { badRequestParameters, invalidId } from '../errors.js';
+import { badRequestParameters, invalidId } from './api-error.js';
 import { isUuid } from '../domain/identifiers.js';
 
 /** Header lookup is case-insensitive (HTTP), whatever case the gateway hands us. */
@@ -8,6 +8,12 @@ export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
   for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value ?? undefined;
   return undefined;
 }
+
+/** Echo the client's Request-ID as given (if it is a sane header value), even when it is malformed. */
+export const echoableRequestId = (event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined => {
+  const value = headerOf(event, 'Request-ID');
+  return value !== undefined && value.length <= 128 && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
+};
 
 export function parseRequestId(event: Pick<APIGatewayProxyEvent, 'headers'>): string {
   const value = headerOf(event, 'Request-ID');

@@ -4,7 +4,7 @@ import { validate as validateSearchQuery } from '../generated/validators/SearchQ
 import { toInstant } from '../domain/meeting.js';
 import { isStorableInstant } from '../domain/storable-values.js';
 import { DEFAULT_SORT, foldSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
-import { badRequestParameters, type ErrorItem } from '../errors.js';
+import { badRequestParameters, type ErrorItem } from './api-error.js';
 import { toErrorItems } from './validation-errors.js';
 
 const parameterMeta = new Map(searchParameters.map((p) => [p.name, p]));

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { UUID_PATTERN } from '../domain/identifiers.js';
 import { DATE_TIME_PATTERN } from '../generated/contract.js';
-import type { ErrorItem } from '../errors.js';
+import type { ErrorItem } from './api-error.js';
 
 /** `/parties/0/partyId` -> `parties[0].partyId` */
 export function jsonPathOf(instancePath: string): string {

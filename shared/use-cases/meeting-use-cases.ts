@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { badRequestBody, gone, invalidId, searchTooBroad, technicalError, type ErrorItem } from '../errors.js';
-import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../domain/meeting-repository.js';
+import { MeetingGone, MeetingNotFound } from '../domain/errors.js';
+import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
+import { assertMeetingRules } from '../domain/meeting-rules.js';
 import {
   isTombstone,
   nextModificationTime,
@@ -19,37 +20,14 @@ export interface UseCaseDeps {
   newId?: () => string;
 }
 
-/** Cross-field rules the schema cannot say: unique ids, a price range that is a range. */
-export function assertCrossFieldRules(input: MeetingInput): void {
-  const errors: ErrorItem[] = [];
-  const duplicates = (ids: string[], list: string, field: string) => {
-    const seen = new Set<string>();
-    ids.forEach((id, index) => {
-      const key = id.toLowerCase();
-      if (seen.has(key)) errors.push({ target: `${list}[${index}].${field}`, errorCode: 'BAD_REQUEST_BODY', message: `${field} ${id} is listed twice` });
-      seen.add(key);
-    });
-  };
-  duplicates(input.parties.map((p) => p.partyId), 'parties', 'partyId');
-  duplicates(input.agents.map((a) => a.agentId), 'agents', 'agentId');
-  const price = input.priceEstimate;
-  if (price && price.minPrice === undefined && price.maxPrice === undefined) {
-    errors.push({ target: 'priceEstimate', errorCode: 'BAD_REQUEST_BODY', message: 'priceEstimate needs minPrice, maxPrice or both' });
-  }
-  if (price?.minPrice !== undefined && price.maxPrice !== undefined && price.minPrice > price.maxPrice) {
-    errors.push({ target: 'priceEstimate.minPrice', errorCode: 'BAD_REQUEST_BODY', message: 'minPrice must not be above maxPrice' });
-  }
-  if (errors.length) throw badRequestBody(errors);
-}
-
 const nowOf = (deps: UseCaseDeps): Date => (deps.now ? deps.now() : new Date());
 
 /** A write that loses a race is decided again on the fresh state; each lost round means another write won. */
 const MAX_DECISION_ROUNDS = 64;
 
-function existing(record: MeetingRecord | undefined): StoredMeeting {
-  if (!record) throw invalidId();
-  if (isTombstone(record)) throw gone();
+function existing(meetingId: string, record: MeetingRecord | undefined): StoredMeeting {
+  if (!record) throw new MeetingNotFound(meetingId);
+  if (isTombstone(record)) throw new MeetingGone(meetingId);
   return record;
 }
 
@@ -61,7 +39,7 @@ async function decideAndWrite(
 ): Promise<void> {
   let record = await deps.repository.get(tenantId, meetingId);
   for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
-    const current = existing(record);
+    const current = existing(meetingId, record);
     try {
       return await write(current);
     } catch (error) {
@@ -69,11 +47,12 @@ async function decideAndWrite(
       record = error.current === undefined ? await deps.repository.get(tenantId, meetingId) : (error.current ?? undefined);
     }
   }
-  throw technicalError();
+  // Only a storm of writers to one meeting could get here: an unexpected error, which the client may retry.
+  throw new Error(`meeting ${meetingId}: lost ${MAX_DECISION_ROUNDS} write races in a row`);
 }
 
 export async function createMeeting(deps: UseCaseDeps, tenantId: string, input: MeetingInput): Promise<{ meetingId: string }> {
-  assertCrossFieldRules(input);
+  assertMeetingRules(input);
   const now = nowOf(deps).toISOString();
   const meetingId = (deps.newId ?? randomUUID)().toLowerCase();
   const meeting: Meeting = { meetingId, ...normalizeInput(input), creationTime: now, modificationTime: now };
@@ -82,11 +61,11 @@ export async function createMeeting(deps: UseCaseDeps, tenantId: string, input: 
 }
 
 export async function getMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string): Promise<Meeting> {
-  return existing(await deps.repository.get(tenantId, meetingId)).meeting;
+  return existing(meetingId, await deps.repository.get(tenantId, meetingId)).meeting;
 }
 
 export async function updateMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string, input: MeetingInput): Promise<void> {
-  assertCrossFieldRules(input);
+  assertMeetingRules(input);
   const next = normalizeInput(input);
   await decideAndWrite(deps, tenantId, meetingId, async (current) => {
     assertUpdateAllowed(current.meeting, next);
@@ -113,13 +92,7 @@ export async function searchMeetings(
   tenantId: string,
   criteria: SearchCriteria,
 ): Promise<{ meetings: Meeting[]; totalCount: number }> {
-  let entries: SearchEntry[];
-  try {
-    entries = await deps.repository.findSearchEntries(tenantId, criteria);
-  } catch (error) {
-    if (error instanceof SearchTooBroadError) throw searchTooBroad(error.cap);
-    throw error;
-  }
+  const entries: SearchEntry[] = await deps.repository.findSearchEntries(tenantId, criteria);
   const { pageIds, totalCount } = selectPage(entries, criteria);
   const meetings = pageIds.length ? await deps.repository.getMany(tenantId, pageIds) : [];
   return { meetings, totalCount };

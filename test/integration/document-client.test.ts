@@ -11,8 +11,8 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStorageConfig } from '../../shared/config.js';
 import { createDocumentClient, type DocumentClientSettings } from '../../shared/dynamodb/document-client.js';
+import { StorageUnavailableError } from '../../shared/domain/meeting-repository.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
-import { StorageUnavailableError } from '../../shared/errors.js';
 import { dynamoDbErrorAnswer, timeoutError } from '../support/dynamodb-answers.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 

@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readStorageConfig } from '../../shared/config.js';
-import { ApiError } from '../../shared/errors.js';
+import { MeetingGone, StatusRuleViolation } from '../../shared/domain/errors.js';
 import { normalizeInput, searchableText, type Meeting, type MeetingInput, type StatusCode } from '../../shared/domain/meeting.js';
 import { toSearchEntry } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, meetingKey, officeKey, partyKey, visitKey } from '../../shared/dynamodb/keys.js';
+import { toApiError } from '../../shared/http/error-mapping.js';
 import { createMeeting, deleteMeeting, getMeeting, updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
@@ -29,7 +30,8 @@ const outcomeOf = async (run: () => Promise<unknown>): Promise<number> => {
     await run();
     return 204;
   } catch (error) {
-    if (error instanceof ApiError) return error.status;
+    // The domain's refusals, as the HTTP edge answers them (anything else is a failure of the test).
+    if (error instanceof StatusRuleViolation || error instanceof MeetingGone) return toApiError(error).status;
     throw error;
   }
 };
@@ -38,7 +40,7 @@ async function currentState(tenant: string, id: string): Promise<State> {
   try {
     return await getMeeting(deps, tenant, id);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 410) return 'deleted';
+    if (error instanceof MeetingGone) return 'deleted';
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
 import { createLocalGateway } from '../../local/gateway.js';
 import { operations } from '../../shared/generated/contract.js';
+import { matchRoute } from '../../shared/routes.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { validate as validateMeeting } from '../../shared/generated/validators/Meeting.cjs';
 import { validate as validateMeetingCreated } from '../../shared/generated/validators/MeetingCreated.cjs';
@@ -23,9 +24,8 @@ const responseValidators: Record<string, (data: unknown) => boolean> = {
 export function assertConformsToContract(method: string, path: string, requestId: string | null, response: { status: number; headers: Headers; text: string; body: unknown }) {
   const where = `${method} ${path} -> ${response.status}`;
   if (requestId !== null && response.headers.get('request-id') !== requestId) throw new Error(`${where}: Request-ID not echoed`);
-  const operation = operations.find(
-    (op) => op.method === method && new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.split('?')[0]!),
-  );
+  const route = matchRoute(method, path.split('?')[0]!)?.route;
+  const operation = route && operations.find((op) => op.operationId === route.operationId);
   const schema = operation ? (operation.responses as Record<string, string | null>)[String(response.status)] : 'Error';
   if (schema === undefined) throw new Error(`${where}: status not declared for ${operation!.operationId}`);
   if (schema === null) {

@@ -4,7 +4,7 @@
  * kinds (same body); the search is over states and remaining counts per (kind, outcome), memoized,
  * so 20+ concurrent requests check in microseconds.
  */
-import { ApiError } from '../../shared/errors.js';
+import { StatusRuleViolation } from '../../shared/domain/errors.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../../shared/domain/status-rules.js';
 
@@ -23,7 +23,7 @@ function apply(state: State, op: Operation): { outcome: Outcome; state: State } 
     // full replacement, as PUT does: fields absent from the body are gone
     return { outcome: 204, state: op.next };
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400) return { outcome: 400, state };
+    if (error instanceof StatusRuleViolation) return { outcome: 400, state };
     throw error;
   }
 }

@@ -2,7 +2,11 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { readAuthConfig, readStorageConfig } from '../../shared/config.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
-import { StorageUnavailableError, gone } from '../../shared/errors.js';
+import { MeetingGone, MeetingNotFound, MeetingRuleViolation, StatusRuleViolation } from '../../shared/domain/errors.js';
+import { SearchTooBroadError, StorageUnavailableError } from '../../shared/domain/meeting-repository.js';
+import { ERROR_CATALOG } from '../../shared/generated/error-catalog.js';
+import { ApiError } from '../../shared/http/api-error.js';
+import { toApiError } from '../../shared/http/error-mapping.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { logger } from '../../shared/logger.js';
 
@@ -16,9 +20,40 @@ const event = (overrides: Partial<APIGatewayProxyEvent> = {}) =>
   }) as unknown as APIGatewayProxyEvent;
 const invoke = (handler: ReturnType<typeof apiHandler>, e = event()) => handler(e, {} as Context);
 
+describe('the one mapping from domain errors to HTTP answers', () => {
+  it('maps each domain error to its status and house body, with the offending fields as items', () => {
+    const answer = (error: unknown) => {
+      const apiError = toApiError(error);
+      return { status: apiError.status, ...apiError.toBody(), headers: apiError.headers };
+    };
+    expect(answer(new MeetingNotFound('m'))).toMatchObject({ status: 404, errorCode: 'INVALID_ID', message: 'Missing or invalid identifier.' });
+    expect(answer(new MeetingGone('m'))).toMatchObject({ status: 410, errorCode: 'GONE' });
+    expect(answer(new StatusRuleViolation([{ field: 'parties', message: 'locked' }]))).toMatchObject({
+      status: 400,
+      errorCode: 'INVALID_STATUS',
+      errors: [{ target: 'parties', errorCode: 'INVALID_STATUS', message: 'locked' }],
+    });
+    expect(answer(new MeetingRuleViolation([{ field: 'agents[1].agentId', message: 'twice' }]))).toMatchObject({
+      status: 400,
+      errorCode: 'BAD_REQUEST_BODY',
+      errors: [{ target: 'agents[1].agentId', errorCode: 'BAD_REQUEST_BODY', message: 'twice' }],
+    });
+    expect(answer(new SearchTooBroadError(10))).toMatchObject({ status: 400, errorCode: 'BAD_REQUEST_PARAMETERS' });
+    expect(answer(new StorageUnavailableError(new Error('x')))).toMatchObject({ status: 503, errorCode: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '1' } });
+    expect(answer(new RangeError('internal'))).toEqual({ status: 500, errorCode: 'TECHNICAL_ERROR', message: 'A technical error has occurred.', headers: {} });
+  });
+
+  it('takes every status and message from the catalog generated from the document', () => {
+    for (const [code, { status, message }] of Object.entries(ERROR_CATALOG)) {
+      const error = new ApiError(code as keyof typeof ERROR_CATALOG);
+      expect([code, error.status, error.toBody().message]).toEqual([code, status, message]);
+    }
+  });
+});
+
 describe('error mapper', () => {
   it('maps an ApiError to its status and house body, echoing Request-ID', async () => {
-    const response = await invoke(apiHandler('getMeeting', async () => { throw gone(); }));
+    const response = await invoke(apiHandler('getMeeting', async () => { throw new MeetingGone('m'); }));
     expect(response.statusCode).toBe(410);
     expect(JSON.parse(response.body)).toEqual({ errorCode: 'GONE', message: 'The requested resource is no longer available.' });
     expect(response.headers?.['Request-ID']).toBe('9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9');

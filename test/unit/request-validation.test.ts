@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../shared/errors.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { parseMeetingId, parseRequestId } from '../../shared/http/request-parsing.js';
 import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
-import { assertCrossFieldRules } from '../../shared/use-cases/meeting-use-cases.js';
+import { assertMeetingRules } from '../../shared/domain/meeting-rules.js';
+import { ApiError } from '../../shared/http/api-error.js';
+import { toApiError } from '../../shared/http/error-mapping.js';
 import { meetingInput } from '../support/fixtures.js';
 
 const bodyEvent = (body: unknown, contentType = 'application/json') =>
@@ -14,7 +15,9 @@ function apiErrorOf(run: () => unknown): ApiError {
   try {
     run();
   } catch (error) {
-    if (error instanceof ApiError) return error;
+    // Domain refusals reach the client as the HTTP edge maps them.
+    const mapped = toApiError(error);
+    if (mapped.errorCode !== 'TECHNICAL_ERROR') return mapped;
     throw error;
   }
   throw new Error('expected an ApiError');
@@ -101,7 +104,7 @@ describe('meeting body', () => {
   it('applies cross-field rules: unique ids, a price range with min <= max and at least one bound', () => {
     const party = { partyId: '75596cf8-9372-4d20-a420-500b9eed403a', partyTypeCode: 'PERSON_PARTY' as const };
     const error = apiErrorOf(() =>
-      assertCrossFieldRules(
+      assertMeetingRules(
         meetingInput({
           parties: [party, { ...party, partyId: party.partyId.toUpperCase() }],
           agents: [{ agentId: '6d648e58-edcc-47c2-93c1-6f5568bac85f' }, { agentId: '6d648e58-edcc-47c2-93c1-6f5568bac85f' }],
@@ -114,7 +117,7 @@ describe('meeting body', () => {
       { target: 'agents[1].agentId', errorCode: 'BAD_REQUEST_BODY' },
       { target: 'priceEstimate.minPrice', errorCode: 'BAD_REQUEST_BODY' },
     ]);
-    expect(items(apiErrorOf(() => assertCrossFieldRules(meetingInput({ priceEstimate: { currencyCode: 'EUR' } }))))).toEqual([
+    expect(items(apiErrorOf(() => assertMeetingRules(meetingInput({ priceEstimate: { currencyCode: 'EUR' } }))))).toEqual([
       { target: 'priceEstimate', errorCode: 'BAD_REQUEST_BODY' },
     ]);
   });

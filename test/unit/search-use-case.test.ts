@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../shared/errors.js';
 import { SearchTooBroadError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import { DEFAULT_SORT } from '../../shared/domain/search.js';
+import { toApiError } from '../../shared/http/error-mapping.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
 
 describe('search use case', () => {
-  it('answers a search past the work cap with 400 BAD_REQUEST_PARAMETERS that names the cap', async () => {
+  it('passes a search past the work cap on, which the edge answers 400 BAD_REQUEST_PARAMETERS naming the cap', async () => {
     const repository = { findSearchEntries: async () => { throw new SearchTooBroadError(50_000); } } as unknown as MeetingRepository;
-    const error = await searchMeetings({ repository }, 't', { startIndex: 0, size: 50, sort: DEFAULT_SORT }).catch((e) => e);
-    expect(error).toBeInstanceOf(ApiError);
-    expect([error.status, error.errorCode]).toEqual([400, 'BAD_REQUEST_PARAMETERS']);
-    expect(error.description).toMatch(/more than 50000 meetings/);
+    const error = await searchMeetings({ repository }, 't', { startIndex: 0, size: 50, sort: DEFAULT_SORT }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SearchTooBroadError);
+    const answer = toApiError(error);
+    expect([answer.status, answer.errorCode]).toEqual([400, 'BAD_REQUEST_PARAMETERS']);
+    expect(answer.details.description).toMatch(/more than 50000 meetings/);
   });
 
   it('fetches only the page, in order, and counts all matches', async () => {

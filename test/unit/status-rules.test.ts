@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../shared/errors.js';
+import { StatusRuleViolation } from '../../shared/domain/errors.js';
 import { normalizeInput, type Meeting, type StatusCode } from '../../shared/domain/meeting.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../../shared/domain/status-rules.js';
 import { meetingInput } from '../support/fixtures.js';
@@ -24,10 +24,8 @@ function violations(run: () => void): string[] {
     run();
     return [];
   } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).status).toBe(400);
-    expect((error as ApiError).errorCode).toBe('INVALID_STATUS');
-    return (error as ApiError).errors.map((e) => e.target);
+    expect(error).toBeInstanceOf(StatusRuleViolation);
+    return (error as StatusRuleViolation).violations.map((v) => v.field);
   }
 }
 

@@ -1,0 +1,40 @@
+/**
+ * What the domain says when a request cannot be carried out, in its own words. Only the HTTP edge
+ * (shared/http/error-mapping.ts) turns these into status codes and house error bodies.
+ */
+
+/** One offending field: its JSON path in the meeting (`parties[1].partyId`) and why. */
+export interface FieldViolation {
+  field: string;
+  message: string;
+}
+
+export class MeetingNotFound extends Error {
+  constructor(readonly meetingId: string) {
+    super(`no meeting ${meetingId}`);
+    this.name = 'MeetingNotFound';
+  }
+}
+
+export class MeetingGone extends Error {
+  constructor(readonly meetingId: string) {
+    super(`meeting ${meetingId} was deleted`);
+    this.name = 'MeetingGone';
+  }
+}
+
+/** The status rules forbid the change (or the delete): every offending field is named. */
+export class StatusRuleViolation extends Error {
+  constructor(readonly violations: FieldViolation[]) {
+    super(violations.map((v) => v.message).join('; '));
+    this.name = 'StatusRuleViolation';
+  }
+}
+
+/** A meeting that breaks a rule across fields (an id listed twice, a price range that is not one). */
+export class MeetingRuleViolation extends Error {
+  constructor(readonly violations: FieldViolation[]) {
+    super(violations.map((v) => v.message).join('; '));
+    this.name = 'MeetingRuleViolation';
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The one place where errors become HTTP answers: domain errors and the edge's own ApiErrors to a
+ * status and a house error body; anything else is a 500 that reveals nothing.
+ */
+import { MeetingGone, MeetingNotFound, MeetingRuleViolation, StatusRuleViolation, type FieldViolation } from '../domain/errors.js';
+import { SearchTooBroadError, StorageUnavailableError } from '../domain/meeting-repository.js';
+import { ApiError, badRequestBody, gone, invalidId, invalidStatus, searchTooBroad, serviceUnavailable, technicalError, type ErrorItem } from './api-error.js';
+
+const items = (violations: FieldViolation[], errorCode: ErrorItem['errorCode']): ErrorItem[] =>
+  violations.map(({ field, message }) => ({ target: field, errorCode, message }));
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof MeetingNotFound) return invalidId();
+  if (error instanceof MeetingGone) return gone();
+  if (error instanceof StatusRuleViolation) return invalidStatus(items(error.violations, 'INVALID_STATUS'));
+  if (error instanceof MeetingRuleViolation) return badRequestBody(items(error.violations, 'BAD_REQUEST_BODY'));
+  if (error instanceof SearchTooBroadError) return searchTooBroad(error.cap);
+  if (error instanceof StorageUnavailableError) return serviceUnavailable();
+  return technicalError();
+}
