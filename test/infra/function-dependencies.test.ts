@@ -31,9 +31,10 @@ describe('function dependencies', () => {
     expect(packages).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@smithy/node-http-handler']));
   });
 
-  it('the authorizer carries no AWS SDK client', async () => {
+  it('the authorizer carries no AWS SDK client and no middy', async () => {
     const packages = await packagesOf(join('functions', 'authorizer', 'handler.ts'));
     expect(packages).toContain('aws-jwt-verify');
+    expect(packages).not.toContain('@middy/core');
     expect(packages.filter((name) => name.startsWith('@aws-sdk/client-') || name === '@aws-sdk/lib-dynamodb')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
-import { TABLE_ACCESS } from '../../shared/dynamodb/table-access.js';
+import { TABLE_ACCESS } from '../../lib/table-access.js';
 import { INDEXES } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
 import { routes } from '../../shared/routes.js';
@@ -33,6 +33,26 @@ function synthesizedRoutes(): string[] {
 }
 
 describe('MeetingApiStack', () => {
+  it('keeps the logical IDs it was deployed with (a changed ID replaces the resource: the table and pool with their data)', () => {
+    const ids = (type: string) => Object.keys(template.findResources(type)).sort();
+    expect(ids('AWS::DynamoDB::GlobalTable')).toEqual(['MeetingsTable00BD45B4']);
+    expect(ids('AWS::Cognito::UserPool')).toEqual(['ClientPool94BF5D29']);
+    expect(ids('AWS::Cognito::UserPoolClient')).toEqual(['ClientPoolDemoPartnerClientABC11F79']);
+    expect(ids('AWS::Cognito::UserPoolDomain')).toEqual(['ClientPoolTokenDomain25A498CF']);
+    expect(ids('AWS::ApiGateway::RestApi')).toEqual(['MeetingApiA82B44FB']);
+    expect(ids('AWS::WAFv2::WebACL')).toEqual(['ApiWebAcl']);
+    expect(ids('AWS::Lambda::Function')).toEqual(
+      expect.arrayContaining([
+        'AuthorizerFunctionB4DBAA43',
+        'CreateMeetingFunctionE92C6381',
+        'DeleteMeetingFunction9F611F6B',
+        'GetMeetingFunction820B5867',
+        'SearchMeetingsFunctionFB21A361',
+        'UpdateMeetingFunction76612313',
+      ]),
+    );
+  });
+
   it('has exactly the routes of the shared route table (the local gateway serves the same set)', () => {
     expect(synthesizedRoutes()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });

@@ -1,0 +1,61 @@
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
+import type { Route } from '../../shared/routes.js';
+
+export interface MeetingRestApiProps {
+  accessLogs: logs.ILogGroup;
+  authorizer: apigateway.IAuthorizer;
+}
+
+/**
+ * The REST API and its v1 stage: throttled, traced, JSON access logs, and gateway errors in the
+ * house body. A RestApi itself, not a wrapper: Lambda permissions are named after the API's path.
+ */
+export class MeetingRestApi extends apigateway.RestApi {
+  private readonly authorizer: apigateway.IAuthorizer;
+
+  constructor(scope: Construct, id: string, { accessLogs, authorizer }: MeetingRestApiProps) {
+    super(scope, id, {
+      restApiName: 'meeting-api',
+      description: 'Meeting API 1.0',
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        throttlingRateLimit: 100,
+        throttlingBurstLimit: 200,
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        metricsEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    this.authorizer = authorizer;
+    for (const [type, spec] of Object.entries(GATEWAY_RESPONSES)) {
+      this.addGatewayResponse(`Gateway${type}`, {
+        type: apigateway.ResponseType.of(type),
+        statusCode: String(spec.status),
+        responseHeaders: {
+          'Request-ID': 'method.request.header.Request-ID',
+          'Content-Type': "'application/json'",
+          ...Object.fromEntries(Object.entries('headers' in spec ? spec.headers : {}).map(([name, value]) => [name, `'${value}'`])),
+        },
+        templates: { 'application/json': JSON.stringify(spec.body) },
+      });
+    }
+  }
+
+  /** The route's method, behind the token authorizer, integrated with its function. */
+  addRoute(route: Route, handler: lambda.IFunction): apigateway.Method {
+    return this.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(handler), {
+      authorizer: this.authorizer,
+      authorizationType: apigateway.AuthorizationType.CUSTOM,
+      operationName: route.operationId,
+      // Declared so gateway responses can echo it; the handler validates it (after the token, per contract).
+      requestParameters: { 'method.request.header.Request-ID': false },
+    });
+  }
+}

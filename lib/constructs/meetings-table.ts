@@ -1,0 +1,27 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { INDEXES, SEARCH_ENTRY_ATTRIBUTES, TABLE_KEY } from '../../shared/dynamodb/table-definition.js';
+
+const string = (name: string): dynamodb.Attribute => ({ type: dynamodb.AttributeType.STRING, name });
+
+/** The single meetings table, keys and indexes from the shared definition; kept on stack deletion. */
+export class MeetingsTable extends dynamodb.TableV2 {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      partitionKey: string(TABLE_KEY.partitionKey),
+      sortKey: string(TABLE_KEY.sortKey),
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: Object.entries(INDEXES).map(([indexName, index]) => ({
+        indexName,
+        partitionKey: string(index.partitionKey),
+        sortKey: string(index.sortKey),
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [...SEARCH_ENTRY_ATTRIBUTES],
+      })),
+    });
+  }
+}
