@@ -54,6 +54,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Why a valid token is refused an operation (the gateway's ACCESS_DENIED answer says the same). */
+export const TOKEN_LACKS_SCOPE = 'The token does not allow this operation.';
+
 export const badRequestParameters = (errors: ErrorItem[]) =>
   new ApiError('BAD_REQUEST_PARAMETERS', { description: 'Request parameters are missing or have invalid type.', errors });
 
@@ -76,7 +79,7 @@ export const unsupportedMediaType = () => new ApiError('UNSUPPORTED_MEDIA_TYPE',
 
 export const unauthorized = () => new ApiError('UNAUTHORIZED');
 
-export const forbidden = () => new ApiError('FORBIDDEN');
+export const forbidden = () => new ApiError('FORBIDDEN', { description: TOKEN_LACKS_SCOPE });
 
 export const technicalError = () => new ApiError('TECHNICAL_ERROR');
 

@@ -1,5 +1,5 @@
 import { ERROR_CATALOG } from '../generated/error-catalog.js';
-import { errorBody, RETRY_AFTER_SECONDS, type ErrorBody } from './api-error.js';
+import { errorBody, RETRY_AFTER_SECONDS, TOKEN_LACKS_SCOPE, type ErrorBody } from './api-error.js';
 
 /**
  * What API Gateway itself answers (before or instead of a handler), in the house error body. The
@@ -21,7 +21,7 @@ const response = (errorCode: keyof typeof ERROR_CATALOG, description?: string, h
 
 export const GATEWAY_RESPONSES = {
   UNAUTHORIZED: response('UNAUTHORIZED'),
-  ACCESS_DENIED: response('FORBIDDEN'),
+  ACCESS_DENIED: response('FORBIDDEN', TOKEN_LACKS_SCOPE),
   MISSING_AUTHENTICATION_TOKEN: response('INVALID_ID', 'No resource at this path.'),
   REQUEST_TOO_LARGE: response('BAD_REQUEST_BODY', 'Request body is too large.'),
   THROTTLED: response('SERVICE_UNAVAILABLE', 'Too many requests; retry later.', { 'Retry-After': String(RETRY_AFTER_SECONDS) }),
