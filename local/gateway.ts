@@ -15,10 +15,10 @@ import type {
   Context,
 } from 'aws-lambda';
 import { isUuid } from '../shared/domain/identifiers.js';
-import { echoableRequestId } from '../shared/http/request-parsing.js';
-import { serveDocs } from './docs.js';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
+import { echoableRequestId } from '../shared/http/request-parsing.js';
 import { AUTHORIZER_RESULT_TTL_SECONDS, matchRoute } from '../shared/routes.js';
+import { serveDocs } from './docs.js';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -31,7 +31,7 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Handler modules are imported on first use, after the caller has set the environment they read. */
 const moduleCache = new Map<string, Promise<{ handler: unknown }>>();
 const load = <T>(functionName: string): Promise<T> => {
-  if (!moduleCache.has(functionName)) moduleCache.set(functionName, import(`../functions/${functionName}/handler.ts`));
+  if (!moduleCache.has(functionName)) moduleCache.set(functionName, import(`../functions/${functionName}/handler.ts`) as Promise<{ handler: unknown }>);
   return moduleCache.get(functionName)!.then((m) => m.handler as T);
 };
 
@@ -163,11 +163,12 @@ export function createLocalGateway(): Server {
   }
 
   const answered = new WeakSet<Duplex>();
-  const server = createServer({ requireHostHeader: false }, async (req, res) => {
+  const server = createServer({ requireHostHeader: false }, (req, res) => void handle(req, res));
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Null-prototype maps: a header or parameter named __proto__ must be a plain entry, as in
     // the JSON-built events of API Gateway.
-    const headers: Record<string, string> = Object.create(null);
-    const multiValueHeaders: Record<string, string[]> = Object.create(null);
+    const headers = Object.create(null) as Record<string, string>;
+    const multiValueHeaders = Object.create(null) as Record<string, string[]>;
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i]!;
       const value = req.rawHeaders[i + 1]!;
@@ -190,8 +191,8 @@ export function createLocalGateway(): Server {
       const body = await readBody(req);
       if (!body) return send(res, gatewayResponse('REQUEST_TOO_LARGE', headers));
 
-      const query: Record<string, string> = Object.create(null);
-      const multiQuery: Record<string, string[]> = Object.create(null);
+      const query = Object.create(null) as Record<string, string>;
+      const multiQuery = Object.create(null) as Record<string, string[]>;
       for (const [name, value] of url.searchParams) {
         query[name] = value;
         (multiQuery[name] ??= []).push(value);
@@ -239,14 +240,14 @@ export function createLocalGateway(): Server {
       // A handler that throws past its middleware is a Lambda error: API Gateway answers DEFAULT_5XX.
       send(res, gatewayResponse('DEFAULT_5XX', headers));
     }
-  });
+  }
 
   // Node answers an Expect other than 100-continue with an empty 417; the request is served as without it.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
 
   // Without a listener Node drops a CONNECT silently; no route has that method.
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    const headers: Record<string, string> = Object.create(null);
+    const headers = Object.create(null) as Record<string, string>;
     for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
     answerOnSocket(socket, gatewayResponse('MISSING_AUTHENTICATION_TOKEN', headers));
   });

@@ -17,7 +17,7 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 /** The one route table: derived from the OpenAPI document, read by the CDK stack and the local gateway. */
 export const routes: readonly Route[] = operations.map((op) => ({
   operationId: op.operationId,
-  method: op.method as Route['method'],
+  method: op.method,
   path: op.path,
   scope: op.scope,
   functionName: kebab(op.operationId),

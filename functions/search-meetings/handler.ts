@@ -1,7 +1,7 @@
 import { useCaseDeps } from '../../shared/composition.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
-import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
 import { json } from '../../shared/http/responses.js';
+import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
 
 const deps = useCaseDeps();

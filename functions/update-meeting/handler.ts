@@ -1,6 +1,6 @@
 import { useCaseDeps } from '../../shared/composition.js';
-import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
+import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingId } from '../../shared/http/request-parsing.js';
 import { noContent } from '../../shared/http/responses.js';
 import { updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';

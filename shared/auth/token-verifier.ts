@@ -12,7 +12,7 @@ class JwksFetcher implements Fetcher {
   async fetch(uri: string, requestOptions?: Record<string, unknown>, data?: ArrayBuffer): Promise<ArrayBuffer> {
     if (!uri.startsWith('file://')) return this.https.fetch(uri, requestOptions, data);
     const bytes = await readFile(fileURLToPath(uri));
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }
 }
 
@@ -48,7 +48,7 @@ export function createTokenVerifier(config: AuthConfig) {
   return async function verify(token: string): Promise<VerifiedClaims> {
     let payload: Record<string, unknown>;
     try {
-      payload = (await verifier.verify(token)) as Record<string, unknown>;
+      payload = (await verifier.verify(token));
     } catch (error) {
       throw new InvalidTokenError((error as Error).message);
     }

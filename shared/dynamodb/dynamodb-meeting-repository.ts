@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
@@ -187,7 +187,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       const first = reasons[0];
       if (first?.Code === 'ConditionalCheckFailed') {
         // The document client leaves error details in DynamoDB's wire form.
-        throw new ConcurrentModificationError(first.Item ? toRecord(unmarshall(first.Item as Record<string, AttributeValue>)) : null);
+        throw new ConcurrentModificationError(first.Item ? toRecord(unmarshall(first.Item)) : null);
       }
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
         // Another transaction holds the item right now: step aside briefly, then decide again.

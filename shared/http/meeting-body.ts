@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { validate as validateMeetingRequest } from '../generated/validators/MeetingRequest.cjs';
 import { READ_ONLY_FIELDS, type MeetingInput } from '../domain/meeting.js';
 import { isStorableInstant, isStorableNumber, isWellFormedText, SMALLEST_STORABLE_MAGNITUDE } from '../domain/storable-values.js';
+import { validate as validateMeetingRequest } from '../generated/validators/MeetingRequest.cjs';
 import { badRequestBody, unsupportedMediaType, type ErrorItem } from './api-error.js';
 import { headerOf } from './request-parsing.js';
 import { toErrorItems } from './validation-errors.js';

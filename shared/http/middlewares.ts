@@ -1,11 +1,11 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { forbidden, unauthorized } from './api-error.js';
-import { toApiError } from './error-mapping.js';
 import { logger } from '../logger.js';
 import { routeOf, type OperationId } from '../routes.js';
-import { json } from './responses.js';
+import { forbidden, unauthorized } from './api-error.js';
+import { toApiError } from './error-mapping.js';
 import { echoableRequestId, parseRequestId } from './request-parsing.js';
+import { json } from './responses.js';
 
 type Event = APIGatewayProxyEvent;
 type Result = APIGatewayProxyResult;
@@ -22,7 +22,7 @@ const withRequestId = (event: Event, result: Result): Result => {
 
 /** The one place errors become responses: every error, once, in the house error body; never internals. */
 const errorMapper = (): MiddlewareObj<Event, Result> => ({
-  onError: async (request) => {
+  onError: (request) => {
     const { error } = request;
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
@@ -49,13 +49,13 @@ const requestLogging = (operationId: OperationId): MiddlewareObj<Event, Result> 
     });
   };
   return {
-    before: async (request) => {
+    before: (request) => {
       startedAt.set(request.event, Date.now());
     },
-    after: async (request) => finish(request),
+    after: (request) => finish(request),
     // middy runs onError hooks in reverse order of registration: the error mapper, registered
     // after this middleware, has already turned the error into a response here.
-    onError: async (request) => finish(request),
+    onError: (request) => finish(request),
   };
 };
 
@@ -65,13 +65,13 @@ const requestLogging = (operationId: OperationId): MiddlewareObj<Event, Result> 
  * cache holds. A route whose scope is absent is 403.
  */
 function authorizedTenant(event: Event, operationId: OperationId, now: number): string {
-  const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
-  const tenantId = authorizer?.tenantId;
+  const authorizer: Record<string, unknown> = { ...event.requestContext?.authorizer };
+  const tenantId = authorizer.tenantId;
   if (typeof tenantId !== 'string' || tenantId === '') throw unauthorized();
   // API Gateway passes context values as strings.
-  const validUntil = Number(authorizer?.tokenValidUntil);
+  const validUntil = Number(authorizer.tokenValidUntil);
   if (!Number.isFinite(validUntil) || now / 1000 > validUntil) throw unauthorized();
-  const scopes = String(authorizer?.scopes ?? '').split(' ');
+  const scopes = typeof authorizer.scopes === 'string' ? authorizer.scopes.split(' ') : [];
   if (!scopes.includes(routeOf(operationId).scope)) throw forbidden();
   return tenantId;
 }

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { badRequestParameters, invalidId } from './api-error.js';
 import { isUuid } from '../domain/identifiers.js';
+import { badRequestParameters, invalidId } from './api-error.js';
 
 /** Header lookup is case-insensitive (HTTP), whatever case the gateway hands us. */
 export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {

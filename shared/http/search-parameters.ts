@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { toInstant } from '../domain/meeting.js';
+import { DEFAULT_SORT, foldSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
+import { isStorableInstant } from '../domain/storable-values.js';
 import { searchParameters } from '../generated/contract.js';
 import { validate as validateSearchQuery } from '../generated/validators/SearchQuery.cjs';
-import { toInstant } from '../domain/meeting.js';
-import { isStorableInstant } from '../domain/storable-values.js';
-import { DEFAULT_SORT, foldSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
 import { badRequestParameters, type ErrorItem } from './api-error.js';
 import { toErrorItems } from './validation-errors.js';
 

@@ -16,19 +16,20 @@ const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
 /** Messages of their own: the generated validators are built without Ajv's (smaller bundles). */
 function describeLimit(keyword: string, p: Record<string, unknown>): string {
+  const limit = String(p.limit);
   switch (keyword) {
     case 'minimum':
-      return `must be >= ${p.limit}`;
+      return `must be >= ${limit}`;
     case 'maximum':
-      return `must be <= ${p.limit}`;
+      return `must be <= ${limit}`;
     case 'minLength':
-      return `must have at least ${p.limit} characters`;
+      return `must have at least ${limit} characters`;
     case 'maxLength':
-      return `must have at most ${p.limit} characters`;
+      return `must have at most ${limit} characters`;
     case 'minItems':
-      return `must have at least ${p.limit} items`;
+      return `must have at least ${limit} items`;
     case 'maxItems':
-      return `must have at most ${p.limit} items`;
+      return `must have at most ${limit} items`;
     default:
       return 'is invalid';
   }
@@ -38,15 +39,15 @@ function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'enum':
-      return `must be one of ${(p.allowedValues as unknown[]).join(', ')}`;
+      return `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'format':
-      return p.format === 'date-time' ? 'must be an RFC 3339 date-time with offset' : `must be a valid ${p.format}`;
+      return p.format === 'date-time' ? 'must be an RFC 3339 date-time with offset' : `must be a valid ${String(p.format)}`;
     case 'pattern':
       if (p.pattern === UUID_PATTERN) return 'must be a uuid';
       if (p.pattern === DATE_TIME_PATTERN) return 'must be an RFC 3339 date-time with offset (±hh:mm or Z) and seconds 00-59';
-      return `must match ${p.pattern}`;
+      return `must match ${String(p.pattern)}`;
     case 'type':
-      return `must be of type ${p.type}`;
+      return `must be of type ${String(p.type)}`;
     default:
       return describeLimit(error.keyword, p);
   }

@@ -11,7 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { meetingInput } from '../support/fixtures.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-start-'));
-const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+/**
+ * As package.json's start script runs it: one Node process with tsx as a loader. (The tsx CLI runs
+ * a second process and, on SIGTERM, gives it only moments before killing it: under load the
+ * runner's shutdown never ran and DynamoDB Local's Java process was left behind.)
+ */
+const startArgs = ['--import', 'tsx', 'local/start.ts'];
 /** The runner's own environment: nothing the test setup configured for the in-process gateway. */
 const { DYNAMODB_ENDPOINT: _e, TABLE_NAME: _t, JWT_ISSUER: _i, JWT_AUDIENCE: _a, JWT_JWKS_URI: _j, ...baseEnv } = process.env;
 const env = { ...baseEnv, DATA_DIR: dataDir, PORT: '0' };
@@ -23,7 +28,7 @@ afterAll(() => {
 });
 
 async function start(): Promise<{ child: ChildProcess; url: string; javaPid: number; exited: Promise<number | null> }> {
-  const child = spawn(tsx, ['local/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, startArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
@@ -91,7 +96,7 @@ describe('npm start and npm run -s token', () => {
   it('says in one clear line that Java 17+ is needed when java is missing', () => {
     const bin = mkdtempSync(join(tmpdir(), 'no-java-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const result = spawnSync(tsx, ['local/start.ts'], { env: { ...env, PATH: bin }, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, startArgs, { env: { ...env, PATH: bin }, encoding: 'utf8' });
     rmSync(bin, { recursive: true, force: true });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Java 17\+.*install/)]);
