@@ -12,14 +12,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { devAuthEnvironment, ensureDevIssuer, signDevToken } from '../local/dev-issuer.js';
+import { ensureDevIssuer, signDevToken } from '../local/dev-issuer.js';
 import { ensureTable, freePort, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
 import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
-import { DEFAULT_SORT } from '../shared/domain/search.js';
 import { readStorageConfig } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { createMeeting, deleteMeeting, getMeeting, searchMeetings, updateMeeting } from '../shared/use-cases/meeting-use-cases.js';
+import { meetingInput, searchCriteria } from '../test/support/fixtures.js';
+import { toApiError } from '../shared/http/error-mapping.js';
 
 const hdr = createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -31,17 +32,13 @@ const TENANT = 'load-tenant';
 const POOL = 200;
 
 const office = randomUUID();
-const input = (): MeetingInput => ({
-  typeCode: 'SALES_MEETING',
-  statusCode: 'WAITING',
-  parties: [{ partyId: randomUUID(), partyTypeCode: 'PERSON_PARTY' }],
-  visitTime: new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 365) * 86_400_000).toISOString(),
-  agencyOfficeId: office,
-  agents: [{ agentId: randomUUID() }],
-  sourceTypeCode: 'ETUOVI',
-  meetingRealty: { categoryCode: 'SALE', streetAddress: 'Kuormakatu 1', postalArea: 'Helsinki' },
-  notes: 'load test',
-});
+const input = (): MeetingInput =>
+  meetingInput({
+    visitTime: new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 365) * 86_400_000).toISOString(),
+    agencyOfficeId: office,
+    meetingRealty: { categoryCode: 'SALE', streetAddress: 'Kuormakatu 1', postalArea: 'Helsinki' },
+    notes: 'load test',
+  });
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 const percentile = (h: { getValueAtPercentile(p: number): number }, p: number) => h.getValueAtPercentile(p);
 const histogram = () => hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000, numberOfSignificantValueDigits: 3 });
@@ -148,7 +145,8 @@ async function main() {
         ids.slice(i, i + 32).map(async (id) => {
           const status = await getMeeting(deps, TENANT, id).then(
             () => 200,
-            (error: { status?: number }) => error.status ?? 500,
+            // as the API would answer: 404 unknown, 410 deleted
+            (error: unknown) => toApiError(error).status,
           );
           if (gone.has(id) && status !== 410) undeleted++;
           // a create is lost when it cannot be read and no delete of it was ever sent
@@ -173,7 +171,7 @@ async function main() {
           await updateMeeting(deps, TENANT, pick(pool), { ...input(), notes: 'raw update' });
           return;
         case 'search':
-          await searchMeetings(deps, TENANT, { agencyOfficeId: [office], visitTimeAfter: toInstant('2026-06-01T00:00:00Z'), startIndex: 0, size: 20, sort: DEFAULT_SORT });
+          await searchMeetings(deps, TENANT, searchCriteria({ agencyOfficeId: [office], visitTimeAfter: toInstant('2026-06-01T00:00:00Z'), size: 20 }));
           return;
         case 'delete': {
           const id = rawCreated.shift();

@@ -12,13 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
-import { normalizeInput, type Meeting, type MeetingInput } from '../shared/domain/meeting.js';
-import { DEFAULT_SORT, matches, selectPage, toSearchEntry, type SearchCriteria } from '../shared/domain/search.js';
+import { searchableText, type Meeting, type MeetingInput } from '../shared/domain/meeting.js';
+import { matches, selectPage, toSearchEntry, type SearchCriteria } from '../shared/domain/search.js';
 import { readStorageConfig } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
-import { searchableText } from '../shared/domain/meeting.js';
 import { searchMeetings } from '../shared/use-cases/meeting-use-cases.js';
+import { meetingOf, searchCriteria } from '../test/support/fixtures.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,20000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 15);
@@ -53,7 +53,7 @@ function meeting(overrides: Partial<MeetingInput> = {}): Meeting {
     notes: 'Benchmark meeting with a few words of notes.',
     ...overrides,
   };
-  return { meetingId: randomUUID(), ...normalizeInput(input), creationTime: now, modificationTime: now };
+  return meetingOf(input, { creationTime: now });
 }
 
 function probeMeetings(): Meeting[] {
@@ -148,7 +148,7 @@ async function main() {
       const scanEntries = scannedMeetings.map((m) => toSearchEntry(m, searchableText(m)));
 
       for (const search of SEARCHES) {
-        const criteria: SearchCriteria = { startIndex: 0, size: 50, sort: DEFAULT_SORT, ...search.criteria };
+        const criteria = searchCriteria(search.criteria);
         const latencies: number[] = [];
         let api: Usage = usage;
         let page = { meetings: [] as Meeting[], totalCount: 0 };

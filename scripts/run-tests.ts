@@ -1,6 +1,6 @@
 /**
  * npm test: every tier through vitest, then the plain closing line CI reads: "N passed, N failed".
- * Arguments are passed to vitest (e.g. `npm test -- test/unit`).
+ * Arguments are passed to vitest (e.g. `npm test -- --project unit`, or a path: `npm test -- test/unit`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';

@@ -35,7 +35,8 @@ export interface SearchEntry {
   agencyOfficeId: string;
   visitTime: string;
   modificationTime: string;
-  searchText: string;
+  /** Folded distinct words; absent on a link item's entry until a free-text search reads it. */
+  searchText?: string;
   partyIds: string[];
   agentIds: string[];
 }
@@ -67,7 +68,7 @@ export function matches(entry: SearchEntry, c: SearchCriteria): boolean {
     (c.visitTimeBefore === undefined || entry.visitTime < c.visitTimeBefore) &&
     (c.visitTimeAfter === undefined || entry.visitTime > c.visitTimeAfter) &&
     (c.modifiedAfter === undefined || entry.modificationTime > c.modifiedAfter) &&
-    (c.freeTextTerms ?? []).every((term) => entry.searchText.includes(term))
+    (c.freeTextTerms ?? []).every((term) => (entry.searchText ?? '').includes(term))
   );
 }
 

@@ -67,7 +67,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async create(tenantId: string, meeting: Meeting): Promise<void> {
-    await this.transact(this.meetingWrites(tenantId, meeting, 1, undefined, { ConditionExpression: 'attribute_not_exists(pk)' }));
+    // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
+    await this.transact(
+      this.meetingWrites(tenantId, meeting, 1, undefined, { ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+    );
   }
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
@@ -220,7 +223,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     meeting: Meeting,
     version: number,
     previous: Meeting | undefined,
-    condition: { ConditionExpression: string },
+    condition: { ConditionExpression: string; ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' },
   ): TransactWriteItem[] {
     const entry = toSearchEntry(meeting, searchableText(meeting));
     const linkEntry = Object.fromEntries(LINK_ENTRY_ATTRIBUTES.map((name) => [name, entry[name]]));

@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readStorageConfig } from '../../shared/config.js';
-import { foldText, normalizeInput, type Meeting, type MeetingInput, type StoredMeeting } from '../../shared/domain/meeting.js';
-import { DEFAULT_SORT, foldSearchTerms } from '../../shared/domain/search.js';
+import { foldText, type MeetingInput, type StoredMeeting } from '../../shared/domain/meeting.js';
+import { foldSearchTerms } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+import { meetingInput, meetingOf, searchCriteria, uniqueTenant } from '../support/fixtures.js';
 
 const ITEM_LIMIT = 400 * 1024;
 const TRANSACTION_LIMIT = 4 * 1024 * 1024;
@@ -66,20 +66,13 @@ const largest = (WIDE: string): MeetingInput =>
     priceEstimate: { minPrice: 123456789012.5, maxPrice: 1e12, currencyCode: 'EUR' },
   });
 
-const asMeeting = (input: MeetingInput, meetingId: string, modificationTime: string): Meeting => ({
-  meetingId,
-  ...normalizeInput(input),
-  creationTime: '2026-01-01T00:00:00.000Z',
-  modificationTime,
-});
-
 describe('the largest meeting the contract allows', () => {
   it.each(WIDEST)('is stored, found, updated and shrunk with a pinned margin under every DynamoDB limit (text of %s)', async (WIDE) => {
     const tenant = uniqueTenant();
     const meetingId = randomUUID();
     const input = largest(WIDE);
     writes.length = 0;
-    await repository.create(tenant, asMeeting(input, meetingId, '2026-01-01T00:00:00.000Z'));
+    await repository.create(tenant, meetingOf(input, { meetingId }));
 
     const [create] = writes;
     const sizes = create!.items.map((item) => topLevelSize((item.Put?.Item ?? item.Delete?.Key) as Record<string, unknown>));
@@ -93,8 +86,8 @@ describe('the largest meeting the contract allows', () => {
     );
 
     const record = (await repository.get(tenant, meetingId)) as StoredMeeting;
-    expect(record.meeting).toEqual(asMeeting(input, meetingId, '2026-01-01T00:00:00.000Z'));
-    const criteria = { startIndex: 0, size: 50, sort: DEFAULT_SORT };
+    expect(record.meeting).toEqual(meetingOf(input, { meetingId }));
+    const criteria = searchCriteria();
     const byPartyAndText = { ...criteria, partyId: [input.parties[49]!.partyId], freeTextTerms: foldSearchTerms(foldText(WIDE).split(' ')[0]!) };
     expect((await searchMeetings({ repository }, tenant, byPartyAndText)).totalCount).toBe(1);
     expect((await searchMeetings({ repository }, tenant, { ...criteria, agentId: [input.agents[19]!.agentId] })).totalCount).toBe(1);
@@ -102,7 +95,7 @@ describe('the largest meeting the contract allows', () => {
     // Shrink to the smallest: every slot beyond the first is deleted in the same transaction.
     const small = meetingInput({ parties: [input.parties[0]!], agents: [input.agents[0]!], notes: 'small now' });
     writes.length = 0;
-    await repository.replace(tenant, record, asMeeting(small, meetingId, '2026-01-02T00:00:00.000Z'));
+    await repository.replace(tenant, record, meetingOf(small, { meetingId, modificationTime: '2026-01-02T00:00:00.000Z' }));
     expect(writes[0]!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
     console.info(`largest meeting (${WIDE}), shrink: ${writes[0]!.items.length} items, ${writes[0]!.writeUnits} write units (DynamoDB Local)`);
     expect(((await repository.get(tenant, meetingId)) as StoredMeeting).meeting.notes).toBe('small now');

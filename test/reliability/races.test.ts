@@ -8,14 +8,14 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readStorageConfig } from '../../shared/config.js';
 import { MeetingGone, StatusRuleViolation } from '../../shared/domain/errors.js';
-import { normalizeInput, searchableText, type Meeting, type MeetingInput, type StatusCode } from '../../shared/domain/meeting.js';
+import { searchableText, type Meeting, type MeetingInput, type StatusCode } from '../../shared/domain/meeting.js';
 import { toSearchEntry } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, meetingKey, officeKey, partyKey, visitKey } from '../../shared/dynamodb/keys.js';
 import { toApiError } from '../../shared/http/error-mapping.js';
 import { createMeeting, deleteMeeting, getMeeting, updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+import { meetingInput, meetingOf, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 import { hasSerialOrder, type Operation, type State } from '../support/serial-order.js';
 
@@ -74,12 +74,8 @@ async function expectIndexesAgree(tenant: string, id: string) {
 interface Kind { kind: string; body?: (base: MeetingInput) => MeetingInput }
 
 /** What a PUT of `body` leaves stored: the read-only fields kept, every other field from the body. */
-const replacement = (stored: Meeting, body: MeetingInput): Meeting => ({
-  meetingId: stored.meetingId,
-  creationTime: stored.creationTime,
-  modificationTime: stored.modificationTime,
-  ...normalizeInput(body),
-});
+const replacement = ({ meetingId, creationTime, modificationTime }: Meeting, body: MeetingInput): Meeting =>
+  meetingOf(body, { meetingId, creationTime, modificationTime });
 
 async function raceRound(tenant: string, initialInput: MeetingInput, kinds: Kind[]) {
   const id = (await createMeeting(deps, tenant, initialInput)).meetingId;

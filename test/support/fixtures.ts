@@ -1,7 +1,18 @@
+/**
+ * Meeting factories shared by the tests and the benchmarks (scripts/bench-*.ts): one place that
+ * knows what a valid input and a stored meeting look like.
+ */
 import { randomUUID } from 'node:crypto';
-import type { MeetingInput } from '../../shared/domain/meeting.js';
+import { normalizeInput, type Meeting, type MeetingInput, type READ_ONLY_FIELDS } from '../../shared/domain/meeting.js';
+import { DEFAULT_SORT, type SearchCriteria } from '../../shared/domain/search.js';
 
 export const uniqueTenant = () => `t-${randomUUID()}`;
+
+/** The fields the service sets on a meeting (never taken from a client's body). */
+export type ReadOnlyFields = Pick<Meeting, (typeof READ_ONLY_FIELDS)[number]>;
+
+/** The creationTime (and, unless given, modificationTime) of a meeting built here. */
+export const FIXED_TIME = '2026-01-01T00:00:00.000Z';
 
 /** A valid create/update body; override what a test is about. */
 export function meetingInput(overrides: Partial<MeetingInput> = {}): MeetingInput {
@@ -17,3 +28,31 @@ export function meetingInput(overrides: Partial<MeetingInput> = {}): MeetingInpu
     ...overrides,
   };
 }
+
+/**
+ * The meeting storage holds for `input`, as the create use case builds it: the input normalized,
+ * plus a new id and FIXED_TIME unless given.
+ */
+export function meetingOf(input: MeetingInput, readOnly: Partial<ReadOnlyFields> = {}): Meeting {
+  const creationTime = readOnly.creationTime ?? FIXED_TIME;
+  return {
+    meetingId: readOnly.meetingId ?? randomUUID(),
+    ...normalizeInput(input),
+    creationTime,
+    modificationTime: readOnly.modificationTime ?? creationTime,
+  };
+}
+
+/** A whole meeting from meetingInput(); override input or read-only fields alike. */
+export function newMeeting(overrides: Partial<MeetingInput> & Partial<ReadOnlyFields> = {}): Meeting {
+  const { meetingId, creationTime, modificationTime, ...input } = overrides;
+  return meetingOf(meetingInput(input), { meetingId, creationTime, modificationTime });
+}
+
+/** A first page of 50 in the default order; override the filters a test is about. */
+export const searchCriteria = (overrides: Partial<SearchCriteria> = {}): SearchCriteria => ({
+  startIndex: 0,
+  size: 50,
+  sort: DEFAULT_SORT,
+  ...overrides,
+});

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeInput, type Meeting } from '../../shared/domain/meeting.js';
-import { meetingInput } from '../support/fixtures.js';
+import type { Meeting } from '../../shared/domain/meeting.js';
+import { meetingInput, meetingOf } from '../support/fixtures.js';
 import { hasSerialOrder, type Operation } from '../support/serial-order.js';
 
 const base = meetingInput();
-const initial: Meeting = { meetingId: 'm', creationTime: 't', modificationTime: 't', ...normalizeInput(base) };
+const initial = meetingOf(base, { meetingId: 'm', creationTime: 't' });
 const put = (kind: string, overrides: Partial<Meeting>): Operation => ({ kind, type: 'update', next: { ...initial, ...overrides } as Meeting });
 const del: Operation = { kind: 'delete', type: 'delete' };
 

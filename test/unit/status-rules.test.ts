@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StatusRuleViolation } from '../../shared/domain/errors.js';
-import { normalizeInput, type Meeting, type StatusCode } from '../../shared/domain/meeting.js';
+import type { Meeting, StatusCode } from '../../shared/domain/meeting.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../../shared/domain/status-rules.js';
-import { meetingInput } from '../support/fixtures.js';
+import { newMeeting } from '../support/fixtures.js';
 
 const STATUSES: StatusCode[] = ['WAITING', 'WON', 'LOST', 'CANCELLED'];
 const ALLOWED: Record<StatusCode, StatusCode[]> = {
@@ -12,12 +12,7 @@ const ALLOWED: Record<StatusCode, StatusCode[]> = {
   CANCELLED: ['CANCELLED'],
 };
 
-const stored = (statusCode: StatusCode): Meeting => ({
-  meetingId: '00000000-0000-4000-8000-000000000001',
-  ...normalizeInput(meetingInput({ statusCode })),
-  creationTime: '2026-01-01T00:00:00.000Z',
-  modificationTime: '2026-01-01T00:00:00.000Z',
-});
+const stored = (statusCode: StatusCode): Meeting => newMeeting({ meetingId: '00000000-0000-4000-8000-000000000001', statusCode });
 
 function violations(run: () => void): string[] {
   try {

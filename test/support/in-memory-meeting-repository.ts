@@ -1,0 +1,89 @@
+/**
+ * The storage port in memory, for use-case tests in the unit tier (no Java, no DynamoDB Local).
+ * It mirrors DynamoDbMeetingRepository's behaviour, and test/support/meeting-repository-contract.ts
+ * runs the same suite against both to keep it so.
+ */
+import {
+  ConcurrentModificationError,
+  SearchTooBroadError,
+  type MeetingRepository,
+} from '../../shared/domain/meeting-repository.js';
+import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../../shared/domain/meeting.js';
+import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+
+/** Copies in and out, so that neither a caller nor a test can change what is stored behind its back. */
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** What storage hands back: a copy, the meeting's fields in canonical order as the adapter reads them. */
+function readRecord(record: MeetingRecord): MeetingRecord {
+  return isTombstone(record) ? { ...record } : { meeting: canonicalMeeting(copy(record.meeting)), version: record.version };
+}
+
+export class InMemoryMeetingRepository implements MeetingRepository {
+  private readonly tenants = new Map<string, Map<string, MeetingRecord>>();
+
+  /**
+   * `maxSearchEntries`: the adapter's work cap. The adapter counts the index entries its plan
+   * reads; with no indexes here, the matches stand in for them (what the best plan would read).
+   */
+  constructor(private readonly limits: { maxSearchEntries?: number } = {}) {}
+
+  private recordsOf(tenantId: string): Map<string, MeetingRecord> {
+    let records = this.tenants.get(tenantId);
+    if (!records) this.tenants.set(tenantId, (records = new Map()));
+    return records;
+  }
+
+  async create(tenantId: string, meeting: Meeting): Promise<void> {
+    const records = this.recordsOf(tenantId);
+    // As the adapter: a condition that the id is unused (a tombstone uses it), and no record
+    // handed back, since its condition asks for none.
+    const taken = records.get(meeting.meetingId);
+    if (taken) throw new ConcurrentModificationError(readRecord(taken));
+    records.set(meeting.meetingId, { meeting: copy(meeting), version: 1 });
+  }
+
+  async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
+    const record = this.tenants.get(tenantId)?.get(meetingId);
+    return record && readRecord(record);
+  }
+
+  async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
+    if (next.meetingId !== current.meeting.meetingId) throw new Error('replace keeps the meetingId: next is another meeting');
+    this.assertVersion(tenantId, current);
+    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1 });
+  }
+
+  async delete(tenantId: string, current: StoredMeeting, _deletedAt: string): Promise<void> {
+    this.assertVersion(tenantId, current);
+    const { meetingId } = current.meeting;
+    // The adapter keeps deletedAt on the item, but no read returns it.
+    this.recordsOf(tenantId).set(meetingId, { deleted: true, meetingId, version: current.version + 1 });
+  }
+
+  /** The adapter's write condition: storage still holds `current.version`, else what it holds now (ALL_OLD: null when nothing). */
+  private assertVersion(tenantId: string, current: StoredMeeting): void {
+    const stored = this.tenants.get(tenantId)?.get(current.meeting.meetingId);
+    if (stored?.version !== current.version) throw new ConcurrentModificationError(stored ? readRecord(stored) : null);
+  }
+
+  /** Every meeting of the tenant: the widest superset the port allows, so use cases must filter. */
+  async findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
+    const entries = [...(this.tenants.get(tenantId)?.values() ?? [])]
+      .filter((record): record is StoredMeeting => !isTombstone(record))
+      .map(({ meeting }) => toSearchEntry(copy(meeting), searchableText(meeting)));
+    const { maxSearchEntries } = this.limits;
+    if (maxSearchEntries !== undefined && entries.filter((entry) => matches(entry, criteria)).length > maxSearchEntries) {
+      throw new SearchTooBroadError(maxSearchEntries);
+    }
+    return entries;
+  }
+
+  async getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]> {
+    const records = this.tenants.get(tenantId);
+    return meetingIds.flatMap((meetingId) => {
+      const record = records?.get(meetingId);
+      return record && !isTombstone(record) ? [canonicalMeeting(copy(record.meeting))] : [];
+    });
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * The promises of the storage port (shared/domain/meeting-repository.ts) as one suite, run against
+ * every implementation: the DynamoDB adapter (integration tier) and the in-memory one the unit tier's
+ * use-case tests stand on. Whatever the in-memory repository lets a use-case test rely on is
+ * checked here against DynamoDB too.
+ *
+ * Each test works in a tenant of its own, so that implementations may share one store.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
+import { searchableText, toInstant, type Meeting, type MeetingRecord, type StoredMeeting } from '../../shared/domain/meeting.js';
+import { foldSearchTerms, matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+import { newMeeting, searchCriteria, uniqueTenant } from './fixtures.js';
+
+export type MakeMeetingRepository = (limits?: { maxSearchEntries: number }) => MeetingRepository;
+
+const person = (partyId: string) => ({ partyId, partyTypeCode: 'PERSON_PARTY' as const });
+
+/** The write that lost, and what it said storage holds now. */
+async function lostWrite(write: Promise<void>): Promise<MeetingRecord | null | undefined> {
+  const error = await write.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ConcurrentModificationError);
+  return (error as ConcurrentModificationError).current;
+}
+
+export function describeMeetingRepositoryContract(name: string, makeRepository: MakeMeetingRepository): void {
+  describe(`meeting repository contract: ${name}`, () => {
+    const repository = makeRepository();
+
+    async function stored(tenant: string, meetingId: string): Promise<StoredMeeting> {
+      const record = await repository.get(tenant, meetingId);
+      if (!record || 'deleted' in record) throw new Error(`expected meeting ${meetingId} stored`);
+      return record;
+    }
+
+    async function createAll(tenant: string, meetings: Meeting[]): Promise<void> {
+      for (const meeting of meetings) await repository.create(tenant, meeting);
+    }
+
+    /**
+     * What search would make of the entries: those that match, once each, by id. The port may
+     * return a superset, so only the matches are the same across implementations.
+     */
+    async function found(tenant: string, criteria: Partial<SearchCriteria>): Promise<string[]> {
+      const full = searchCriteria(criteria);
+      const entries = await repository.findSearchEntries(tenant, full);
+      return [...new Set(entries.filter((entry) => matches(entry, full)).map((entry) => entry.meetingId))].sort();
+    }
+    const idsOf = (...meetings: Meeting[]) => meetings.map((m) => m.meetingId).sort();
+
+    describe('create and get', () => {
+      it('reads back what was created, at version 1', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting({ notes: 'Kävijä', priceEstimate: { minPrice: 100_000, maxPrice: 123_456.5, currencyCode: 'EUR' } });
+        await repository.create(tenant, meeting);
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
+        expect(await repository.get(tenant, randomUUID())).toBeUndefined();
+      });
+
+      it('keeps no link to the objects it was given or handed out', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting({ notes: 'original' });
+        await repository.create(tenant, meeting);
+        meeting.notes = 'changed by the caller after create';
+        meeting.parties[0]!.partyTypeCode = 'ESTATE_PARTY';
+        const read = await stored(tenant, meeting.meetingId);
+        read.meeting.notes = 'changed by the caller after get';
+        read.meeting.agents.push({ agentId: randomUUID() });
+        const again = await stored(tenant, meeting.meetingId);
+        expect(again.meeting.notes).toBe('original');
+        expect(again.meeting.parties[0]!.partyTypeCode).toBe('PERSON_PARTY');
+        expect(again.meeting.agents).toHaveLength(1);
+        const [fetched] = await repository.getMany(tenant, [meeting.meetingId]);
+        fetched!.notes = 'changed by the caller after getMany';
+        expect((await stored(tenant, meeting.meetingId)).meeting.notes).toBe('original');
+      });
+
+      it('never overwrites: a create of an id in use, or of a deleted one, is refused', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting({ notes: 'first' });
+        await repository.create(tenant, meeting);
+        // The refusal carries what holds the id, as a lost race does.
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'overwritten' }))).toEqual({ meeting, version: 1 });
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
+
+        await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-02T00:00:00.000Z');
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }))).toEqual({ deleted: true, meetingId: meeting.meetingId, version: 2 });
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ deleted: true, meetingId: meeting.meetingId, version: 2 });
+      });
+    });
+
+    describe('conditional writes', () => {
+      it('replaces on the version it was decided on, and bumps the version', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting();
+        await repository.create(tenant, meeting);
+        const next = { ...meeting, statusCode: 'WON' as const, notes: 'second', modificationTime: '2026-01-01T00:00:00.001Z' };
+        await repository.replace(tenant, await stored(tenant, meeting.meetingId), next);
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: next, version: 2 });
+        const third = { ...next, notes: undefined, modificationTime: '2026-01-01T00:00:00.002Z' };
+        await repository.replace(tenant, await stored(tenant, meeting.meetingId), third);
+        const { notes: _dropped, ...withoutNotes } = third;
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: withoutNotes, version: 3 });
+      });
+
+      it('refuses a replace or delete on a stale version, handing back what storage holds now', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting();
+        await repository.create(tenant, meeting);
+        const v1 = await stored(tenant, meeting.meetingId);
+        const won = { ...meeting, notes: 'won the race', modificationTime: '2026-01-01T00:00:00.001Z' };
+        await repository.replace(tenant, v1, won);
+
+        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'stale' }))).toEqual({ meeting: won, version: 2 });
+        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z'))).toEqual({ meeting: won, version: 2 });
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: won, version: 2 });
+      });
+
+      it('refuses writes on a deleted meeting, handing back the tombstone', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting();
+        await repository.create(tenant, meeting);
+        const v1 = await stored(tenant, meeting.meetingId);
+        await repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z');
+        const tombstone = { deleted: true, meetingId: meeting.meetingId, version: 2 };
+        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'too late' }))).toEqual(tombstone);
+        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z'))).toEqual(tombstone);
+      });
+
+      it('refuses writes on a meeting storage does not hold, handing back null (nothing there)', async () => {
+        const tenant = uniqueTenant();
+        const never: StoredMeeting = { meeting: newMeeting(), version: 1 };
+        expect(await lostWrite(repository.replace(tenant, never, never.meeting))).toBeNull();
+        expect(await lostWrite(repository.delete(tenant, never, '2026-01-02T00:00:00.000Z'))).toBeNull();
+        expect(await repository.get(tenant, never.meeting.meetingId)).toBeUndefined();
+      });
+    });
+
+    describe('delete', () => {
+      it('leaves a tombstone that get returns and that getMany and search leave out', async () => {
+        const tenant = uniqueTenant();
+        const deleted = newMeeting({ notes: 'vanishing' });
+        const kept = newMeeting({ agencyOfficeId: deleted.agencyOfficeId });
+        await createAll(tenant, [deleted, kept]);
+        await repository.delete(tenant, await stored(tenant, deleted.meetingId), '2026-01-02T00:00:00.000Z');
+
+        expect(await repository.get(tenant, deleted.meetingId)).toEqual({ deleted: true, meetingId: deleted.meetingId, version: 2 });
+        expect(await repository.getMany(tenant, [deleted.meetingId, kept.meetingId])).toEqual([kept]);
+        expect(await found(tenant, {})).toEqual(idsOf(kept));
+        expect(await found(tenant, { partyId: [deleted.parties[0]!.partyId] })).toEqual([]);
+        expect(await found(tenant, { agentId: [deleted.agents[0]!.agentId] })).toEqual([]);
+        expect(await found(tenant, { agencyOfficeId: [deleted.agencyOfficeId] })).toEqual(idsOf(kept));
+        expect(await found(tenant, { freeTextTerms: ['vanishing'] })).toEqual([]);
+      });
+    });
+
+    describe('tenants', () => {
+      it('another tenant sees none of it: not by get, getMany or any search', async () => {
+        const [owner, other] = [uniqueTenant(), uniqueTenant()];
+        const meeting = newMeeting({ notes: 'private' });
+        await repository.create(owner, meeting);
+        expect(await repository.get(other, meeting.meetingId)).toBeUndefined();
+        expect(await repository.getMany(other, [meeting.meetingId])).toEqual([]);
+        expect(await repository.findSearchEntries(other, searchCriteria())).toEqual([]);
+        expect(await found(other, { partyId: [meeting.parties[0]!.partyId] })).toEqual([]);
+        expect(await found(other, { agentId: [meeting.agents[0]!.agentId] })).toEqual([]);
+        expect(await found(other, { agencyOfficeId: [meeting.agencyOfficeId] })).toEqual([]);
+        expect(await found(other, { freeTextTerms: ['private'] })).toEqual([]);
+      });
+
+      it('another tenant can neither write it nor be blocked by its id', async () => {
+        const [owner, other] = [uniqueTenant(), uniqueTenant()];
+        const meeting = newMeeting({ notes: 'owner' });
+        await repository.create(owner, meeting);
+        const ownersCopy = await stored(owner, meeting.meetingId);
+        expect(await lostWrite(repository.replace(other, ownersCopy, { ...meeting, notes: 'hijacked' }))).toBeNull();
+        expect(await lostWrite(repository.delete(other, ownersCopy, '2026-01-02T00:00:00.000Z'))).toBeNull();
+
+        const othersMeeting = { ...meeting, notes: 'other' };
+        await repository.create(other, othersMeeting);
+        expect(await repository.get(other, meeting.meetingId)).toEqual({ meeting: othersMeeting, version: 1 });
+        expect(await repository.get(owner, meeting.meetingId)).toEqual({ meeting, version: 1 });
+      });
+    });
+
+    describe('findSearchEntries', () => {
+      it('hands back each meeting as its search entry', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting({ notes: 'Ääni Straße', meetingRealty: { categoryCode: 'SALE', streetAddress: 'Övre gatan 2', postalArea: 'Åbo' } });
+        await repository.create(tenant, meeting);
+        const entries = (await repository.findSearchEntries(tenant, searchCriteria())).filter((e) => e.meetingId === meeting.meetingId);
+        expect(entries).toEqual([toSearchEntry(meeting, searchableText(meeting))]);
+      });
+
+      it('finds by party and by agent, any of several values, and follows a replace to the new ones', async () => {
+        const tenant = uniqueTenant();
+        const [p1, p2, p3, a1, a2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+        const both = newMeeting({ parties: [person(p1), person(p2)], agents: [{ agentId: a1 }] });
+        const second = newMeeting({ parties: [person(p2)], agents: [{ agentId: a2 }] });
+        const neither = newMeeting();
+        await createAll(tenant, [both, second, neither]);
+        expect(await found(tenant, { partyId: [p1] })).toEqual(idsOf(both));
+        expect(await found(tenant, { partyId: [p2] })).toEqual(idsOf(both, second));
+        expect(await found(tenant, { partyId: [p1, p3] })).toEqual(idsOf(both));
+        expect(await found(tenant, { agentId: [a1, a2] })).toEqual(idsOf(both, second));
+        expect(await found(tenant, { partyId: [p2], agentId: [a2] })).toEqual(idsOf(second));
+
+        await repository.replace(tenant, await stored(tenant, both.meetingId), {
+          ...both,
+          parties: [person(p3)],
+          agents: [{ agentId: a2 }],
+          modificationTime: '2026-01-02T00:00:00.000Z',
+        });
+        expect(await found(tenant, { partyId: [p1] })).toEqual([]);
+        expect(await found(tenant, { partyId: [p2] })).toEqual(idsOf(second));
+        expect(await found(tenant, { partyId: [p3] })).toEqual(idsOf(both));
+        expect(await found(tenant, { agentId: [a1] })).toEqual([]);
+        expect(await found(tenant, { agentId: [a2] })).toEqual(idsOf(both, second));
+      });
+
+      it('finds by office, and by office within a visitTime window', async () => {
+        const tenant = uniqueTenant();
+        const office = randomUUID();
+        const early = newMeeting({ agencyOfficeId: office, visitTime: '2026-03-01T10:00:00Z' });
+        const late = newMeeting({ agencyOfficeId: office, visitTime: '2026-09-01T10:00:00Z' });
+        const elsewhere = newMeeting({ visitTime: '2026-03-01T10:00:00Z' });
+        await createAll(tenant, [early, late, elsewhere]);
+        expect(await found(tenant, { agencyOfficeId: [office] })).toEqual(idsOf(early, late));
+        expect(await found(tenant, { agencyOfficeId: [office], visitTimeBefore: toInstant('2026-06-01T00:00:00Z') })).toEqual(idsOf(early));
+        expect(await found(tenant, { agencyOfficeId: [office, randomUUID()], visitTimeAfter: toInstant('2026-06-01T00:00:00Z') })).toEqual(idsOf(late));
+      });
+
+      it('finds inside a visitTime window with exclusive bounds; an empty window finds nothing', async () => {
+        const tenant = uniqueTenant();
+        const meetings = ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00+02:00', '2026-03-03T10:00:00Z'].map((visitTime) => newMeeting({ visitTime }));
+        await createAll(tenant, meetings);
+        const [first, second, third] = meetings as [Meeting, Meeting, Meeting];
+        expect(await found(tenant, { visitTimeAfter: first.visitTime, visitTimeBefore: third.visitTime })).toEqual(idsOf(second));
+        expect(await found(tenant, { visitTimeAfter: first.visitTime })).toEqual(idsOf(second, third));
+        expect(await found(tenant, { visitTimeBefore: third.visitTime })).toEqual(idsOf(first, second));
+        expect(await found(tenant, { visitTimeAfter: third.visitTime, visitTimeBefore: first.visitTime })).toEqual([]);
+      });
+
+      it('finds what was modified after an instant, following replaces', async () => {
+        const tenant = uniqueTenant();
+        const old = newMeeting({ modificationTime: '2026-01-01T00:00:00.000Z' });
+        const recent = newMeeting({ modificationTime: '2026-02-01T00:00:00.000Z' });
+        await createAll(tenant, [old, recent]);
+        expect(await found(tenant, { modifiedAfter: '2026-01-15T00:00:00.000Z' })).toEqual(idsOf(recent));
+        expect(await found(tenant, { modifiedAfter: recent.modificationTime })).toEqual([]);
+        await repository.replace(tenant, await stored(tenant, old.meetingId), { ...old, modificationTime: '2026-03-01T00:00:00.000Z' });
+        expect(await found(tenant, { modifiedAfter: '2026-01-15T00:00:00.000Z' })).toEqual(idsOf(old, recent));
+      });
+
+      it('finds by free text in notes and address, folded, every term required', async () => {
+        const tenant = uniqueTenant();
+        const sauna = newMeeting({ notes: 'Asunnossa on SAUNA ja parveke' });
+        const street = newMeeting({ notes: 'parveke', meetingRealty: { categoryCode: 'SALE', streetAddress: 'Hämeentie 5', postalArea: 'Tampere' } });
+        await createAll(tenant, [sauna, street]);
+        const terms = (text: string) => ({ freeTextTerms: foldSearchTerms(text) });
+        expect(await found(tenant, terms('sauna'))).toEqual(idsOf(sauna));
+        expect(await found(tenant, terms('PARVEKE'))).toEqual(idsOf(sauna, street));
+        expect(await found(tenant, terms('hameen tampere'))).toEqual(idsOf(street));
+        expect(await found(tenant, terms('sauna tampere'))).toEqual([]);
+      });
+
+      // A party- or agent-driven search reads index items that carry no text: the text must still be there.
+      it('finds by party or agent together with free text', async () => {
+        const tenant = uniqueTenant();
+        const [party, agent] = [randomUUID(), randomUUID()];
+        const withText = newMeeting({ parties: [person(party)], agents: [{ agentId: agent }], notes: 'Kylpyhuone remontoitu' });
+        const without = newMeeting({ parties: [person(party)], agents: [{ agentId: agent }], notes: 'Keittiö uusittu' });
+        await createAll(tenant, [withText, without]);
+        const criteria = { freeTextTerms: foldSearchTerms('kylpyhuone') };
+        expect(await found(tenant, { partyId: [party], ...criteria })).toEqual(idsOf(withText));
+        expect(await found(tenant, { agentId: [agent], ...criteria })).toEqual(idsOf(withText));
+        expect(await found(tenant, { partyId: [party], freeTextTerms: foldSearchTerms('keittio') })).toEqual(idsOf(without));
+
+        const full = searchCriteria({ partyId: [party], ...criteria });
+        const entries: SearchEntry[] = (await repository.findSearchEntries(tenant, full)).filter((e) => e.meetingId === withText.meetingId);
+        expect(entries.length).toBeGreaterThan(0);
+        for (const entry of entries) expect(entry).toEqual(toSearchEntry(withText, searchableText(withText)));
+      });
+
+      it('refuses a search past the configured work cap; a narrow one still answers', async () => {
+        const capped = makeRepository({ maxSearchEntries: 2 });
+        const tenant = uniqueTenant();
+        const office = randomUUID();
+        for (let i = 0; i < 3; i++) await capped.create(tenant, newMeeting({ agencyOfficeId: office }));
+        await expect(capped.findSearchEntries(tenant, searchCriteria())).rejects.toBeInstanceOf(SearchTooBroadError);
+        await expect(capped.findSearchEntries(tenant, searchCriteria({ agencyOfficeId: [office] }))).rejects.toBeInstanceOf(SearchTooBroadError);
+        const narrow = searchCriteria({ agencyOfficeId: [randomUUID()] });
+        expect((await capped.findSearchEntries(tenant, narrow)).filter((e) => matches(e, narrow))).toEqual([]);
+      });
+    });
+
+    describe('getMany', () => {
+      it('returns the meetings in the order asked, leaving out unknown ids', async () => {
+        const tenant = uniqueTenant();
+        const [a, b, c] = [newMeeting(), newMeeting(), newMeeting()];
+        await createAll(tenant, [a, b, c]);
+        expect(await repository.getMany(tenant, [c.meetingId, a.meetingId, randomUUID(), b.meetingId])).toEqual([c, a, b]);
+        expect(await repository.getMany(tenant, [])).toEqual([]);
+      });
+    });
+  });
+}
