@@ -12,8 +12,16 @@ let externalIssuer: ExternalIssuer | undefined;
 if (issuer) {
   const jwksUri = context('jwtJwksUri');
   const audience = context('jwtAudience');
-  if (!jwksUri || !audience) throw new Error('With -c jwtIssuer, also give -c jwtJwksUri=<https URL> and -c jwtAudience=<aud,...|*>');
-  externalIssuer = { issuer, jwksUri, audience, tenantClaim: context('tenantClaim'), readScope: context('readScope'), writeScope: context('writeScope') };
+  if (!jwksUri || !audience)
+    throw new Error('With -c jwtIssuer, also give -c jwtJwksUri=<https URL> and -c jwtAudience=<aud,...|*>');
+  externalIssuer = {
+    issuer,
+    jwksUri,
+    audience,
+    tenantClaim: context('tenantClaim'),
+    readScope: context('readScope'),
+    writeScope: context('writeScope'),
+  };
 }
 
 const stack = new MeetingApiStack(app, 'MeetingApi', {

@@ -35,9 +35,14 @@ export class MeetingApiStack extends Stack {
 
     this.table = new MeetingsTable(this, 'MeetingsTable');
 
-    const issuer = props.externalIssuer ? externalTokenIssuer(props.externalIssuer) : new CognitoTokenIssuer(this, 'TokenIssuer');
+    const issuer = props.externalIssuer
+      ? externalTokenIssuer(props.externalIssuer)
+      : new CognitoTokenIssuer(this, 'TokenIssuer');
     this.userPool = issuer.userPool;
-    this.authorizerFunction = new MeetingFunction(this, 'Authorizer', { name: 'authorizer', environment: issuer.environment }).function;
+    this.authorizerFunction = new MeetingFunction(this, 'Authorizer', {
+      name: 'authorizer',
+      environment: issuer.environment,
+    }).function;
     // At the stack's root, as RestApi: the authorizer's name and its Lambda permission come from its path.
     const authorizer = new apigateway.RequestAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction,
@@ -69,6 +74,9 @@ export class MeetingApiStack extends Stack {
 
   /** CDK's logical IDs, computed on the path without the FlatConstructs: the IDs the stack deployed with. */
   protected override allocateLogicalId(element: CfnElement): string {
-    return super.allocateLogicalId({ node: { scopes: namingScopes(element) }, stack: element.stack } as unknown as CfnElement);
+    return super.allocateLogicalId({
+      node: { scopes: namingScopes(element) },
+      stack: element.stack,
+    } as unknown as CfnElement);
   }
 }

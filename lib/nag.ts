@@ -1,6 +1,6 @@
 import { Validations, type App } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import type { MeetingApiStack } from './meeting-api-stack.js';
 
 /** cdk-nag's AwsSolutions and Serverless packs run on every synth: an unacknowledged finding fails it. */
@@ -8,7 +8,8 @@ export function applyNagPacks(app: App): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 }
 
-const acknowledge = (scope: IConstruct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+const acknowledge = (scope: IConstruct, id: string, reason: string) =>
+  Validations.of(scope).acknowledge({ id, reason });
 
 /** Every acknowledged finding of the stack, in one place, each with the reason it stands. */
 export function acknowledgeFindings(stack: MeetingApiStack): void {
@@ -39,11 +40,12 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
     acknowledge(
       cloudWatchRole,
       'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      "The account-level role API Gateway needs to write access and execution logs; this AWS managed policy is the documented one for it.",
+      'The account-level role API Gateway needs to write access and execution logs; this AWS managed policy is the documented one for it.',
     );
   }
   if (stack.userPool) {
-    const reason = 'The pool has no users: it only issues client-credentials tokens to partner systems (app clients), so sign-in MFA and user threat protection do not apply.';
+    const reason =
+      'The pool has no users: it only issues client-credentials tokens to partner systems (app clients), so sign-in MFA and user threat protection do not apply.';
     acknowledge(stack.userPool, 'AwsSolutions::AwsSolutions-COG2', reason);
     acknowledge(stack.userPool, 'AwsSolutions::AwsSolutions-COG8', reason);
   }

@@ -1,5 +1,5 @@
-import type { OperationId } from '../shared/routes.js';
 import { INDEXES, type IndexName } from '../shared/dynamodb/table-definition.js';
+import type { OperationId } from '../shared/routes.js';
 
 /**
  * What each operation's function does to the table, so that its IAM policy can grant exactly

@@ -32,13 +32,21 @@ export function ensureDevIssuer(dataDir: string): DevIssuer {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as { keys: Array<{ kid: string }> };
-  return { privateKey: createPrivateKey(readFileSync(keyFile)), kid: jwks.keys[0]!.kid, jwksUri: pathToFileURL(jwksFile).href };
+  return {
+    privateKey: createPrivateKey(readFileSync(keyFile)),
+    kid: jwks.keys[0]!.kid,
+    jwksUri: pathToFileURL(jwksFile).href,
+  };
 }
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
 /** A compact JWS; RS256 unless the header says otherwise (tests forge other algorithms on purpose). */
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, privateKey: KeyObject): string {
+export function signJwt(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  privateKey: KeyObject,
+): string {
   const signingInput = `${base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', ...header }))}.${base64url(JSON.stringify(payload))}`;
   return `${signingInput}.${sign('RSA-SHA256', Buffer.from(signingInput), privateKey).toString('base64url')}`;
 }

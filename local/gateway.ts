@@ -5,7 +5,14 @@
  * gateway responses.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, maxHeaderSize, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  maxHeaderSize,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import type {
   APIGatewayAuthorizerResult,
@@ -31,13 +38,19 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Handler modules are imported on first use, after the caller has set the environment they read. */
 const moduleCache = new Map<string, Promise<{ handler: unknown }>>();
 const load = <T>(functionName: string): Promise<T> => {
-  if (!moduleCache.has(functionName)) moduleCache.set(functionName, import(`../functions/${functionName}/handler.ts`) as Promise<{ handler: unknown }>);
+  if (!moduleCache.has(functionName))
+    moduleCache.set(functionName, import(`../functions/${functionName}/handler.ts`) as Promise<{ handler: unknown }>);
   return moduleCache.get(functionName)!.then((m) => m.handler as T);
 };
 
 const policyAllows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
   const matchesArn = (resource: string) =>
-    new RegExp(`^${resource.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(methodArn);
+    new RegExp(
+      `^${resource
+        .split('*')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(methodArn);
   let allowed = false;
   for (const statement of result.policyDocument.Statement as Array<{ Effect: string; Resource?: string | string[] }>) {
     const resources = ([] as string[]).concat(statement.Resource ?? []);
@@ -61,7 +74,11 @@ function gatewayResponse(type: GatewayResponseType, requestHeaders: Record<strin
   const requestId = echoableRequestId({ headers: requestHeaders });
   return {
     statusCode: spec.status,
-    headers: { 'Content-Type': 'application/json', ...('headers' in spec ? spec.headers : {}), ...(requestId ? { 'Request-ID': requestId } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...('headers' in spec ? spec.headers : {}),
+      ...(requestId ? { 'Request-ID': requestId } : {}),
+    },
     body: JSON.stringify(spec.body),
   };
 }
@@ -87,12 +104,16 @@ const PARSER_ERROR_DESCRIPTIONS: Record<string, string> = {
   ERR_HTTP_REQUEST_TIMEOUT: 'The request was not received in full in time.',
   HPE_INVALID_EOF_STATE: 'The connection ended before the request was complete.',
   HPE_INVALID_METHOD: 'The request could not be parsed as HTTP: the request line does not start with a known method.',
-  HPE_INVALID_URL: 'The request could not be parsed as HTTP: the request target contains a character that is not allowed (non-ASCII must be percent-encoded).',
-  HPE_INVALID_HEADER_TOKEN: 'The request could not be parsed as HTTP: a header contains a character that is not allowed.',
+  HPE_INVALID_URL:
+    'The request could not be parsed as HTTP: the request target contains a character that is not allowed (non-ASCII must be percent-encoded).',
+  HPE_INVALID_HEADER_TOKEN:
+    'The request could not be parsed as HTTP: a header contains a character that is not allowed.',
   HPE_CR_EXPECTED: 'The request could not be parsed as HTTP: a line is not terminated by CRLF.',
-  HPE_LF_EXPECTED: 'The request could not be parsed as HTTP: a line is not terminated by CRLF (a bare CR is not allowed).',
+  HPE_LF_EXPECTED:
+    'The request could not be parsed as HTTP: a line is not terminated by CRLF (a bare CR is not allowed).',
   HPE_INVALID_CONTENT_LENGTH: 'The request could not be parsed as HTTP: the Content-Length header is invalid.',
-  HPE_UNEXPECTED_CONTENT_LENGTH: 'The request could not be parsed as HTTP: Content-Length and Transfer-Encoding are both present.',
+  HPE_UNEXPECTED_CONTENT_LENGTH:
+    'The request could not be parsed as HTTP: Content-Length and Transfer-Encoding are both present.',
   HPE_INVALID_TRANSFER_ENCODING: 'The request could not be parsed as HTTP: the Transfer-Encoding header is invalid.',
   HPE_INVALID_CHUNK_SIZE: 'The request could not be parsed as HTTP: the chunked body is malformed.',
   HPE_PAUSED_H2_UPGRADE: 'The request could not be parsed as HTTP: only HTTP/1.1 is served.',
@@ -129,8 +150,16 @@ function requestIdInRawPacket(rawPacket: unknown): string | undefined {
 /** Answers on a socket the HTTP layer has let go of, then closes it once the client has had time to read. */
 function answerOnSocket(socket: Duplex, result: APIGatewayProxyResult): void {
   const body = Buffer.from(result.body, 'utf8');
-  const headers = { ...result.headers, 'Content-Length': body.length, Connection: 'close', Date: new Date().toUTCString() };
-  const head = [`HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const headers = {
+    ...result.headers,
+    'Content-Length': body.length,
+    Connection: 'close',
+    Date: new Date().toUTCString(),
+  };
+  const head = [
+    `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   // end() instead of destroy(): closing with unread request bytes would send a RST that can drop the answer.
   socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
   socket.resume();
@@ -144,7 +173,11 @@ function answerOnSocket(socket: Duplex, result: APIGatewayProxyResult): void {
 export function createLocalGateway(): Server {
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
 
-  async function authorize(headers: Record<string, string>, methodArn: string, event: Omit<APIGatewayRequestAuthorizerEvent, 'type' | 'methodArn'>) {
+  async function authorize(
+    headers: Record<string, string>,
+    methodArn: string,
+    event: Omit<APIGatewayRequestAuthorizerEvent, 'type' | 'methodArn'>,
+  ) {
     const identity = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
     // An empty identity source: API Gateway answers 401 without calling the authorizer.
     if (!identity) return { denied: 'UNAUTHORIZED' as const };
@@ -154,7 +187,10 @@ export function createLocalGateway(): Server {
       try {
         result = await (await load<AuthorizerHandler>('authorizer'))({ ...event, type: 'REQUEST', methodArn });
       } catch (error) {
-        return { denied: (error as Error).message === 'Unauthorized' ? ('UNAUTHORIZED' as const) : ('AUTHORIZER_FAILURE' as const) };
+        return {
+          denied:
+            (error as Error).message === 'Unauthorized' ? ('UNAUTHORIZED' as const) : ('AUTHORIZER_FAILURE' as const),
+        };
       }
       authorizerCache.set(identity, { result, expires: Date.now() + AUTHORIZER_RESULT_TTL_SECONDS * 1000 });
     }
@@ -234,7 +270,11 @@ export function createLocalGateway(): Server {
         body: body.length ? body.toString('utf8') : null,
         isBase64Encoded: false,
       };
-      const context = { awsRequestId: requestContext.requestId, functionName: route.functionName, getRemainingTimeInMillis: () => 10_000 } as Context;
+      const context = {
+        awsRequestId: requestContext.requestId,
+        functionName: route.functionName,
+        getRemainingTimeInMillis: () => 10_000,
+      } as Context;
       send(res, await (await load<ProxyHandler>(route.functionName))(event, context));
     } catch {
       // A handler that throws past its middleware is a Lambda error: API Gateway answers DEFAULT_5XX.

@@ -18,7 +18,8 @@ async function stopAll(exitCode: number): Promise<never> {
 }
 
 async function main() {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
   let endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) {
     dynamoDb = await startDynamoDbLocal({ dbPath: resolve(dataDir, 'dynamodb') });
@@ -30,7 +31,12 @@ async function main() {
   const issuer = ensureDevIssuer(dataDir);
   // Explicit JWT_* settings win (to try a real issuer locally); otherwise the dev issuer's tokens are accepted.
   const auth = process.env.JWT_ISSUER ? {} : devAuthEnvironment(issuer);
-  Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, AWS_REGION: process.env.AWS_REGION ?? 'local', ...auth });
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'local',
+    ...auth,
+  });
 
   const server = createLocalGateway();
   await new Promise<void>((resolveListen, reject) => {

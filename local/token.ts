@@ -13,10 +13,14 @@ try {
     strict: true,
   });
   const expiresIn = values['expires-in'];
-  if (!/^\d+$/.test(expiresIn) || Number(expiresIn) < 1) throw new Error(`--expires-in must be a whole number of seconds (1 or more), got "${expiresIn}"`);
-  if (!TENANT_ID_PATTERN.test(values.tenant)) throw new Error(`--tenant may hold letters, digits and . _ : @ - (1..128), got "${values.tenant}"`);
+  if (!/^\d+$/.test(expiresIn) || Number(expiresIn) < 1)
+    throw new Error(`--expires-in must be a whole number of seconds (1 or more), got "${expiresIn}"`);
+  if (!TENANT_ID_PATTERN.test(values.tenant))
+    throw new Error(`--tenant may hold letters, digits and . _ : @ - (1..128), got "${values.tenant}"`);
   const issuer = ensureDevIssuer(process.env.DATA_DIR ?? '.data');
-  process.stdout.write(`${signDevToken(issuer, { tenant: values.tenant, readOnly: values['read-only'], expiresInSeconds: Number(expiresIn) })}\n`);
+  process.stdout.write(
+    `${signDevToken(issuer, { tenant: values.tenant, readOnly: values['read-only'], expiresInSeconds: Number(expiresIn) })}\n`,
+  );
 } catch (error) {
   process.stderr.write(`token: ${(error as Error).message}\n`);
   process.exit(2);

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
 import { productionBundling } from '../lib/bundling/production-bundling.js';
 
@@ -24,7 +25,7 @@ const aliases = Object.fromEntries(
 const base: BuildOptions = {
   bundle: true,
   platform: 'node',
-  format: production.format === 'esm' ? 'esm' : 'cjs',
+  format: production.format === OutputFormat.ESM ? 'esm' : 'cjs',
   target: production.target,
   minify: production.minify,
   mainFields: production.mainFields,
@@ -50,14 +51,24 @@ const dir = mkdtempSync(join(tmpdir(), 'meeting-api-variants-'));
 try {
   const loader = join(dir, 'load.mjs');
   // As the Lambda runtime loads a handler: import() for ES modules, require() for CommonJS.
-  const load = "const m = process.argv[2]; m.endsWith('.mjs') ? await import(m) : process.getBuiltinModule('module').createRequire(import.meta.url)(new URL(m).pathname);\n";
+  const load =
+    "const m = process.argv[2]; m.endsWith('.mjs') ? await import(m) : process.getBuiltinModule('module').createRequire(import.meta.url)(new URL(m).pathname);\n";
   writeFileSync(loader, load);
   const cachedLoader = join(dir, 'load-cached.mjs');
   writeFileSync(
     cachedLoader,
     `process.getBuiltinModule('module').enableCompileCache({ directory: process.argv[3], portable: true });\n${load}`,
   );
-  const env = { PATH: process.env.PATH, TABLE_NAME: 't', AWS_REGION: 'eu-north-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 's', JWT_ISSUER: 'https://issuer.invalid', JWT_AUDIENCE: 'meeting-api', JWT_JWKS_URI: 'https://issuer.invalid/jwks.json' };
+  const env = {
+    PATH: process.env.PATH,
+    TABLE_NAME: 't',
+    AWS_REGION: 'eu-north-1',
+    AWS_ACCESS_KEY_ID: 'a',
+    AWS_SECRET_ACCESS_KEY: 's',
+    JWT_ISSUER: 'https://issuer.invalid',
+    JWT_AUDIENCE: 'meeting-api',
+    JWT_JWKS_URI: 'https://issuer.invalid/jwks.json',
+  };
   const time = (args: string[]) => {
     const started = process.hrtime.bigint();
     const run = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -72,7 +83,11 @@ try {
       const file = join(dir, `${fn}-${bundles.length}.${options.format === 'esm' ? 'mjs' : 'cjs'}`);
       await build({ ...options, entryPoints: [join('functions', fn, 'handler.ts')], outfile: file });
       const href = pathToFileURL(file).href;
-      bundles.push({ name, file: href, args: compileCache ? [cachedLoader, href, join(dir, `${fn}-cache`)] : [loader, href] });
+      bundles.push({
+        name,
+        file: href,
+        args: compileCache ? [cachedLoader, href, join(dir, `${fn}-cache`)] : [loader, href],
+      });
     }
     const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
     const empties: number[] = [];
@@ -81,13 +96,20 @@ try {
       empties.push(time(['-e', '0']));
       for (const b of i % 2 ? [...bundles].reverse() : bundles) samples.get(b.name)!.push(time(b.args));
     }
-    console.log(`\n${fn}: node ${process.version}, ${RUNS} runs each, medians; node -e 0: ${median(empties).toFixed(1)} ms`);
+    console.log(
+      `\n${fn}: node ${process.version}, ${RUNS} runs each, medians; node -e 0: ${median(empties).toFixed(1)} ms`,
+    );
     console.log('variant'.padEnd(58), 'KiB'.padStart(7), 'load ms'.padStart(8), 'vs production'.padStart(14));
     const productionMs = median(samples.get('production')!);
     for (const b of bundles) {
       const ms = median(samples.get(b.name)!);
       const kib = statSync(new URL(b.file)).size / 1024;
-      console.log(b.name.padEnd(58), kib.toFixed(1).padStart(7), ms.toFixed(1).padStart(8), `${ms - productionMs >= 0 ? '+' : ''}${(ms - productionMs).toFixed(1)} ms`.padStart(14));
+      console.log(
+        b.name.padEnd(58),
+        kib.toFixed(1).padStart(7),
+        ms.toFixed(1).padStart(8),
+        `${ms - productionMs >= 0 ? '+' : ''}${(ms - productionMs).toFixed(1)} ms`.padStart(14),
+      );
     }
   }
 } finally {

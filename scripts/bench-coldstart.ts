@@ -41,7 +41,14 @@ const TABLE_NAME = 'meetings-coldstart-bench';
 const REGION = 'eu-north-1';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL_FUNCTIONS = ['authorizer', 'create-meeting', 'search-meetings', 'get-meeting', 'update-meeting', 'delete-meeting'] as const;
+const ALL_FUNCTIONS = [
+  'authorizer',
+  'create-meeting',
+  'search-meetings',
+  'get-meeting',
+  'update-meeting',
+  'delete-meeting',
+] as const;
 type FunctionName = (typeof ALL_FUNCTIONS)[number];
 /** BENCH_FUNCTIONS=authorizer,get-meeting measures only those (a focused run; the goals then cover only them). */
 const FUNCTIONS: readonly FunctionName[] = process.env.BENCH_FUNCTIONS
@@ -55,10 +62,18 @@ const EXPECTED: Record<Exclude<FunctionName, 'authorizer'>, number> = {
   'delete-meeting': 204,
 };
 
-if (!Number.isInteger(RUNS) || RUNS < 15) throw new Error(`BENCH_RUNS must be a whole number >= 15, got "${process.env.BENCH_RUNS}"`);
+if (!Number.isInteger(RUNS) || RUNS < 15)
+  throw new Error(`BENCH_RUNS must be a whole number >= 15, got "${process.env.BENCH_RUNS}"`);
 
 type Template = {
-  Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      Metadata?: Record<string, string>;
+      Properties: { Environment?: { Variables?: Record<string, unknown> } };
+    }
+  >;
 };
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
@@ -73,12 +88,19 @@ function functionsOf(outdir: string, template: Template) {
     if (!name) continue; // not one of ours (CDK's own helper functions)
     // References (table name, issuer) become placeholders; the bench overrides what the code reads.
     const variables = Object.fromEntries(
-      Object.entries(resource.Properties.Environment?.Variables ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : `bench-${k.toLowerCase()}`]),
+      Object.entries(resource.Properties.Environment?.Variables ?? {}).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : `bench-${k.toLowerCase()}`,
+      ]),
     );
     const asset = join(outdir, assetPath);
-    found.set(name, { bundle: join(asset, existsSync(join(asset, 'index.mjs')) ? 'index.mjs' : 'index.js'), variables });
+    found.set(name, {
+      bundle: join(asset, existsSync(join(asset, 'index.mjs')) ? 'index.mjs' : 'index.js'),
+      variables,
+    });
   }
-  for (const name of ALL_FUNCTIONS) if (!found.has(name)) throw new Error(`no bundle of ${name} in the synthesized assembly ${outdir}`);
+  for (const name of ALL_FUNCTIONS)
+    if (!found.has(name)) throw new Error(`no bundle of ${name} in the synthesized assembly ${outdir}`);
   return found;
 }
 
@@ -127,7 +149,8 @@ function run(args: string[], env: NodeJS.ProcessEnv, until: 'answer' | 'exit'): 
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      if (answeredAt === undefined && stdout.includes(ANSWER) && stdout.indexOf('\n', stdout.indexOf(ANSWER)) !== -1) answeredAt = process.hrtime.bigint();
+      if (answeredAt === undefined && stdout.includes(ANSWER) && stdout.indexOf('\n', stdout.indexOf(ANSWER)) !== -1)
+        answeredAt = process.hrtime.bigint();
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
@@ -139,8 +162,12 @@ function run(args: string[], env: NodeJS.ProcessEnv, until: 'answer' | 'exit'): 
         .split('\n')
         .filter((line) => line.startsWith(ANSWER))
         .map((line) => JSON.parse(line.slice(ANSWER.length)) as unknown);
-      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr.trim()}\n${stdout.trim()}`.trim()));
-      if (answeredAt === undefined) return reject(new Error(`node ${args.join(' ')} gave no answer:\n${stdout.trim()}`));
+      if (code !== 0)
+        return reject(
+          new Error(`node ${args.join(' ')} exited with ${code}:\n${stderr.trim()}\n${stdout.trim()}`.trim()),
+        );
+      if (answeredAt === undefined)
+        return reject(new Error(`node ${args.join(' ')} gave no answer:\n${stdout.trim()}`));
       resolve({ ms: Number(answeredAt - started) / 1e6, answers });
     });
   });
@@ -262,7 +289,15 @@ try {
       multiValueQueryStringParameters: null,
       pathParameters: meetingId ? { meetingId } : null,
       stageVariables: null,
-      requestContext: { ...requestContext(method, resource, path), authorizer: { principalId: tenantId, tenantId, scopes: 'read write', tokenValidUntil: String(Math.floor(Date.now() / 1000) + 3 * 3600) } },
+      requestContext: {
+        ...requestContext(method, resource, path),
+        authorizer: {
+          principalId: tenantId,
+          tenantId,
+          scopes: 'read write',
+          tokenValidUntil: String(Math.floor(Date.now() / 1000) + 3 * 3600),
+        },
+      },
       body: body === undefined ? null : JSON.stringify(body),
       isBase64Encoded: false,
     };
@@ -293,7 +328,12 @@ try {
     agencyOfficeId: randomUUID(),
     agents: [{ agentId: randomUUID() }],
     sourceTypeCode: 'ETUOVI',
-    meetingRealty: { categoryCode: 'SALE', streetAddress: 'Mannerheimintie 1', postcode: '00100', postalArea: 'Helsinki' },
+    meetingRealty: {
+      categoryCode: 'SALE',
+      streetAddress: 'Mannerheimintie 1',
+      postcode: '00100',
+      postalArea: 'Helsinki',
+    },
   });
 
   // 4. Seeding, through our create bundle (one process, untimed): each tenant's meetings.
@@ -338,12 +378,16 @@ try {
   };
   const checkAnswer = (name: FunctionName, side: Side, answer: unknown) => {
     if (name === 'authorizer') {
-      const statements = (answer as { policyDocument?: { Statement?: Array<{ Effect?: string }> } } | undefined)?.policyDocument?.Statement ?? [];
-      if (!statements.some((s) => s.Effect === 'Allow')) throw new Error(`${side} authorizer did not allow: ${JSON.stringify(answer)}`);
+      const statements =
+        (answer as { policyDocument?: { Statement?: Array<{ Effect?: string }> } } | undefined)?.policyDocument
+          ?.Statement ?? [];
+      if (!statements.some((s) => s.Effect === 'Allow'))
+        throw new Error(`${side} authorizer did not allow: ${JSON.stringify(answer)}`);
       return;
     }
     const { statusCode, body } = (answer ?? {}) as { statusCode?: number; body?: string };
-    if (statusCode !== EXPECTED[name]) throw new Error(`${side} ${name} answered ${statusCode}, expected ${EXPECTED[name]}: ${body}`);
+    if (statusCode !== EXPECTED[name])
+      throw new Error(`${side} ${name} answered ${statusCode}, expected ${EXPECTED[name]}: ${body}`);
   };
   const bundles = { ours, reference: references };
   /** One cold request: a fresh process, one invocation, timed from spawn to the answer. */
@@ -366,7 +410,9 @@ try {
     await moduleLoad(name);
     for (let i = 0; i < WARMUPS; i++) for (const side of ['ours', 'reference'] as const) await coldRequest(name, side);
   }
-  const series = Object.fromEntries(FUNCTIONS.map((name) => [name, { ours: [] as number[], reference: [] as number[], load: [] as number[] }]));
+  const series = Object.fromEntries(
+    FUNCTIONS.map((name) => [name, { ours: [] as number[], reference: [] as number[], load: [] as number[] }]),
+  );
   const empties: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so that drift in machine load hits every series alike; who goes first alternates.
@@ -426,11 +472,25 @@ try {
     );
   }
   const worst = Math.max(...rows.map((r) => r.ratio));
-  console.log(`module load vs node -e 0 (a figure, not a goal): worst ${Math.max(...rows.map((r) => r.loadRatio)).toFixed(2)}x`);
+  console.log(
+    `module load vs node -e 0 (a figure, not a goal): worst ${Math.max(...rows.map((r) => r.loadRatio)).toFixed(2)}x`,
+  );
   const goals = [
-    { name: `every bundle <= ${MAX_BUNDLE_BYTES / 1024} KiB`, ok: rows.every((r) => r.bytes <= MAX_BUNDLE_BYTES), required: true },
-    { name: `cold request <= ${GOAL_RATIO}x the reference (worst ${worst.toFixed(2)}x)`, ok: rows.every((r) => r.ratio <= GOAL_RATIO), required: true },
-    { name: `stretch: cold request <= ${STRETCH_RATIO.toFixed(1)}x the reference`, ok: rows.every((r) => r.ratio <= STRETCH_RATIO), required: false },
+    {
+      name: `every bundle <= ${MAX_BUNDLE_BYTES / 1024} KiB`,
+      ok: rows.every((r) => r.bytes <= MAX_BUNDLE_BYTES),
+      required: true,
+    },
+    {
+      name: `cold request <= ${GOAL_RATIO}x the reference (worst ${worst.toFixed(2)}x)`,
+      ok: rows.every((r) => r.ratio <= GOAL_RATIO),
+      required: true,
+    },
+    {
+      name: `stretch: cold request <= ${STRETCH_RATIO.toFixed(1)}x the reference`,
+      ok: rows.every((r) => r.ratio <= STRETCH_RATIO),
+      required: false,
+    },
   ];
   for (const goal of goals) console.log(`${goal.ok ? 'PASS' : goal.required ? 'FAIL' : 'MISS'} ${goal.name}`);
   process.exitCode = goals.some((g) => g.required && !g.ok) ? 1 : 0;

@@ -14,13 +14,19 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ensureDevIssuer, signDevToken } from '../local/dev-issuer.js';
 import { ensureTable, freePort, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
-import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
 import { readStorageConfig } from '../shared/config.js';
+import { toInstant, type MeetingInput } from '../shared/domain/meeting.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
-import { createMeeting, deleteMeeting, getMeeting, searchMeetings, updateMeeting } from '../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, searchCriteria } from '../test/support/fixtures.js';
 import { toApiError } from '../shared/http/error-mapping.js';
+import {
+  createMeeting,
+  deleteMeeting,
+  getMeeting,
+  searchMeetings,
+  updateMeeting,
+} from '../shared/use-cases/meeting-use-cases.js';
+import { meetingInput, searchCriteria } from '../test/support/fixtures.js';
 
 const hdr = createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -41,7 +47,14 @@ const input = (): MeetingInput =>
   });
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 const percentile = (h: { getValueAtPercentile(p: number): number }, p: number) => h.getValueAtPercentile(p);
-const histogram = () => hdr.build({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 60_000, numberOfSignificantValueDigits: 3 });
+const histogram = () =>
+  hdr.build({
+    bitBucketSize: 64,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000,
+    numberOfSignificantValueDigits: 3,
+  });
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-load-'));
@@ -51,13 +64,20 @@ async function main() {
   await ensureTable(db.endpoint, tableName);
   const port = await freePort();
   const runner = spawn(join('node_modules', '.bin', 'tsx'), ['local/start.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DYNAMODB_ENDPOINT: db.endpoint, TABLE_NAME: tableName, POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DYNAMODB_ENDPOINT: db.endpoint,
+      TABLE_NAME: tableName,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      runner.stdout!.on('data', (chunk) => {
+      runner.stdout.on('data', (chunk) => {
         out += chunk;
         if (out.includes('listening on')) resolve();
       });
@@ -65,10 +85,18 @@ async function main() {
     });
     const url = `http://127.0.0.1:${port}`;
     const token = signDevToken(ensureDevIssuer(dataDir), { tenant: TENANT, expiresInSeconds: 3600 });
-    const client = createDocumentClient({ ...readStorageConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint }), requestTimeoutMs: 30_000 });
+    const client = createDocumentClient({
+      ...readStorageConfig({ TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint }),
+      requestTimeoutMs: 30_000,
+    });
     const deps = { repository: new DynamoDbMeetingRepository(client, tableName) };
     const pool: string[] = [];
-    for (let i = 0; i < POOL; i += 20) pool.push(...(await Promise.all(Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId))));
+    for (let i = 0; i < POOL; i += 20)
+      pool.push(
+        ...(await Promise.all(
+          Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId),
+        )),
+      );
 
     console.error(`seeded ${pool.length} meetings; driving the API for ${SECONDS} s`);
     // ---- the API under load
@@ -78,9 +106,18 @@ async function main() {
     const deleteSent = new Set<string>();
     // Deletes take a pre-seeded pool first, then every other acknowledged create.
     const deletable: string[] = [];
-    for (let i = 0; i < POOL; i += 20) deletable.push(...(await Promise.all(Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId))));
+    for (let i = 0; i < POOL; i += 20)
+      deletable.push(
+        ...(await Promise.all(
+          Array.from({ length: 20 }, async () => (await createMeeting(deps, TENANT, input())).meetingId),
+        )),
+      );
     const errors: Record<Operation, number> = { create: 0, get: 0, update: 0, search: 0, delete: 0 };
-    const headers = () => ({ authorization: `Bearer ${token}`, 'request-id': randomUUID(), 'content-type': 'application/json' });
+    const headers = () => ({
+      authorization: `Bearer ${token}`,
+      'request-id': randomUUID(),
+      'content-type': 'application/json',
+    });
     const requestFor = (operation: Operation, context: Record<string, unknown>) => {
       switch (operation) {
         case 'create':
@@ -88,9 +125,16 @@ async function main() {
         case 'get':
           return { method: 'GET', path: `/meetings/${pick(pool)}` };
         case 'update':
-          return { method: 'PUT', path: `/meetings/${pick(pool)}`, body: JSON.stringify({ ...input(), notes: `updated ${Date.now()}` }) };
+          return {
+            method: 'PUT',
+            path: `/meetings/${pick(pool)}`,
+            body: JSON.stringify({ ...input(), notes: `updated ${Date.now()}` }),
+          };
         case 'search':
-          return { method: 'GET', path: `/meetings?agencyOfficeId=${office}&size=20&visitTimeAfter=2026-06-01T00:00:00Z` };
+          return {
+            method: 'GET',
+            path: `/meetings?agencyOfficeId=${office}&size=20&visitTimeAfter=2026-06-01T00:00:00Z`,
+          };
         case 'delete': {
           const id = deletable.shift();
           if (!id) throw new Error('the delete pool ran dry: seed more (POOL)');
@@ -100,7 +144,13 @@ async function main() {
         }
       }
     };
-    const latencies: Record<Operation, ReturnType<typeof histogram>> = { create: histogram(), get: histogram(), update: histogram(), search: histogram(), delete: histogram() };
+    const latencies: Record<Operation, ReturnType<typeof histogram>> = {
+      create: histogram(),
+      get: histogram(),
+      update: histogram(),
+      search: histogram(),
+      delete: histogram(),
+    };
     const started = Date.now();
     const results = await Promise.all(
       (Object.keys(MIX) as Operation[]).map(
@@ -116,7 +166,11 @@ async function main() {
                 histograms: { latencies: latencies[operation] },
                 requests: [
                   {
-                    setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => ({ ...request, ...requestFor(operation, context), headers: headers() }),
+                    setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => ({
+                      ...request,
+                      ...requestFor(operation, context),
+                      headers: headers(),
+                    }),
                     onResponse: (status: number, body: string, context: Record<string, unknown>) => {
                       if (status !== EXPECTED[operation]) errors[operation]++;
                       else if (operation === 'create') {
@@ -128,7 +182,7 @@ async function main() {
                   },
                 ],
               } as unknown as autocannon.Options,
-              (error, result) => (error ? reject(error) : resolve(result)),
+              (error: Error | null, result) => (error ? reject(error) : resolve(result)),
             );
           }),
       ),
@@ -171,7 +225,11 @@ async function main() {
           await updateMeeting(deps, TENANT, pick(pool), { ...input(), notes: 'raw update' });
           return;
         case 'search':
-          await searchMeetings(deps, TENANT, searchCriteria({ agencyOfficeId: [office], visitTimeAfter: toInstant('2026-06-01T00:00:00Z'), size: 20 }));
+          await searchMeetings(
+            deps,
+            TENANT,
+            searchCriteria({ agencyOfficeId: [office], visitTimeAfter: toInstant('2026-06-01T00:00:00Z'), size: 20 }),
+          );
           return;
         case 'delete': {
           const id = rawCreated.shift();
@@ -199,20 +257,49 @@ async function main() {
     const socketErrors = results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0);
     const statusErrors = Object.values(errors).reduce((a, b) => a + b, 0);
     console.log(`\nload: ${SECONDS} s, connections per operation ${JSON.stringify(MIX)}, loopback`);
-    console.log(['operation'.padEnd(10), 'requests'.padStart(9), 'req/s'.padStart(8), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'p99 ms'.padStart(7), 'errors'.padStart(7), 'direct ops'.padStart(10)].join(' '));
+    console.log(
+      [
+        'operation'.padEnd(10),
+        'requests'.padStart(9),
+        'req/s'.padStart(8),
+        'p50 ms'.padStart(7),
+        'p95 ms'.padStart(7),
+        'p99 ms'.padStart(7),
+        'errors'.padStart(7),
+        'direct ops'.padStart(10),
+      ].join(' '),
+    );
     (Object.keys(MIX) as Operation[]).forEach((operation, i) => {
       const h = latencies[operation];
-      console.log([
-        operation.padEnd(10), String(results[i]!.requests.total).padStart(9), (results[i]!.requests.total / apiSeconds).toFixed(1).padStart(8),
-        String(percentile(h, 50)).padStart(7), String(percentile(h, 95)).padStart(7), String(percentile(h, 99)).padStart(7),
-        String(errors[operation]).padStart(7), String(rawCounts[operation]).padStart(10),
-      ].join(' '));
+      console.log(
+        [
+          operation.padEnd(10),
+          String(results[i]!.requests.total).padStart(9),
+          (results[i]!.requests.total / apiSeconds).toFixed(1).padStart(8),
+          String(percentile(h, 50)).padStart(7),
+          String(percentile(h, 95)).padStart(7),
+          String(percentile(h, 99)).padStart(7),
+          String(errors[operation]).padStart(7),
+          String(rawCounts[operation]).padStart(10),
+        ].join(' '),
+      );
     });
-    console.log(`API ${apiRps.toFixed(1)} req/s, direct mix ${rawRps.toFixed(1)} ops/s (${((100 * apiRps) / rawRps).toFixed(1)}%); acknowledged: ${created.length} creates, ${deleted.length} deletes`);
+    console.log(
+      `API ${apiRps.toFixed(1)} req/s, direct mix ${rawRps.toFixed(1)} ops/s (${((100 * apiRps) / rawRps).toFixed(1)}%); acknowledged: ${created.length} creates, ${deleted.length} deletes`,
+    );
     const goals = [
-      { name: `zero errors (${statusErrors} unexpected statuses, ${socketErrors - statusErrors > 0 ? socketErrors - statusErrors : 0} socket errors/timeouts)`, ok: statusErrors === 0 && results.every((r) => r.errors === 0 && r.timeouts === 0) },
-      { name: `zero lost writes (${lostCreates} acknowledged creates unreadable, ${undeleted} acknowledged deletes not gone)`, ok: lostCreates === 0 && undeleted === 0 },
-      { name: `API throughput >= 60% of the direct mix (${((100 * apiRps) / rawRps).toFixed(1)}%)`, ok: apiRps >= 0.6 * rawRps },
+      {
+        name: `zero errors (${statusErrors} unexpected statuses, ${socketErrors - statusErrors > 0 ? socketErrors - statusErrors : 0} socket errors/timeouts)`,
+        ok: statusErrors === 0 && results.every((r) => r.errors === 0 && r.timeouts === 0),
+      },
+      {
+        name: `zero lost writes (${lostCreates} acknowledged creates unreadable, ${undeleted} acknowledged deletes not gone)`,
+        ok: lostCreates === 0 && undeleted === 0,
+      },
+      {
+        name: `API throughput >= 60% of the direct mix (${((100 * apiRps) / rawRps).toFixed(1)}%)`,
+        ok: apiRps >= 0.6 * rawRps,
+      },
     ];
     for (const goal of goals) console.log(`${goal.ok ? 'PASS' : 'FAIL'} ${goal.name}`);
     process.exitCode = goals.every((g) => g.ok) ? 0 : 1;

@@ -12,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, startDynamoDbLocal, stopOnSignals } from '../local/dynamodb-local.js';
+import { readStorageConfig } from '../shared/config.js';
 import { searchableText, type Meeting, type MeetingInput } from '../shared/domain/meeting.js';
 import { matches, selectPage, toSearchEntry, type SearchCriteria } from '../shared/domain/search.js';
-import { readStorageConfig } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../shared/use-cases/meeting-use-cases.js';
@@ -44,7 +44,10 @@ function meeting(overrides: Partial<MeetingInput> = {}): Meeting {
   const input: MeetingInput = {
     typeCode: Math.random() < 0.5 ? 'SALES_MEETING' : 'EVALUATION_VISIT',
     statusCode: pick([...STATUSES]),
-    parties: [...new Set(Array.from({ length: partyCount }, () => pick(parties)))].map((partyId) => ({ partyId, partyTypeCode: 'PERSON_PARTY' as const })),
+    parties: [...new Set(Array.from({ length: partyCount }, () => pick(parties)))].map((partyId) => ({
+      partyId,
+      partyTypeCode: 'PERSON_PARTY' as const,
+    })),
     visitTime: visit,
     agencyOfficeId: pick(offices),
     agents: [...new Set(Array.from({ length: agentCount }, () => pick(agents)))].map((agentId) => ({ agentId })),
@@ -59,13 +62,24 @@ function meeting(overrides: Partial<MeetingInput> = {}): Meeting {
 function probeMeetings(): Meeting[] {
   const inWindowOrNot = (i: number) => new Date(Date.UTC(2026, 0, 15) + i * 17 * 86_400_000).toISOString(); // Jan..Dec 2026
   return [
-    ...Array.from({ length: PROBE_MEETINGS }, (_, i) => meeting({ agencyOfficeId: probe.office, visitTime: inWindowOrNot(i) })),
-    ...Array.from({ length: PROBE_MEETINGS }, (_, i) => meeting({ agents: [{ agentId: probe.agent }], visitTime: inWindowOrNot(i) })),
-    ...Array.from({ length: PROBE_MEETINGS }, (_, i) => meeting({ parties: [{ partyId: probe.party, partyTypeCode: 'ESTATE_PARTY' }], visitTime: inWindowOrNot(i) })),
+    ...Array.from({ length: PROBE_MEETINGS }, (_, i) =>
+      meeting({ agencyOfficeId: probe.office, visitTime: inWindowOrNot(i) }),
+    ),
+    ...Array.from({ length: PROBE_MEETINGS }, (_, i) =>
+      meeting({ agents: [{ agentId: probe.agent }], visitTime: inWindowOrNot(i) }),
+    ),
+    ...Array.from({ length: PROBE_MEETINGS }, (_, i) =>
+      meeting({ parties: [{ partyId: probe.party, partyTypeCode: 'ESTATE_PARTY' }], visitTime: inWindowOrNot(i) }),
+    ),
   ];
 }
 
-interface Usage { rcu: number; itemsRead: number; calls: number; batchGets: number }
+interface Usage {
+  rcu: number;
+  itemsRead: number;
+  calls: number;
+  batchGets: number;
+}
 
 const SEARCHES: Array<{ kind: string; criteria: Partial<SearchCriteria>; goal: boolean }> = [
   { kind: 'agentId', criteria: { agentId: [probe.agent] }, goal: true },
@@ -78,7 +92,8 @@ const SEARCHES: Array<{ kind: string; criteria: Partial<SearchCriteria>; goal: b
   { kind: 'statusCode only', criteria: { statusCode: ['WON'] }, goal: false },
 ];
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 
 async function main() {
   const db = await startDynamoDbLocal();
@@ -91,7 +106,11 @@ async function main() {
     const client = createDocumentClient({ ...local, requestTimeoutMs: 60_000 });
     let usage: Usage = { rcu: 0, itemsRead: 0, calls: 0, batchGets: 0 };
     let metering = false;
-    type Output = { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>; ScannedCount?: number; Responses?: Record<string, unknown[]> };
+    type Output = {
+      ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
+      ScannedCount?: number;
+      Responses?: Record<string, unknown[]>;
+    };
     const meter = (operation: string, output: Output) => {
       usage.calls++;
       for (const c of [output.ConsumedCapacity ?? []].flat()) usage.rcu += c.CapacityUnits ?? 0;
@@ -107,24 +126,39 @@ async function main() {
         if (!metering) return next(args);
         (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
         const result = await next(args);
-        meter(context.commandName === 'BatchGetItemCommand' ? 'BatchGetItem' : String(context.commandName), result.output as Output);
+        meter(
+          context.commandName === 'BatchGetItemCommand' ? 'BatchGetItem' : String(context.commandName),
+          result.output as Output,
+        );
         return result;
       },
       { step: 'initialize', name: 'benchMeter' },
     );
     // The Scan baseline goes through a plain client.
-    const scanner = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: local.localCredentials }));
+    const scanner = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: local.localCredentials }),
+    );
     const repository = new DynamoDbMeetingRepository(client, tableName);
 
     const seed = async (meetings: Meeting[]) => {
-      for (let i = 0; i < meetings.length; i += 16) await Promise.all(meetings.slice(i, i + 16).map((m) => repository.create(TENANT, m)));
+      for (let i = 0; i < meetings.length; i += 16)
+        await Promise.all(meetings.slice(i, i + 16).map((m) => repository.create(TENANT, m)));
     };
 
-    const results: Array<{ n: number; kind: string; goal: boolean; api: Usage & { p50: number; p95: number; pageSize: number; total: number }; scan: Usage }> = [];
+    const results: Array<{
+      n: number;
+      kind: string;
+      goal: boolean;
+      api: Usage & { p50: number; p95: number; pageSize: number; total: number };
+      scan: Usage;
+    }> = [];
     let seeded = 0;
     for (const n of SIZES) {
       const started = Date.now();
-      const batch = seeded === 0 ? [...probeMeetings(), ...Array.from({ length: n - 3 * PROBE_MEETINGS }, () => meeting())] : Array.from({ length: n - seeded }, () => meeting());
+      const batch =
+        seeded === 0
+          ? [...probeMeetings(), ...Array.from({ length: n - 3 * PROBE_MEETINGS }, () => meeting())]
+          : Array.from({ length: n - seeded }, () => meeting());
       await seed(batch);
       seeded = n;
       console.error(`seeded ${n} meetings (${((Date.now() - started) / 1000).toFixed(0)} s)`);
@@ -136,10 +170,13 @@ async function main() {
       const scannedMeetings: Meeting[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
-        const scanned = await scanner.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }));
+        const scanned = await scanner.send(
+          new ScanCommand({ TableName: tableName, ExclusiveStartKey, ReturnConsumedCapacity: 'TOTAL' }),
+        );
         meter('Scan', scanned);
         for (const item of scanned.Items ?? []) {
-          if (item.sk === 'MEETING' && item.meeting && String(item.pk).startsWith(`TENANT#${TENANT}#`)) scannedMeetings.push(item.meeting as Meeting);
+          if (item.sk === 'MEETING' && item.meeting && String(item.pk).startsWith(`TENANT#${TENANT}#`))
+            scannedMeetings.push(item.meeting as Meeting);
         }
         ExclusiveStartKey = scanned.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -164,29 +201,70 @@ async function main() {
         }
         usage = { rcu: 0, itemsRead: 0, calls: 0, batchGets: 0 };
         metering = true;
-        const { pageIds, totalCount } = selectPage(scanEntries.filter((e) => matches(e, criteria)), criteria);
+        const { pageIds, totalCount } = selectPage(
+          scanEntries.filter((e) => matches(e, criteria)),
+          criteria,
+        );
         if (pageIds.length) await repository.getMany(TENANT, pageIds);
         metering = false;
-        const baseline = { rcu: scanUsage.rcu + usage.rcu, itemsRead: scanUsage.itemsRead + usage.itemsRead, calls: scanUsage.calls + usage.calls, batchGets: usage.batchGets };
-        if (totalCount !== page.totalCount) throw new Error(`${search.kind}: index search counted ${page.totalCount}, scan ${totalCount}`);
+        const baseline = {
+          rcu: scanUsage.rcu + usage.rcu,
+          itemsRead: scanUsage.itemsRead + usage.itemsRead,
+          calls: scanUsage.calls + usage.calls,
+          batchGets: usage.batchGets,
+        };
+        if (totalCount !== page.totalCount)
+          throw new Error(`${search.kind}: index search counted ${page.totalCount}, scan ${totalCount}`);
         results.push({
           n,
           kind: search.kind,
           goal: search.goal,
-          api: { ...api, p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), pageSize: page.meetings.length, total: page.totalCount },
+          api: {
+            ...api,
+            p50: percentile(latencies, 0.5),
+            p95: percentile(latencies, 0.95),
+            pageSize: page.meetings.length,
+            total: page.totalCount,
+          },
           scan: baseline,
         });
       }
     }
 
-    console.log(`\nsearch cost per kind and N (one tenant; ${REPEAT} runs for latency; RCU as reported by DynamoDB Local)`);
-    console.log(['kind'.padEnd(16), 'N'.padStart(6), 'matches'.padStart(8), 'RCU'.padStart(8), 'items'.padStart(7), 'calls'.padStart(6), 'batchGet'.padStart(9), 'p50 ms'.padStart(7), 'p95 ms'.padStart(7), 'scan RCU'.padStart(9), 'vs scan'.padStart(8)].join(' '));
+    console.log(
+      `\nsearch cost per kind and N (one tenant; ${REPEAT} runs for latency; RCU as reported by DynamoDB Local)`,
+    );
+    console.log(
+      [
+        'kind'.padEnd(16),
+        'N'.padStart(6),
+        'matches'.padStart(8),
+        'RCU'.padStart(8),
+        'items'.padStart(7),
+        'calls'.padStart(6),
+        'batchGet'.padStart(9),
+        'p50 ms'.padStart(7),
+        'p95 ms'.padStart(7),
+        'scan RCU'.padStart(9),
+        'vs scan'.padStart(8),
+      ].join(' '),
+    );
     for (const r of results) {
-      console.log([
-        r.kind.padEnd(16), String(r.n).padStart(6), String(r.api.total).padStart(8), r.api.rcu.toFixed(1).padStart(8), String(r.api.itemsRead).padStart(7),
-        String(r.api.calls).padStart(6), String(r.api.batchGets).padStart(9), r.api.p50.toFixed(1).padStart(7), r.api.p95.toFixed(1).padStart(7),
-        r.scan.rcu.toFixed(1).padStart(9), `${((100 * r.api.rcu) / r.scan.rcu).toFixed(2)}%`.padStart(8),
-      ].join(' '));
+      console.log(
+        [
+          r.kind.padEnd(16),
+          String(r.n).padStart(6),
+          String(r.api.total).padStart(8),
+          r.api.rcu.toFixed(1).padStart(8),
+          String(r.api.itemsRead).padStart(7),
+          String(r.api.calls).padStart(6),
+          String(r.api.batchGets).padStart(9),
+          r.api.p50.toFixed(1).padStart(7),
+          r.api.p95.toFixed(1).padStart(7),
+          r.scan.rcu.toFixed(1).padStart(9),
+          `${((100 * r.api.rcu) / r.scan.rcu).toFixed(2)}%`.padStart(8),
+        ].join(' '),
+      );
     }
 
     const small = Math.min(...SIZES);
@@ -197,9 +275,18 @@ async function main() {
     const growth = kinds.map((kind) => ({ kind, ratio: at(large, kind).api.rcu / at(small, kind).api.rcu }));
     const share = kinds.map((kind) => ({ kind, pct: (100 * at(large, kind).api.rcu) / at(large, kind).scan.rcu }));
     const goals = [
-      { name: `driven searches: RCU grows <= 1.2x from N=${small} to N=${large} (worst ${Math.max(...growth.map((g) => g.ratio)).toFixed(2)}x, ${growth.reduce((a, b) => (b.ratio > a.ratio ? b : a)).kind})`, ok: growth.every((g) => g.ratio <= 1.2) },
-      { name: `driven searches at N=${large}: <= 5% of the Scan baseline's RCU (worst ${Math.max(...share.map((s) => s.pct)).toFixed(2)}%)`, ok: share.every((s) => s.pct <= 5) },
-      { name: 'a returned page costs exactly one BatchGetItem beyond the index reads', ok: results.every((r) => (r.api.pageSize > 0 ? r.api.batchGets === 1 : r.api.batchGets === 0)) },
+      {
+        name: `driven searches: RCU grows <= 1.2x from N=${small} to N=${large} (worst ${Math.max(...growth.map((g) => g.ratio)).toFixed(2)}x, ${growth.reduce((a, b) => (b.ratio > a.ratio ? b : a)).kind})`,
+        ok: growth.every((g) => g.ratio <= 1.2),
+      },
+      {
+        name: `driven searches at N=${large}: <= 5% of the Scan baseline's RCU (worst ${Math.max(...share.map((s) => s.pct)).toFixed(2)}%)`,
+        ok: share.every((s) => s.pct <= 5),
+      },
+      {
+        name: 'a returned page costs exactly one BatchGetItem beyond the index reads',
+        ok: results.every((r) => (r.api.pageSize > 0 ? r.api.batchGets === 1 : r.api.batchGets === 0)),
+      },
     ];
     console.log('');
     for (const goal of goals) console.log(`${goal.ok ? 'PASS' : 'FAIL'} ${goal.name}`);

@@ -12,5 +12,7 @@ for (const p of problems) {
   console.log(`${p.severity.toUpperCase()} ${p.ruleId}: ${p.message} ${where}`);
 }
 const counted = problems.filter((p) => p.severity === 'error' || p.severity === 'warn');
-console.log(`${counted.length ? 'FAIL' : 'PASS'} openapi lint (recommended): ${problems.filter((p) => p.severity === 'error').length} errors, ${problems.filter((p) => p.severity === 'warn').length} warnings`);
+console.log(
+  `${counted.length ? 'FAIL' : 'PASS'} openapi lint (recommended): ${problems.filter((p) => p.severity === 'error').length} errors, ${problems.filter((p) => p.severity === 'warn').length} warnings`,
+);
 process.exitCode = counted.length ? 1 : 0;

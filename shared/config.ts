@@ -37,10 +37,14 @@ export function readStorageConfig(env: Env = process.env): StorageConfig {
     throw new ConfigError(`DYNAMODB_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
   }
   const tableName = required(env, 'TABLE_NAME', 'the name of the meetings table');
-  const region = env.AWS_REGION?.trim() || (endpoint ? 'local' : required(env, 'AWS_REGION', 'the AWS region of the table'));
+  const region =
+    env.AWS_REGION?.trim() || (endpoint ? 'local' : required(env, 'AWS_REGION', 'the AWS region of the table'));
   if (endpoint) {
     // DynamoDB Local accepts any credentials: developers need not configure AWS ones.
-    const localCredentials = { accessKeyId: env.AWS_ACCESS_KEY_ID?.trim() || 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY?.trim() || 'local' };
+    const localCredentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID?.trim() || 'local',
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY?.trim() || 'local',
+    };
     return { tableName, region, endpoint, localCredentials };
   }
   // Checked here so that a function without them stops at cold start, not at its first call.
@@ -62,15 +66,26 @@ export interface AuthConfig {
 export function readAuthConfig(env: Env = process.env): AuthConfig {
   const audience = required(env, 'JWT_AUDIENCE', 'accepted token audiences, comma-separated, or * for none');
   const leeway = env.JWT_CLOCK_LEEWAY_SECONDS?.trim() || '0';
-  if (!/^\d{1,4}$/.test(leeway)) throw new ConfigError(`JWT_CLOCK_LEEWAY_SECONDS must be a whole number of seconds, got "${leeway}"`);
+  if (!/^\d{1,4}$/.test(leeway))
+    throw new ConfigError(`JWT_CLOCK_LEEWAY_SECONDS must be a whole number of seconds, got "${leeway}"`);
   const jwksUri = required(env, 'JWT_JWKS_URI', 'where the issuer publishes its signing keys (https:// or file://)');
-  if (!/^(https|file):\/\//.test(jwksUri)) throw new ConfigError(`JWT_JWKS_URI must be an https:// or file:// URL, got "${jwksUri}"`);
+  if (!/^(https|file):\/\//.test(jwksUri))
+    throw new ConfigError(`JWT_JWKS_URI must be an https:// or file:// URL, got "${jwksUri}"`);
   return {
     issuer: required(env, 'JWT_ISSUER', 'the expected iss claim of tokens'),
-    audience: audience === '*' ? null : audience.split(',').map((a) => a.trim()).filter(Boolean),
+    audience:
+      audience === '*'
+        ? null
+        : audience
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
     jwksUri,
     tenantClaim: env.JWT_TENANT_CLAIM?.trim() || DEFAULT_TENANT_CLAIM,
-    scopes: { read: env.JWT_READ_SCOPE?.trim() || DEFAULT_SCOPES.read, write: env.JWT_WRITE_SCOPE?.trim() || DEFAULT_SCOPES.write },
+    scopes: {
+      read: env.JWT_READ_SCOPE?.trim() || DEFAULT_SCOPES.read,
+      write: env.JWT_WRITE_SCOPE?.trim() || DEFAULT_SCOPES.write,
+    },
     clockLeewaySeconds: Number(leeway),
   };
 }

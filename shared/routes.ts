@@ -33,11 +33,16 @@ export const routeOf = (operationId: OperationId): Route => {
  * The route a request path reaches, with its path parameters (percent-decoded when they decode):
  * the one path matcher, used by the local gateway and the tests' contract check.
  */
-export function matchRoute(method: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; pathParameters: Record<string, string> } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const pattern = new RegExp(
+      `^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
+    );
     const match = pattern.exec(path);
     if (match) {
       let pathParameters: Record<string, string>;

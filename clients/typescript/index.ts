@@ -53,7 +53,10 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
   });
   const header = () => ({ 'Request-ID': (options.requestId ?? (() => crypto.randomUUID()))() });
 
-  async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>, requestId: string): Promise<T> {
+  async function unwrap<T>(
+    call: Promise<{ data?: T; error?: unknown; response: Response }>,
+    requestId: string,
+  ): Promise<T> {
     const { data, error, response } = await call;
     if (!response.ok) throw new MeetingApiError(response.status, error as ErrorBody, requestId);
     return data as T;
@@ -72,15 +75,24 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     },
     getMeeting(meetingId: string) {
       const h = header();
-      return unwrap(client.GET('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }), h['Request-ID']);
+      return unwrap(
+        client.GET('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }),
+        h['Request-ID'],
+      );
     },
     async updateMeeting(meetingId: string, input: MeetingInput) {
       const h = header();
-      await unwrap(client.PUT('/meetings/{meetingId}', { params: { header: h, path: { meetingId } }, body: input }), h['Request-ID']);
+      await unwrap(
+        client.PUT('/meetings/{meetingId}', { params: { header: h, path: { meetingId } }, body: input }),
+        h['Request-ID'],
+      );
     },
     async deleteMeeting(meetingId: string) {
       const h = header();
-      await unwrap(client.DELETE('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }), h['Request-ID']);
+      await unwrap(
+        client.DELETE('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }),
+        h['Request-ID'],
+      );
     },
   };
 }

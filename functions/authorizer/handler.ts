@@ -25,7 +25,10 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     return accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config), validUntil);
   } catch (error) {
     if (error instanceof InvalidTokenError) {
-      logger.info('token rejected', { requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none', reason: error.message });
+      logger.info('token rejected', {
+        requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none',
+        reason: error.message,
+      });
       throw new Error(UNAUTHORIZED);
     }
     throw error;

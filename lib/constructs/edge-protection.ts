@@ -40,14 +40,29 @@ export class EdgeProtection extends FlatConstruct {
         {
           name: 'RatePerClientIp',
           priority: 0,
-          action: { block: { customResponse: { responseCode: 503, customResponseBodyKey: 'throttled', responseHeaders: [{ name: 'Retry-After', value: '60' }] } } },
+          action: {
+            block: {
+              customResponse: {
+                responseCode: 503,
+                customResponseBodyKey: 'throttled',
+                responseHeaders: [{ name: 'Retry-After', value: '60' }],
+              },
+            },
+          },
           statement: { rateBasedStatement: { limit: 3000, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RatePerClientIp', sampledRequestsEnabled: true },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'RatePerClientIp',
+            sampledRequestsEnabled: true,
+          },
         },
         managed('AWSManagedRulesAmazonIpReputationList', 1),
         managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
       ],
     });
-    new wafv2.CfnWebACLAssociation(this, 'ApiWebAclAssociation', { resourceArn: stageArn, webAclArn: this.webAcl.attrArn });
+    new wafv2.CfnWebACLAssociation(this, 'ApiWebAclAssociation', {
+      resourceArn: stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
   }
 }

@@ -10,4 +10,5 @@ import { Construct, type IConstruct } from 'constructs';
 export class FlatConstruct extends Construct {}
 
 /** The scopes of a construct's path that name its resources: all but the flat ones. */
-export const namingScopes = (construct: IConstruct): IConstruct[] => construct.node.scopes.filter((scope) => !(scope instanceof FlatConstruct));
+export const namingScopes = (construct: IConstruct): IConstruct[] =>
+  construct.node.scopes.filter((scope) => !(scope instanceof FlatConstruct));

@@ -28,42 +28,56 @@ export class MeetingFunction extends FlatConstruct {
   constructor(scope: Construct, id: string, { name, environment = {}, tableAccess }: MeetingFunctionProps) {
     super(scope, id);
     // Child ids carry the function name: they are the ids the resources had in the stack (FlatConstruct).
-    const logGroup = new logs.LogGroup(this, `${name}-logs`, { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    const logGroup = new logs.LogGroup(this, `${name}-logs`, {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // Its own role, writing only to its own log group (instead of AWSLambdaBasicExecutionRole's logs:* on *).
     const role = new iam.Role(this, `${name}-role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-    this.function = new NodejsFunction(this, `${name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}Function`, {
-      role,
-      entry: join(projectRoot, 'functions', name, 'handler.ts'),
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      // Room for the bounded retries of shared/dynamodb/document-client.ts (a failing call gives up
-      // within 3 x (0.5 s + 2 s) plus the SDK's backoff) after the calls that preceded it;
-      // API Gateway waits 29 s.
-      timeout: Duration.seconds(20),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup,
-      // No --enable-source-maps: it parses the bundle's map at every cold start (+20 ms measured with
-      // bench:coldstart on the ~1 MB maps of the SDK bundles). The maps ship in the asset for
-      // symbolicating a logged stack offline.
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'meeting-api',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...(tableAccess ? { TABLE_NAME: tableAccess.table.tableName } : {}),
-        ...environment,
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    this.function = new NodejsFunction(
+      this,
+      `${name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}Function`,
+      {
+        role,
+        entry: join(projectRoot, 'functions', name, 'handler.ts'),
+        projectRoot,
+        depsLockFilePath: join(projectRoot, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 512,
+        // Room for the bounded retries of shared/dynamodb/document-client.ts (a failing call gives up
+        // within 3 x (0.5 s + 2 s) plus the SDK's backoff) after the calls that preceded it;
+        // API Gateway waits 29 s.
+        timeout: Duration.seconds(20),
+        tracing: lambda.Tracing.ACTIVE,
+        logGroup,
+        // No --enable-source-maps: it parses the bundle's map at every cold start (+20 ms measured with
+        // bench:coldstart on the ~1 MB maps of the SDK bundles). The maps ship in the asset for
+        // symbolicating a logged stack offline.
+        environment: {
+          POWERTOOLS_SERVICE_NAME: 'meeting-api',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          ...(tableAccess ? { TABLE_NAME: tableAccess.table.tableName } : {}),
+          ...environment,
+        },
+        bundling: productionBundling(),
       },
-      bundling: productionBundling(),
-    });
+    );
     if (tableAccess) this.grantTableAccess(tableAccess.table, tableAccess.access);
   }
 
   private grantTableAccess(table: dynamodb.ITableV2, access: TableAccess): void {
     this.function.addToRolePolicy(new iam.PolicyStatement({ actions: access.table, resources: [table.tableArn] }));
     for (const [index, actions] of Object.entries(access.indexes)) {
-      this.function.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [`${table.tableArn}/index/${index}`] }));
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions, resources: [`${table.tableArn}/index/${index}`] }),
+      );
     }
   }
 }

@@ -41,7 +41,9 @@ export class MeetingRestApi extends apigateway.RestApi {
         responseHeaders: {
           'Request-ID': 'method.request.header.Request-ID',
           'Content-Type': "'application/json'",
-          ...Object.fromEntries(Object.entries('headers' in spec ? spec.headers : {}).map(([name, value]) => [name, `'${value}'`])),
+          ...Object.fromEntries(
+            Object.entries('headers' in spec ? spec.headers : {}).map(([name, value]) => [name, `'${value}'`]),
+          ),
         },
         templates: { 'application/json': JSON.stringify(spec.body) },
       });

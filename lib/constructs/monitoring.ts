@@ -23,10 +23,16 @@ export class Monitoring extends FlatConstruct {
 
   constructor(scope: Construct, id: string, { api, table, authorizerFunction }: MonitoringProps) {
     super(scope, id);
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true, masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns') });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      enforceSSL: true,
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+    });
     const errorRate = new cloudwatch.MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-      usingMetrics: { errors: api.metricServerError({ period, statistic: 'Sum' }), requests: api.metricCount({ period, statistic: 'Sum' }) },
+      usingMetrics: {
+        errors: api.metricServerError({ period, statistic: 'Sum' }),
+        requests: api.metricCount({ period, statistic: 'Sum' }),
+      },
       period,
       label: '5xx rate (%)',
     });
@@ -42,8 +48,18 @@ export class Monitoring extends FlatConstruct {
       period,
     });
     this.alarm('Api5xxRateAlarm', errorRate, 1, 'More than 1% of requests answered 5xx for 10 minutes');
-    this.alarm('ApiP99LatencyAlarm', api.metricLatency({ period, statistic: 'p99' }), 2000, 'p99 latency above 2 s for 10 minutes');
-    this.alarm('AuthorizerErrorsAlarm', authorizerFunction.metricErrors({ period, statistic: 'Sum' }), 0, 'The token authorizer failed (500 to clients)');
+    this.alarm(
+      'ApiP99LatencyAlarm',
+      api.metricLatency({ period, statistic: 'p99' }),
+      2000,
+      'p99 latency above 2 s for 10 minutes',
+    );
+    this.alarm(
+      'AuthorizerErrorsAlarm',
+      authorizerFunction.metricErrors({ period, statistic: 'Sum' }),
+      0,
+      'The token authorizer failed (500 to clients)',
+    );
     this.alarm('DynamoDbThrottlingAlarm', throttled, 0, 'DynamoDB throttled requests (503 to clients)');
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }

@@ -1,8 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
-import { FlatConstruct } from './flat-construct.js';
 import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../../shared/auth/auth-defaults.js';
+import { FlatConstruct } from './flat-construct.js';
 
 /** Settings of an external token issuer; without them the stack creates a Cognito user pool. */
 export interface ExternalIssuer {
@@ -46,17 +46,29 @@ export class CognitoTokenIssuer extends FlatConstruct implements TokenIssuer {
     const pool = new cognito.UserPool(this, 'ClientPool', {
       selfSignUpEnabled: false,
       removalPolicy: RemovalPolicy.RETAIN,
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
     });
     // Cognito names a scope `<resource server>/<scope>`: the defaults, meetings/read and meetings/write.
     const [identifier, readName] = DEFAULT_SCOPES.read.split('/') as [string, string];
     const writeName = DEFAULT_SCOPES.write.split('/')[1]!;
     const read = new cognito.ResourceServerScope({ scopeName: readName, scopeDescription: 'Read and search meetings' });
-    const write = new cognito.ResourceServerScope({ scopeName: writeName, scopeDescription: 'Create, update and delete meetings' });
+    const write = new cognito.ResourceServerScope({
+      scopeName: writeName,
+      scopeDescription: 'Create, update and delete meetings',
+    });
     const server = pool.addResourceServer('MeetingsResourceServer', { identifier, scopes: [read, write] });
     const client = pool.addClient('DemoPartnerClient', {
       generateSecret: true,
-      oAuth: { flows: { clientCredentials: true }, scopes: [cognito.OAuthScope.resourceServer(server, read), cognito.OAuthScope.resourceServer(server, write)] },
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [cognito.OAuthScope.resourceServer(server, read), cognito.OAuthScope.resourceServer(server, write)],
+      },
       accessTokenValidity: Duration.minutes(15),
     });
     // The account as is: 12 digits, or (synthesized without an account) CloudFormation's AWS::AccountId.

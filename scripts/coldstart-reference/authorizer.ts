@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 
 const verifier = JwtVerifier.create({
   issuer: process.env.JWT_ISSUER!,
@@ -23,8 +23,11 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     const payload = await verifier.verify(token);
     return {
       principalId: String(payload.sub),
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }] },
-      context: { tenantId: String(payload.tenant_id) },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+      },
+      context: { tenantId: typeof payload.tenant_id === 'string' ? payload.tenant_id : '' },
     };
   } catch {
     throw new Error('Unauthorized');

@@ -10,7 +10,10 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const tenantId = event.requestContext.authorizer?.tenantId as string;
   const meetingId = event.pathParameters?.meetingId;
   await docClient.send(
-    new DeleteCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `TENANT#${tenantId}#MEETING#${meetingId}`, sk: 'MEETING' } }),
+    new DeleteCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: `TENANT#${tenantId}#MEETING#${meetingId}`, sk: 'MEETING' },
+    }),
   );
   return { statusCode: 204, body: '' };
 };

@@ -10,7 +10,10 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const tenantId = event.requestContext.authorizer?.tenantId as string;
   const meetingId = event.pathParameters?.meetingId;
   const result = await docClient.send(
-    new GetCommand({ TableName: process.env.TABLE_NAME, Key: { pk: `TENANT#${tenantId}#MEETING#${meetingId}`, sk: 'MEETING' } }),
+    new GetCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: `TENANT#${tenantId}#MEETING#${meetingId}`, sk: 'MEETING' },
+    }),
   );
   if (!result.Item) return { statusCode: 404, body: JSON.stringify({ message: 'Not found' }) };
   return { statusCode: 200, body: JSON.stringify(result.Item) };

@@ -26,7 +26,11 @@ export function accessPolicy(
       Version: '2012-10-17',
       Statement: [
         allowed.length
-          ? { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: allowed.map((route) => `${apiArn}/${stage}/${resourcePattern(route)}`) }
+          ? {
+              Action: 'execute-api:Invoke',
+              Effect: 'Allow',
+              Resource: allowed.map((route) => `${apiArn}/${stage}/${resourcePattern(route)}`),
+            }
           : { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: `${apiArn}/${stage}/*` },
       ],
     },

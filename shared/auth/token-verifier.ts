@@ -48,16 +48,19 @@ export function createTokenVerifier(config: AuthConfig) {
   return async function verify(token: string): Promise<VerifiedClaims> {
     let payload: Record<string, unknown>;
     try {
-      payload = (await verifier.verify(token));
+      payload = await verifier.verify(token);
     } catch (error) {
       throw new InvalidTokenError((error as Error).message);
     }
     // aws-jwt-verify checks exp only when present; a token without one would be valid for ever.
-    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) throw new InvalidTokenError('missing exp claim');
+    if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp))
+      throw new InvalidTokenError('missing exp claim');
     const tenantId = payload[config.tenantClaim];
-    if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`);
+    if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId))
+      throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`);
     const scope = payload.scope ?? payload.scp;
-    const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : Array.isArray(scope) ? scope.map(String) : [];
+    const scopes =
+      typeof scope === 'string' ? scope.split(' ').filter(Boolean) : Array.isArray(scope) ? scope.map(String) : [];
     return { tenantId, scopes, validUntil: payload.exp + config.clockLeewaySeconds };
   };
 }

@@ -8,12 +8,21 @@ export function assertMeetingRules(input: MeetingInput): void {
     const seen = new Set<string>();
     ids.forEach((id, index) => {
       const key = id.toLowerCase();
-      if (seen.has(key)) violations.push({ field: `${list}[${index}].${field}`, message: `${field} ${id} is listed twice` });
+      if (seen.has(key))
+        violations.push({ field: `${list}[${index}].${field}`, message: `${field} ${id} is listed twice` });
       seen.add(key);
     });
   };
-  duplicates(input.parties.map((p) => p.partyId), 'parties', 'partyId');
-  duplicates(input.agents.map((a) => a.agentId), 'agents', 'agentId');
+  duplicates(
+    input.parties.map((p) => p.partyId),
+    'parties',
+    'partyId',
+  );
+  duplicates(
+    input.agents.map((a) => a.agentId),
+    'agents',
+    'agentId',
+  );
   const price = input.priceEstimate;
   if (price && price.minPrice === undefined && price.maxPrice === undefined) {
     violations.push({ field: 'priceEstimate', message: 'priceEstimate needs minPrice, maxPrice or both' });

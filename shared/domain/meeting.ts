@@ -40,7 +40,9 @@ const DEFAULT_CURRENCY = 'EUR';
  * Canonical form of a validated input: lowercase ids (ids compare case-insensitively), visitTime
  * as a UTC instant, the default currency applied, read-only fields dropped.
  */
-export function normalizeInput(input: MeetingInput & Partial<Record<(typeof READ_ONLY_FIELDS)[number], unknown>>): MeetingInput {
+export function normalizeInput(
+  input: MeetingInput & Partial<Record<(typeof READ_ONLY_FIELDS)[number], unknown>>,
+): MeetingInput {
   const { meetingId: _id, creationTime: _created, modificationTime: _modified, ...fields } = input;
   return {
     ...fields,
@@ -50,7 +52,12 @@ export function normalizeInput(input: MeetingInput & Partial<Record<(typeof READ
     ...(fields.realtyId !== undefined ? { realtyId: fields.realtyId.toLowerCase() } : {}),
     visitTime: toInstant(fields.visitTime),
     ...(fields.priceEstimate !== undefined
-      ? { priceEstimate: { ...fields.priceEstimate, currencyCode: fields.priceEstimate.currencyCode ?? DEFAULT_CURRENCY } }
+      ? {
+          priceEstimate: {
+            ...fields.priceEstimate,
+            currencyCode: fields.priceEstimate.currencyCode ?? DEFAULT_CURRENCY,
+          },
+        }
       : {}),
   };
 }
@@ -78,21 +85,42 @@ export const foldText = (text: string): string =>
  * such characters is mostly repetition).
  */
 export const searchableText = (meeting: MeetingInput): string => {
-  const text = [meeting.notes, meeting.meetingRealty.streetAddress, meeting.meetingRealty.postcode, meeting.meetingRealty.postalArea]
+  const text = [
+    meeting.notes,
+    meeting.meetingRealty.streetAddress,
+    meeting.meetingRealty.postcode,
+    meeting.meetingRealty.postalArea,
+  ]
     .filter((part): part is string => part !== undefined)
     .join('\n');
   return [...new Set(foldText(text).split(/\s+/u).filter(Boolean))].join(' ');
 };
 
 const MEETING_FIELD_ORDER = [
-  'meetingId', 'typeCode', 'statusCode', 'parties', 'realtyId', 'visitTime', 'agencyOfficeId', 'agents',
-  'sourceTypeCode', 'meetingRealty', 'priceEstimate', 'notes', 'creationTime', 'modificationTime',
+  'meetingId',
+  'typeCode',
+  'statusCode',
+  'parties',
+  'realtyId',
+  'visitTime',
+  'agencyOfficeId',
+  'agents',
+  'sourceTypeCode',
+  'meetingRealty',
+  'priceEstimate',
+  'notes',
+  'creationTime',
+  'modificationTime',
 ] as const satisfies ReadonlyArray<keyof Meeting>;
 const REALTY_FIELD_ORDER = ['categoryCode', 'subCategoryCode', 'streetAddress', 'postcode', 'postalArea'] as const;
 const PRICE_FIELD_ORDER = ['minPrice', 'maxPrice', 'currencyCode'] as const;
 
 const ordered = <T extends object>(value: T, order: readonly string[]): T =>
-  Object.fromEntries(order.filter((key) => (value as Record<string, unknown>)[key] !== undefined).map((key) => [key, (value as Record<string, unknown>)[key]])) as T;
+  Object.fromEntries(
+    order
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => [key, (value as Record<string, unknown>)[key]]),
+  ) as T;
 
 /** The meeting with its fields in the order of the reference, whatever order storage kept them in. */
 export function canonicalMeeting(meeting: Meeting): Meeting {

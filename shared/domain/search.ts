@@ -83,7 +83,10 @@ export function compareEntries(sort: readonly SortKey[]): (a: SearchEntry, b: Se
 }
 
 /** Filters, sorts, counts and slices: the ids of the requested page and the number of all matches. */
-export function selectPage(candidates: Iterable<SearchEntry>, criteria: SearchCriteria): { pageIds: string[]; totalCount: number } {
+export function selectPage(
+  candidates: Iterable<SearchEntry>,
+  criteria: SearchCriteria,
+): { pageIds: string[]; totalCount: number } {
   const unique = new Map<string, SearchEntry>();
   for (const entry of candidates) if (matches(entry, criteria)) unique.set(entry.meetingId, entry);
   const sorted = [...unique.values()].sort(compareEntries(criteria.sort));

@@ -46,6 +46,8 @@ export function assertUpdateAllowed(stored: Meeting, next: MeetingInput): void {
 
 export function assertDeleteAllowed(stored: Meeting): void {
   if (stored.statusCode !== 'WAITING') {
-    throw new StatusRuleViolation([{ field: 'statusCode', message: `A meeting can be deleted only in status WAITING, not ${stored.statusCode}` }]);
+    throw new StatusRuleViolation([
+      { field: 'statusCode', message: `A meeting can be deleted only in status WAITING, not ${stored.statusCode}` },
+    ]);
   }
 }

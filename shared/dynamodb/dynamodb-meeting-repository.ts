@@ -10,8 +10,20 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { ConcurrentModificationError, SearchTooBroadError, StorageUnavailableError, type MeetingRepository } from '../domain/meeting-repository.js';
-import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
+import {
+  ConcurrentModificationError,
+  SearchTooBroadError,
+  StorageUnavailableError,
+  type MeetingRepository,
+} from '../domain/meeting-repository.js';
+import {
+  canonicalMeeting,
+  isTombstone,
+  searchableText,
+  type Meeting,
+  type MeetingRecord,
+  type StoredMeeting,
+} from '../domain/meeting.js';
 import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import {
   agentKey,
@@ -69,19 +81,26 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   async create(tenantId: string, meeting: Meeting): Promise<void> {
     // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
     await this.transact(
-      this.meetingWrites(tenantId, meeting, 1, undefined, { ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      this.meetingWrites(tenantId, meeting, 1, undefined, {
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
     );
   }
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
     const { Item } = await this.call((client) =>
-      client.send(new GetCommand({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true })),
+      client.send(
+        new GetCommand({ TableName: this.tableName, Key: meetingKey(tenantId, meetingId), ConsistentRead: true }),
+      ),
     );
     return Item ? toRecord(Item) : undefined;
   }
 
   async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
-    await this.transact(this.meetingWrites(tenantId, next, current.version + 1, current.meeting, this.versionCondition(current.version)));
+    await this.transact(
+      this.meetingWrites(tenantId, next, current.version + 1, current.meeting, this.versionCondition(current.version)),
+    );
   }
 
   async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
@@ -91,7 +110,13 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         // The tombstone keeps no meeting data and no index keys, so it leaves every index.
         Put: {
           TableName: this.tableName,
-          Item: { ...meetingKey(tenantId, meetingId), meetingId, deleted: true, deletedAt, version: current.version + 1 },
+          Item: {
+            ...meetingKey(tenantId, meetingId),
+            meetingId,
+            deleted: true,
+            deletedAt,
+            version: current.version + 1,
+          },
           ...this.versionCondition(current.version),
         },
       },
@@ -134,14 +159,17 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
    */
   private async addSearchTexts(tenantId: string, entries: SearchEntry[], criteria: SearchCriteria): Promise<void> {
     const otherFilters = { ...criteria, freeTextTerms: undefined };
-    const wanted = [...new Set(entries.filter((e) => e.searchText === undefined && matches(e, otherFilters)).map((e) => e.meetingId))];
+    const wanted = [
+      ...new Set(entries.filter((e) => e.searchText === undefined && matches(e, otherFilters)).map((e) => e.meetingId)),
+    ];
     if (wanted.length === 0) return;
     const texts = new Map<string, string>();
     await this.batchGet(tenantId, wanted, { projection: 'meetingId, searchText', consistent: false }, (item) => {
       if (typeof item.searchText === 'string') texts.set(item.meetingId as string, item.searchText);
     });
     // A meeting deleted since its index entry was read has no text: it matches no term.
-    for (const entry of entries) if (entry.searchText === undefined) entry.searchText = texts.get(entry.meetingId) ?? '';
+    for (const entry of entries)
+      if (entry.searchText === undefined) entry.searchText = texts.get(entry.meetingId) ?? '';
   }
 
   async getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]> {
@@ -162,7 +190,9 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     onItem: (item: Item) => void,
   ): Promise<void> {
     for (let start = 0; start < meetingIds.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] | undefined = meetingIds.slice(start, start + BATCH_GET_LIMIT).map((id) => meetingKey(tenantId, id));
+      let keys: Record<string, unknown>[] | undefined = meetingIds
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((id) => meetingKey(tenantId, id));
       for (let attempt = 0; keys?.length; attempt++) {
         if (attempt > 8) throw new StorageUnavailableError(new Error('BatchGetItem kept returning unprocessed keys'));
         if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
@@ -170,7 +200,13 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         const result: BatchGetCommandOutput = await this.call((client) =>
           client.send(
             new BatchGetCommand({
-              RequestItems: { [this.tableName]: { Keys: requested, ConsistentRead: options.consistent, ProjectionExpression: options.projection } },
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: requested,
+                  ConsistentRead: options.consistent,
+                  ProjectionExpression: options.projection,
+                },
+              },
             }),
           ),
         );
@@ -197,7 +233,9 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         await sleep(5 + Math.random() * 20);
         throw new ConcurrentModificationError(undefined);
       }
-      if (reasons.some((reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded')) {
+      if (
+        reasons.some((reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded')
+      ) {
         throw new StorageUnavailableError(error);
       }
       throw error;
@@ -229,7 +267,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     const linkEntry = Object.fromEntries(LINK_ENTRY_ATTRIBUTES.map((name) => [name, entry[name]]));
     const visit = visitKey(meeting.visitTime, meeting.meetingId);
     const put = (kind: LinkKind, slot: number, indexKey: Item): TransactWriteItem => ({
-      Put: { TableName: this.tableName, Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...linkEntry, ...indexKey, visitKey: visit } },
+      Put: {
+        TableName: this.tableName,
+        Item: { ...linkKey(tenantId, meeting.meetingId, kind, slot), ...linkEntry, ...indexKey, visitKey: visit },
+      },
     });
     const item: Item = {
       ...meetingKey(tenantId, meeting.meetingId),
@@ -250,16 +291,23 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     ];
   }
 
-  private slotDeletes(tenantId: string, meetingId: string, kind: LinkKind, from: number, to: number): TransactWriteItem[] {
+  private slotDeletes(
+    tenantId: string,
+    meetingId: string,
+    kind: LinkKind,
+    from: number,
+    to: number,
+  ): TransactWriteItem[] {
     const deletes: TransactWriteItem[] = [];
-    for (let slot = from; slot < to; slot++) deletes.push({ Delete: { TableName: this.tableName, Key: linkKey(tenantId, meetingId, kind, slot) } });
+    for (let slot = from; slot < to; slot++)
+      deletes.push({ Delete: { TableName: this.tableName, Key: linkKey(tenantId, meetingId, kind, slot) } });
     return deletes;
   }
-
 }
 
 function toRecord(item: Item): MeetingRecord {
-  if (item.deleted === true) return { deleted: true, meetingId: item.meetingId as string, version: item.version as number };
+  if (item.deleted === true)
+    return { deleted: true, meetingId: item.meetingId as string, version: item.version as number };
   return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number };
 }
 

@@ -24,17 +24,25 @@ export interface SearchPlan {
 
 /** Most selective first: a party has a handful of meetings, an agent more, an office more still. */
 export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
-  const visitRange = { after: c.visitTimeAfter && afterInstant(c.visitTimeAfter), before: c.visitTimeBefore && beforeInstant(c.visitTimeBefore) };
+  const visitRange = {
+    after: c.visitTimeAfter && afterInstant(c.visitTimeAfter),
+    before: c.visitTimeBefore && beforeInstant(c.visitTimeBefore),
+  };
   if (c.visitTimeAfter !== undefined && c.visitTimeBefore !== undefined && c.visitTimeAfter >= c.visitTimeBefore) {
     return { drivenBy: 'visitTime', queries: [] };
   }
   const perValue = (indexName: IndexName, values: string[], key: (value: string) => string): KeyRangeQuery[] =>
     [...new Set(values)].map((value) => ({ indexName, partitionKey: key(value), ...visitRange }));
 
-  if (c.partyId) return { drivenBy: 'partyId', queries: perValue('byPartyVisitTime', c.partyId, (id) => partyKey(tenantId, id)) };
-  if (c.agentId) return { drivenBy: 'agentId', queries: perValue('byAgentVisitTime', c.agentId, (id) => agentKey(tenantId, id)) };
+  if (c.partyId)
+    return { drivenBy: 'partyId', queries: perValue('byPartyVisitTime', c.partyId, (id) => partyKey(tenantId, id)) };
+  if (c.agentId)
+    return { drivenBy: 'agentId', queries: perValue('byAgentVisitTime', c.agentId, (id) => agentKey(tenantId, id)) };
   if (c.agencyOfficeId) {
-    return { drivenBy: 'agencyOfficeId', queries: perValue('byOfficeVisitTime', c.agencyOfficeId, (id) => officeKey(tenantId, id)) };
+    return {
+      drivenBy: 'agencyOfficeId',
+      queries: perValue('byOfficeVisitTime', c.agencyOfficeId, (id) => officeKey(tenantId, id)),
+    };
   }
   if (c.visitTimeAfter !== undefined || c.visitTimeBefore !== undefined || c.modifiedAfter === undefined) {
     return {
@@ -44,7 +52,13 @@ export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
   }
   return {
     drivenBy: 'modifiedAfter',
-    queries: [{ indexName: 'byTenantModificationTime', partitionKey: tenantKey(tenantId), after: afterInstant(c.modifiedAfter) }],
+    queries: [
+      {
+        indexName: 'byTenantModificationTime',
+        partitionKey: tenantKey(tenantId),
+        after: afterInstant(c.modifiedAfter),
+      },
+    ],
   };
 }
 

@@ -22,7 +22,10 @@ export interface ErrorBody {
 }
 
 /** The house body of a code: the catalog's message, plus a description and items when given. */
-export function errorBody(errorCode: ErrorCode, details: { description?: string; errors?: ErrorItem[] } = {}): ErrorBody {
+export function errorBody(
+  errorCode: ErrorCode,
+  details: { description?: string; errors?: ErrorItem[] } = {},
+): ErrorBody {
   return {
     errorCode,
     message: ERROR_CATALOG[errorCode].message,
@@ -58,13 +61,22 @@ export class ApiError extends Error {
 export const TOKEN_LACKS_SCOPE = 'The token does not allow this operation.';
 
 export const badRequestParameters = (errors: ErrorItem[]) =>
-  new ApiError('BAD_REQUEST_PARAMETERS', { description: 'Request parameters are missing or have invalid type.', errors });
+  new ApiError('BAD_REQUEST_PARAMETERS', {
+    description: 'Request parameters are missing or have invalid type.',
+    errors,
+  });
 
 export const badRequestBody = (errors: ErrorItem[]) =>
-  new ApiError('BAD_REQUEST_BODY', { description: 'Request body is missing, is not valid JSON or has invalid fields.', errors });
+  new ApiError('BAD_REQUEST_BODY', {
+    description: 'Request body is missing, is not valid JSON or has invalid fields.',
+    errors,
+  });
 
 export const invalidStatus = (errors: ErrorItem[]) =>
-  new ApiError('INVALID_STATUS', { description: 'Unable to perform the request operation due to the state of the meeting.', errors });
+  new ApiError('INVALID_STATUS', {
+    description: 'Unable to perform the request operation due to the state of the meeting.',
+    errors,
+  });
 
 export const searchTooBroad = (cap: number) =>
   new ApiError('BAD_REQUEST_PARAMETERS', {
@@ -75,7 +87,8 @@ export const invalidId = () => new ApiError('INVALID_ID');
 
 export const gone = () => new ApiError('GONE');
 
-export const unsupportedMediaType = () => new ApiError('UNSUPPORTED_MEDIA_TYPE', { description: 'The request body must be application/json.' });
+export const unsupportedMediaType = () =>
+  new ApiError('UNSUPPORTED_MEDIA_TYPE', { description: 'The request body must be application/json.' });
 
 export const unauthorized = () => new ApiError('UNAUTHORIZED');
 
@@ -85,4 +98,8 @@ export const technicalError = () => new ApiError('TECHNICAL_ERROR');
 
 export const RETRY_AFTER_SECONDS = 1;
 export const serviceUnavailable = () =>
-  new ApiError('SERVICE_UNAVAILABLE', { description: 'Storage is busy; retry after the given seconds.' }, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+  new ApiError(
+    'SERVICE_UNAVAILABLE',
+    { description: 'Storage is busy; retry after the given seconds.' },
+    { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+  );

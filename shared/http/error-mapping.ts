@@ -2,9 +2,25 @@
  * The one place where errors become HTTP answers: domain errors and the edge's own ApiErrors to a
  * status and a house error body; anything else is a 500 that reveals nothing.
  */
-import { MeetingGone, MeetingNotFound, MeetingRuleViolation, StatusRuleViolation, type FieldViolation } from '../domain/errors.js';
+import {
+  MeetingGone,
+  MeetingNotFound,
+  MeetingRuleViolation,
+  StatusRuleViolation,
+  type FieldViolation,
+} from '../domain/errors.js';
 import { SearchTooBroadError, StorageUnavailableError } from '../domain/meeting-repository.js';
-import { ApiError, badRequestBody, gone, invalidId, invalidStatus, searchTooBroad, serviceUnavailable, technicalError, type ErrorItem } from './api-error.js';
+import {
+  ApiError,
+  badRequestBody,
+  gone,
+  invalidId,
+  invalidStatus,
+  searchTooBroad,
+  serviceUnavailable,
+  technicalError,
+  type ErrorItem,
+} from './api-error.js';
 
 const items = (violations: FieldViolation[], errorCode: ErrorItem['errorCode']): ErrorItem[] =>
   violations.map(({ field, message }) => ({ target: field, errorCode, message }));

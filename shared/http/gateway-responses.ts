@@ -13,7 +13,11 @@ export interface GatewayResponseSpec {
   headers: Record<string, string>;
 }
 
-const response = (errorCode: keyof typeof ERROR_CATALOG, description?: string, headers: Record<string, string> = {}): GatewayResponseSpec => ({
+const response = (
+  errorCode: keyof typeof ERROR_CATALOG,
+  description?: string,
+  headers: Record<string, string> = {},
+): GatewayResponseSpec => ({
   status: ERROR_CATALOG[errorCode].status,
   body: errorBody(errorCode, { description }),
   headers,
@@ -24,7 +28,9 @@ export const GATEWAY_RESPONSES = {
   ACCESS_DENIED: response('FORBIDDEN', TOKEN_LACKS_SCOPE),
   MISSING_AUTHENTICATION_TOKEN: response('INVALID_ID', 'No resource at this path.'),
   REQUEST_TOO_LARGE: response('BAD_REQUEST_BODY', 'Request body is too large.'),
-  THROTTLED: response('SERVICE_UNAVAILABLE', 'Too many requests; retry later.', { 'Retry-After': String(RETRY_AFTER_SECONDS) }),
+  THROTTLED: response('SERVICE_UNAVAILABLE', 'Too many requests; retry later.', {
+    'Retry-After': String(RETRY_AFTER_SECONDS),
+  }),
   AUTHORIZER_FAILURE: response('TECHNICAL_ERROR'),
   DEFAULT_4XX: response('BAD_REQUEST_PARAMETERS'),
   DEFAULT_5XX: response('TECHNICAL_ERROR'),

@@ -1,6 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { READ_ONLY_FIELDS, type MeetingInput } from '../domain/meeting.js';
-import { isStorableInstant, isStorableNumber, isWellFormedText, SMALLEST_STORABLE_MAGNITUDE } from '../domain/storable-values.js';
+import {
+  isStorableInstant,
+  isStorableNumber,
+  isWellFormedText,
+  SMALLEST_STORABLE_MAGNITUDE,
+} from '../domain/storable-values.js';
 import { validate as validateMeetingRequest } from '../generated/validators/MeetingRequest.cjs';
 import { badRequestBody, unsupportedMediaType, type ErrorItem } from './api-error.js';
 import { headerOf } from './request-parsing.js';
@@ -16,34 +21,55 @@ function unstorableValues(body: MeetingInput): ErrorItem[] {
   const errors: ErrorItem[] = [];
   const visit = (value: unknown, path: string): void => {
     if (typeof value === 'string' && !isWellFormedText(value)) {
-      errors.push({ target: path, errorCode: 'INVALID_TYPE', message: `${path} is not well-formed Unicode (a lone surrogate)` });
+      errors.push({
+        target: path,
+        errorCode: 'INVALID_TYPE',
+        message: `${path} is not well-formed Unicode (a lone surrogate)`,
+      });
     } else if (typeof value === 'number' && !isStorableNumber(value)) {
-      errors.push({ target: path, errorCode: 'INVALID_TYPE', message: `${path} must be 0 or at least ${SMALLEST_STORABLE_MAGNITUDE}` });
+      errors.push({
+        target: path,
+        errorCode: 'INVALID_TYPE',
+        message: `${path} must be 0 or at least ${SMALLEST_STORABLE_MAGNITUDE}`,
+      });
     } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}[${index}]`));
-    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+    else if (value !== null && typeof value === 'object')
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
   };
   const readOnly = new Set<string>(READ_ONLY_FIELDS);
   for (const [key, value] of Object.entries(body)) if (!readOnly.has(key)) visit(value, key);
   if (isWellFormedText(body.visitTime) && !isStorableInstant(body.visitTime)) {
-    errors.push({ target: 'visitTime', errorCode: 'INVALID_TYPE', message: 'visitTime must be an instant in the years 0000-9999 (UTC)' });
+    errors.push({
+      target: 'visitTime',
+      errorCode: 'INVALID_TYPE',
+      message: 'visitTime must be an instant in the years 0000-9999 (UTC)',
+    });
   }
   return errors;
 }
 
 /** Content-Type, size, JSON syntax, the schema of the OpenAPI document, then storable values. */
-export function parseMeetingBody(event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>): MeetingInput {
+export function parseMeetingBody(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>,
+): MeetingInput {
   const mediaType = headerOf(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') throw unsupportedMediaType();
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64') : Buffer.from(event.body ?? '', 'utf8');
-  if (raw.length === 0) throw badRequestBody([{ target: 'body', errorCode: 'VALUE_REQUIRED', message: 'Request body is missing' }]);
+  const raw =
+    event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  if (raw.length === 0)
+    throw badRequestBody([{ target: 'body', errorCode: 'VALUE_REQUIRED', message: 'Request body is missing' }]);
   if (raw.length > MAX_BODY_BYTES) {
-    throw badRequestBody([{ target: 'body', errorCode: 'BAD_REQUEST_BODY', message: `Request body is larger than ${MAX_BODY_BYTES} bytes` }]);
+    throw badRequestBody([
+      { target: 'body', errorCode: 'BAD_REQUEST_BODY', message: `Request body is larger than ${MAX_BODY_BYTES} bytes` },
+    ]);
   }
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw badRequestBody([{ target: 'body', errorCode: 'BAD_REQUEST_BODY', message: 'Request body is not valid JSON' }]);
+    throw badRequestBody([
+      { target: 'body', errorCode: 'BAD_REQUEST_BODY', message: 'Request body is not valid JSON' },
+    ]);
   }
   if (!validateMeetingRequest(body)) throw badRequestBody(toErrorItems(validateMeetingRequest.errors ?? []));
   const unstorable = unstorableValues(body as MeetingInput);

@@ -26,7 +26,11 @@ const errorMapper = (): MiddlewareObj<Event, Result> => ({
     const { error } = request;
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
-      logger.error('request failed', { requestId: echoableRequestId(request.event) ?? 'none', statusCode: apiError.status, error: error as Error });
+      logger.error('request failed', {
+        requestId: echoableRequestId(request.event) ?? 'none',
+        statusCode: apiError.status,
+        error: error as Error,
+      });
     }
     request.response = json(apiError.status, apiError.toBody(), apiError.headers);
   },
@@ -81,7 +85,10 @@ function authorizedTenant(event: Event, operationId: OperationId, now: number): 
  * (authorizer, re-checked here), Request-ID, then whatever the handler parses (path id, media
  * type, body or parameters), then the use case.
  */
-export function apiHandler(operationId: OperationId, handle: (event: Event, context: RequestContext) => Promise<Result>) {
+export function apiHandler(
+  operationId: OperationId,
+  handle: (event: Event, context: RequestContext) => Promise<Result>,
+) {
   return middy<Event, Result, Error, Context>()
     .use(requestLogging(operationId))
     .use(errorMapper())

@@ -5,7 +5,8 @@ import { badRequestParameters, invalidId } from './api-error.js';
 /** Header lookup is case-insensitive (HTTP), whatever case the gateway hands us. */
 export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value ?? undefined;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value ?? undefined;
   return undefined;
 }
 
@@ -18,10 +19,18 @@ export const echoableRequestId = (event: Pick<APIGatewayProxyEvent, 'headers'>):
 export function parseRequestId(event: Pick<APIGatewayProxyEvent, 'headers'>): string {
   const value = headerOf(event, 'Request-ID');
   if (value === undefined || value.trim() === '') {
-    throw badRequestParameters([{ target: 'Request-ID', errorCode: 'VALUE_REQUIRED', message: 'Mandatory request parameter Request-ID is missing' }]);
+    throw badRequestParameters([
+      {
+        target: 'Request-ID',
+        errorCode: 'VALUE_REQUIRED',
+        message: 'Mandatory request parameter Request-ID is missing',
+      },
+    ]);
   }
   if (!isUuid(value.trim())) {
-    throw badRequestParameters([{ target: 'Request-ID', errorCode: 'INVALID_TYPE', message: 'Request-ID must be a uuid' }]);
+    throw badRequestParameters([
+      { target: 'Request-ID', errorCode: 'INVALID_TYPE', message: 'Request-ID must be a uuid' },
+    ]);
   }
   return value.trim();
 }

@@ -6,7 +6,11 @@ const BASE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+export const json = (
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => ({
   statusCode,
   headers: { ...BASE_HEADERS, ...headers },
   body: JSON.stringify(body),

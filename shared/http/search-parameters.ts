@@ -11,13 +11,18 @@ const parameterMeta = new Map(searchParameters.map((p) => [p.name, p]));
 /** Defaults as the document states them (startIndex 0, size 50). */
 const defaultOf = (name: string) => parameterMeta.get(name)?.default as number;
 
-const toTyped = (type: string, value: string): unknown => (type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value);
+const toTyped = (type: string, value: string): unknown =>
+  type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 /** The query string of GET /meetings as validated, normalized search criteria. */
-export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters' | 'queryStringParameters'>): SearchCriteria {
+export function parseSearchCriteria(
+  event: Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters' | 'queryStringParameters'>,
+): SearchCriteria {
   const multi =
     event.multiValueQueryStringParameters ??
-    Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]));
+    Object.fromEntries(
+      Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]),
+    );
   const errors: ErrorItem[] = [];
   const raw: Record<string, unknown> = {};
   for (const [name, values = []] of Object.entries(multi)) {
@@ -28,7 +33,11 @@ export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValu
     }
     const items = meta.array ? values.flatMap((v) => v.split(',')).map((v) => v.trim()) : values;
     if (items.length === 0 || items.some((v) => v.trim() === '')) {
-      errors.push({ target: name, errorCode: 'VALUE_REQUIRED', message: `Request parameter ${name} has an empty value` });
+      errors.push({
+        target: name,
+        errorCode: 'VALUE_REQUIRED',
+        message: `Request parameter ${name} has an empty value`,
+      });
     } else if (!meta.array && items.length > 1) {
       errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Request parameter ${name} must be given once` });
     } else {
@@ -42,11 +51,19 @@ export function parseSearchCriteria(event: Pick<APIGatewayProxyEvent, 'multiValu
   if (valid) {
     for (const name of ['visitTimeBefore', 'visitTimeAfter', 'modifiedAfter'] as const) {
       if (raw[name] !== undefined && !isStorableInstant(raw[name] as string)) {
-        errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `${name} must be an instant in the years 0000-9999 (UTC)` });
+        errors.push({
+          target: name,
+          errorCode: 'INVALID_TYPE',
+          message: `${name} must be an instant in the years 0000-9999 (UTC)`,
+        });
       }
     }
     if (raw.freeTextSearch !== undefined && terms === undefined) {
-      errors.push({ target: 'freeTextSearch', errorCode: 'INVALID_TYPE', message: 'freeTextSearch has a term with no letters, digits or symbols left after folding' });
+      errors.push({
+        target: 'freeTextSearch',
+        errorCode: 'INVALID_TYPE',
+        message: 'freeTextSearch has a term with no letters, digits or symbols left after folding',
+      });
     }
   }
   if (errors.length) throw badRequestParameters(errors);

@@ -41,10 +41,13 @@ function describe(error: ErrorObject): string {
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'format':
-      return p.format === 'date-time' ? 'must be an RFC 3339 date-time with offset' : `must be a valid ${String(p.format)}`;
+      return p.format === 'date-time'
+        ? 'must be an RFC 3339 date-time with offset'
+        : `must be a valid ${String(p.format)}`;
     case 'pattern':
       if (p.pattern === UUID_PATTERN) return 'must be a uuid';
-      if (p.pattern === DATE_TIME_PATTERN) return 'must be an RFC 3339 date-time with offset (±hh:mm or Z) and seconds 00-59';
+      if (p.pattern === DATE_TIME_PATTERN)
+        return 'must be an RFC 3339 date-time with offset (±hh:mm or Z) and seconds 00-59';
       return `must match ${String(p.pattern)}`;
     case 'type':
       return `must be of type ${String(p.type)}`;

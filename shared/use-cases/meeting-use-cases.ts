@@ -44,14 +44,19 @@ async function decideAndWrite(
       return await write(current);
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError)) throw error;
-      record = error.current === undefined ? await deps.repository.get(tenantId, meetingId) : (error.current ?? undefined);
+      record =
+        error.current === undefined ? await deps.repository.get(tenantId, meetingId) : (error.current ?? undefined);
     }
   }
   // Only a storm of writers to one meeting could get here: an unexpected error, which the client may retry.
   throw new Error(`meeting ${meetingId}: lost ${MAX_DECISION_ROUNDS} write races in a row`);
 }
 
-export async function createMeeting(deps: UseCaseDeps, tenantId: string, input: MeetingInput): Promise<{ meetingId: string }> {
+export async function createMeeting(
+  deps: UseCaseDeps,
+  tenantId: string,
+  input: MeetingInput,
+): Promise<{ meetingId: string }> {
   assertMeetingRules(input);
   const now = nowOf(deps).toISOString();
   const meetingId = (deps.newId ?? randomUUID)().toLowerCase();
@@ -64,7 +69,12 @@ export async function getMeeting(deps: UseCaseDeps, tenantId: string, meetingId:
   return existing(meetingId, await deps.repository.get(tenantId, meetingId)).meeting;
 }
 
-export async function updateMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string, input: MeetingInput): Promise<void> {
+export async function updateMeeting(
+  deps: UseCaseDeps,
+  tenantId: string,
+  meetingId: string,
+  input: MeetingInput,
+): Promise<void> {
   assertMeetingRules(input);
   const next = normalizeInput(input);
   await decideAndWrite(deps, tenantId, meetingId, async (current) => {

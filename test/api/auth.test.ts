@@ -24,7 +24,10 @@ const signed = (payload: Record<string, unknown>, header: Record<string, unknown
 async function expectUnauthorized(token: string) {
   const requestId = randomUUID();
   const response = await api.call('GET', '/meetings', { token, requestId });
-  expect([response.status, response.body]).toEqual([401, { errorCode: 'UNAUTHORIZED', message: 'Unauthorized request.' }]);
+  expect([response.status, response.body]).toEqual([
+    401,
+    { errorCode: 'UNAUTHORIZED', message: 'Unauthorized request.' },
+  ]);
   expect(response.headers.get('request-id')).toBe(requestId);
 }
 
@@ -93,7 +96,11 @@ describe('authorizer (real signed JWTs, aws-jwt-verify)', () => {
     const readOnly = tokenFor({ tenant, readOnly: true });
     const id = await api.create(meetingInput());
     const requestId = randomUUID();
-    for (const [method, path, body] of [['POST', '/meetings', meetingInput()], ['PUT', `/meetings/${id}`, meetingInput()], ['DELETE', `/meetings/${id}`]] as const) {
+    for (const [method, path, body] of [
+      ['POST', '/meetings', meetingInput()],
+      ['PUT', `/meetings/${id}`, meetingInput()],
+      ['DELETE', `/meetings/${id}`],
+    ] as const) {
       const response = await api.call(method, path, { token: readOnly, body, requestId });
       expect([response.status, response.body.errorCode]).toEqual([403, 'FORBIDDEN']);
       expect(response.headers.get('request-id')).toBe(requestId);

@@ -21,19 +21,39 @@ describe('docs page', () => {
     expect(Object.keys(spec.paths)).toEqual(['/meetings', '/meetings/{meetingId}']);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('lists every operation in a real browser', async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${api.baseUrl}/docs`);
-    const summaries = ['Create a new meeting', 'Search meetings', 'Get details of a meeting', 'Update a meeting', 'Delete a meeting'];
-    for (const summary of summaries) await page.getByRole('heading', { name: summary }).first().waitFor({ timeout: 20_000 });
-    const text = await page.locator('body').innerText();
-    for (const summary of summaries) expect(text).toContain(summary);
-    expect(errors).toEqual([]);
-  }, 60_000);
+  it.skipIf(!existsSync(CHROMIUM))(
+    'lists every operation in a real browser',
+    async () => {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${api.baseUrl}/docs`);
+      const summaries = [
+        'Create a new meeting',
+        'Search meetings',
+        'Get details of a meeting',
+        'Update a meeting',
+        'Delete a meeting',
+      ];
+      for (const summary of summaries)
+        await page.getByRole('heading', { name: summary }).first().waitFor({ timeout: 20_000 });
+      const text = await page.locator('body').innerText();
+      for (const summary of summaries) expect(text).toContain(summary);
+      expect(errors).toEqual([]);
+    },
+    60_000,
+  );
 });

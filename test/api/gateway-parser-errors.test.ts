@@ -31,12 +31,15 @@ function sendRaw(bytes: Buffer): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = Buffer.alloc(0);
-    const timer = setTimeout(() => finish(new Error(`no complete response; got ${JSON.stringify(received.toString('latin1'))}`)), 5_000);
+    const timer = setTimeout(
+      () => finish(new Error(`no complete response; got ${JSON.stringify(received.toString('latin1'))}`)),
+      5_000,
+    );
     const finish = (error?: Error, response?: RawResponse) => {
       clearTimeout(timer);
       socket.destroy();
       if (response) resolve(response);
-      else reject(error);
+      else reject(error ?? new Error('no response'));
     };
     const tryParse = (): RawResponse | undefined => {
       const end = received.indexOf('\r\n\r\n');
@@ -72,7 +75,14 @@ function sendRaw(bytes: Buffer): Promise<RawResponse> {
     });
     // The server may close before reading everything we wrote; what it answered is what counts.
     socket.on('error', () => undefined);
-    socket.on('close', () => finish(tryParse() ? undefined : new Error(`closed without a complete response; got ${JSON.stringify(received.toString('latin1'))}`), tryParse()));
+    socket.on('close', () =>
+      finish(
+        tryParse()
+          ? undefined
+          : new Error(`closed without a complete response; got ${JSON.stringify(received.toString('latin1'))}`),
+        tryParse(),
+      ),
+    );
     socket.write(bytes);
   });
 }
@@ -94,7 +104,8 @@ function expectHouseBadRequest(response: RawResponse, requestId?: string) {
   return body as { description: string };
 }
 
-const request = (...parts: Array<string | Buffer>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part)));
+const request = (...parts: Array<string | Buffer>) =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : part)));
 const bigHeader = `X-Padding: ${'a'.repeat(20 * 1024)}\r\n`;
 
 describe('parser-level errors get the house body and a Request-ID', () => {
@@ -106,26 +117,46 @@ describe('parser-level errors get the house body and a Request-ID', () => {
 
   it('echoes a valid Request-ID sent before the oversized header', async () => {
     const requestId = randomUUID();
-    const response = await sendRaw(request(`GET /meetings HTTP/1.1\r\nHost: localhost\r\nrequest-id: ${requestId}\r\n`, bigHeader, '\r\n'));
+    const response = await sendRaw(
+      request(`GET /meetings HTTP/1.1\r\nHost: localhost\r\nrequest-id: ${requestId}\r\n`, bigHeader, '\r\n'),
+    );
     expectHouseBadRequest(response, requestId);
   });
 
   it('answers a fresh uuid when the sent Request-ID is not one', async () => {
-    const response = await sendRaw(request('GET /meetings HTTP/1.1\r\nHost: localhost\r\nRequest-ID: not-a-uuid\r\n', bigHeader, '\r\n'));
+    const response = await sendRaw(
+      request('GET /meetings HTTP/1.1\r\nHost: localhost\r\nRequest-ID: not-a-uuid\r\n', bigHeader, '\r\n'),
+    );
     expectHouseBadRequest(response);
     expect(response.headers['request-id']).not.toBe('not-a-uuid');
   });
 
   it('answers 400 to a raw non-ASCII byte in the path', async () => {
     const requestId = randomUUID();
-    expectHouseBadRequest(await sendRaw(request('GET /meetings/', Buffer.from([0xe4]), ' HTTP/1.1\r\nHost: localhost\r\n\r\n')));
-    expectHouseBadRequest(await sendRaw(request('GET /meetings/', Buffer.from([0xe4]), ` HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\n\r\n`)), requestId);
+    expectHouseBadRequest(
+      await sendRaw(request('GET /meetings/', Buffer.from([0xe4]), ' HTTP/1.1\r\nHost: localhost\r\n\r\n')),
+    );
+    expectHouseBadRequest(
+      await sendRaw(
+        request(
+          'GET /meetings/',
+          Buffer.from([0xe4]),
+          ` HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\n\r\n`,
+        ),
+      ),
+      requestId,
+    );
   });
 
   it('answers 400 to a bare CR inside a header value', async () => {
     const requestId = randomUUID();
     expectHouseBadRequest(await sendRaw(request('GET /meetings HTTP/1.1\r\nHost: localhost\r\nX-Note: a\rb\r\n\r\n')));
-    expectHouseBadRequest(await sendRaw(request(`GET /meetings HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\nX-Note: a\rb\r\n\r\n`)), requestId);
+    expectHouseBadRequest(
+      await sendRaw(
+        request(`GET /meetings HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\nX-Note: a\rb\r\n\r\n`),
+      ),
+      requestId,
+    );
   });
 
   it('answers 400 to a request line that is not HTTP', async () => {
@@ -136,12 +167,17 @@ describe('parser-level errors get the house body and a Request-ID', () => {
 describe('other answers Node would give on its own', () => {
   it('answers 400 in the house body to an HTTP/1.1 request without Host', async () => {
     const requestId = randomUUID();
-    expectHouseBadRequest(await sendRaw(request(`GET /meetings HTTP/1.1\r\nRequest-ID: ${requestId}\r\n\r\n`)), requestId);
+    expectHouseBadRequest(
+      await sendRaw(request(`GET /meetings HTTP/1.1\r\nRequest-ID: ${requestId}\r\n\r\n`)),
+      requestId,
+    );
   });
 
   it('answers a CONNECT (no route has it) with the house 404 instead of dropping the connection', async () => {
     const requestId = randomUUID();
-    const response = await sendRaw(request(`CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\nRequest-ID: ${requestId}\r\n\r\n`));
+    const response = await sendRaw(
+      request(`CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\nRequest-ID: ${requestId}\r\n\r\n`),
+    );
     expect(response.status).toBe(404);
     expect(response.headers['request-id']).toBe(requestId);
     expect(JSON.parse(response.text)).toMatchObject({ errorCode: 'INVALID_ID' });
@@ -150,7 +186,9 @@ describe('other answers Node would give on its own', () => {
   it('reads a request target starting with // as a path, not a host (no route: the house 404, never a 500)', async () => {
     for (const target of ['//x/meetings', '//[', '//evil.example:99999/meetings']) {
       const requestId = randomUUID();
-      const response = await sendRaw(request(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\n\r\n`));
+      const response = await sendRaw(
+        request(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\n\r\n`),
+      );
       expect([target, response.status]).toEqual([target, 404]);
       expect(response.headers['request-id']).toBe(requestId);
       expect(JSON.parse(response.text)).toMatchObject({ errorCode: 'INVALID_ID' });
@@ -159,7 +197,11 @@ describe('other answers Node would give on its own', () => {
 
   it('does not answer an unknown Expect with an empty 417', async () => {
     const requestId = randomUUID();
-    const response = await sendRaw(request(`GET /meetings HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\nExpect: something-else\r\n\r\n`));
+    const response = await sendRaw(
+      request(
+        `GET /meetings HTTP/1.1\r\nHost: localhost\r\nRequest-ID: ${requestId}\r\nExpect: something-else\r\n\r\n`,
+      ),
+    );
     expect(response.status).toBe(401); // no token: the gateway's own answer, as without the Expect header
     expect(response.headers['request-id']).toBe(requestId);
     expect(validateError(JSON.parse(response.text))).toBe(true);

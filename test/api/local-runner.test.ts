@@ -18,7 +18,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-start-'));
  */
 const startArgs = ['--import', 'tsx', 'local/start.ts'];
 /** The runner's own environment: nothing the test setup configured for the in-process gateway. */
-const { DYNAMODB_ENDPOINT: _e, TABLE_NAME: _t, JWT_ISSUER: _i, JWT_AUDIENCE: _a, JWT_JWKS_URI: _j, ...baseEnv } = process.env;
+const {
+  DYNAMODB_ENDPOINT: _e,
+  TABLE_NAME: _t,
+  JWT_ISSUER: _i,
+  JWT_AUDIENCE: _a,
+  JWT_JWKS_URI: _j,
+  ...baseEnv
+} = process.env;
 const env = { ...baseEnv, DATA_DIR: dataDir, PORT: '0' };
 const running: ChildProcess[] = [];
 
@@ -35,7 +42,7 @@ async function start(): Promise<{ child: ChildProcess; url: string; javaPid: num
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
       const javaPid = /DynamoDB Local, pid (\d+)/.exec(output)?.[1];
       if (url && javaPid) {
@@ -43,8 +50,8 @@ async function start(): Promise<{ child: ChildProcess; url: string; javaPid: num
         resolve({ child, url, javaPid: Number(javaPid), exited });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then((code) => reject(new Error(`npm start exited (${code}): ${output}`)));
   });
 }
@@ -78,7 +85,11 @@ describe('npm start and npm run -s token', () => {
   it('serves the API with data that survives a restart, and SIGTERM stops DynamoDB Local too', async () => {
     const first = await start();
     const auth = { Authorization: `Bearer ${token().stdout.trim()}`, 'Request-ID': randomUUID() };
-    const created = await fetch(`${first.url}/meetings`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(meetingInput()) });
+    const created = await fetch(`${first.url}/meetings`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(meetingInput()),
+    });
     expect(created.status).toBe(201);
     const { meetingId } = (await created.json()) as { meetingId: string };
     first.child.kill('SIGTERM');

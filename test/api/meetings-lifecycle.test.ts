@@ -60,7 +60,11 @@ describe('create, get, update, delete over HTTP', () => {
     const after = (await api.call('GET', `/meetings/${id}`)).body;
     expect(after).not.toHaveProperty('notes');
     expect(after).not.toHaveProperty('realtyId');
-    expect(after).toMatchObject({ typeCode: 'EVALUATION_VISIT', visitTime: '2027-01-01T09:00:00.000Z', creationTime: before.creationTime });
+    expect(after).toMatchObject({
+      typeCode: 'EVALUATION_VISIT',
+      visitTime: '2027-01-01T09:00:00.000Z',
+      creationTime: before.creationTime,
+    });
     expect(after.modificationTime > before.modificationTime).toBe(true);
   });
 

@@ -6,22 +6,32 @@ const api = useApi(uniqueTenant());
 const ROUNDS = 3;
 const RACERS = 20;
 
-const statusCounts = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+const statusCounts = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
 describe('races: the outcome is always one that some serial order gives', () => {
   it(`${RACERS} parallel cancels with different visitTimes: exactly one wins, its visitTime stays`, async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const input = meetingInput();
       const id = await api.create(input);
-      const visitTimes = Array.from({ length: RACERS }, (_, i) => `2027-01-01T${String(i).padStart(2, '0')}:00:00.000Z`);
+      const visitTimes = Array.from(
+        { length: RACERS },
+        (_, i) => `2027-01-01T${String(i).padStart(2, '0')}:00:00.000Z`,
+      );
       const responses = await Promise.all(
-        visitTimes.map((visitTime) => api.call('PUT', `/meetings/${id}`, { body: { ...input, statusCode: 'CANCELLED', visitTime } })),
+        visitTimes.map((visitTime) =>
+          api.call('PUT', `/meetings/${id}`, { body: { ...input, statusCode: 'CANCELLED', visitTime } }),
+        ),
       );
       const statuses = responses.map((r) => r.status);
       expect(statusCounts(statuses)).toEqual({ 204: 1, 400: RACERS - 1 });
-      for (const loser of responses.filter((r) => r.status === 400)) expect(loser.body.errorCode).toBe('INVALID_STATUS');
+      for (const loser of responses.filter((r) => r.status === 400))
+        expect(loser.body.errorCode).toBe('INVALID_STATUS');
       const winner = visitTimes[statuses.indexOf(204)];
-      expect((await api.call('GET', `/meetings/${id}`)).body).toMatchObject({ statusCode: 'CANCELLED', visitTime: winner });
+      expect((await api.call('GET', `/meetings/${id}`)).body).toMatchObject({
+        statusCode: 'CANCELLED',
+        visitTime: winner,
+      });
     }
   });
 
@@ -30,7 +40,11 @@ describe('races: the outcome is always one that some serial order gives', () => 
     const id = await api.create(input);
     const before = (await api.call('GET', `/meetings/${id}`)).body.modificationTime;
     const responses = await Promise.all(
-      Array.from({ length: RACERS }, (_, i) => api.call('PUT', `/meetings/${id}`, { body: { ...input, statusCode: i % 2 ? 'WON' : 'LOST', notes: `writer ${i}` } })),
+      Array.from({ length: RACERS }, (_, i) =>
+        api.call('PUT', `/meetings/${id}`, {
+          body: { ...input, statusCode: i % 2 ? 'WON' : 'LOST', notes: `writer ${i}` },
+        }),
+      ),
     );
     expect(statusCounts(responses.map((r) => r.status))).toEqual({ 204: RACERS });
     const after = (await api.call('GET', `/meetings/${id}`)).body;

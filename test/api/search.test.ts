@@ -13,11 +13,57 @@ const ids: Record<string, string> = {};
 /** Five meetings that differ in every filterable field; the letters say which is which. */
 beforeAll(async () => {
   const specs = {
-    A: { statusCode: 'WAITING', typeCode: 'SALES_MEETING', sourceTypeCode: 'ETUOVI', visitTime: '2026-05-01T08:00:00Z', agencyOfficeId: office[0], agents: [{ agentId: agent[0] }], parties: [{ partyId: party[0], partyTypeCode: 'PERSON_PARTY' }], notes: 'Asiakas haluaa myydä pian' },
-    B: { statusCode: 'WON', typeCode: 'EVALUATION_VISIT', sourceTypeCode: 'OIKOTIE', visitTime: '2026-05-02T08:00:00Z', agencyOfficeId: office[0], agents: [{ agentId: agent[0] }, { agentId: agent[1] }], parties: [{ partyId: party[1], partyTypeCode: 'ESTATE_PARTY' }], meetingRealty: { categoryCode: 'SALE', streetAddress: 'Hämeentie 5', postalArea: 'Helsinki' } },
-    C: { statusCode: 'LOST', typeCode: 'SALES_MEETING', sourceTypeCode: 'HOME_PAGE', visitTime: '2026-05-03T08:00:00Z', agencyOfficeId: office[1], agents: [{ agentId: agent[1] }], parties: [{ partyId: party[0], partyTypeCode: 'PERSON_PARTY' }, { partyId: party[1], partyTypeCode: 'ESTATE_PARTY' }], meetingRealty: { categoryCode: 'RENT', streetAddress: 'Åbovägen 3', postalArea: 'Turku' } },
-    D: { statusCode: 'CANCELLED', typeCode: 'EVALUATION_VISIT', sourceTypeCode: 'ETUOVI', visitTime: '2026-05-04T08:00:00Z', agencyOfficeId: office[1], agents: [{ agentId: agent[0] }], parties: [{ partyId: party[1], partyTypeCode: 'ESTATE_PARTY' }] },
-    E: { statusCode: 'WAITING', typeCode: 'SALES_MEETING', sourceTypeCode: 'CHATBOT', visitTime: '2026-05-05T08:00:00Z', agencyOfficeId: office[1], agents: [{ agentId: agent[1] }], parties: [{ partyId: randomUUID(), partyTypeCode: 'PERSON_PARTY' }] },
+    A: {
+      statusCode: 'WAITING',
+      typeCode: 'SALES_MEETING',
+      sourceTypeCode: 'ETUOVI',
+      visitTime: '2026-05-01T08:00:00Z',
+      agencyOfficeId: office[0],
+      agents: [{ agentId: agent[0] }],
+      parties: [{ partyId: party[0], partyTypeCode: 'PERSON_PARTY' }],
+      notes: 'Asiakas haluaa myydä pian',
+    },
+    B: {
+      statusCode: 'WON',
+      typeCode: 'EVALUATION_VISIT',
+      sourceTypeCode: 'OIKOTIE',
+      visitTime: '2026-05-02T08:00:00Z',
+      agencyOfficeId: office[0],
+      agents: [{ agentId: agent[0] }, { agentId: agent[1] }],
+      parties: [{ partyId: party[1], partyTypeCode: 'ESTATE_PARTY' }],
+      meetingRealty: { categoryCode: 'SALE', streetAddress: 'Hämeentie 5', postalArea: 'Helsinki' },
+    },
+    C: {
+      statusCode: 'LOST',
+      typeCode: 'SALES_MEETING',
+      sourceTypeCode: 'HOME_PAGE',
+      visitTime: '2026-05-03T08:00:00Z',
+      agencyOfficeId: office[1],
+      agents: [{ agentId: agent[1] }],
+      parties: [
+        { partyId: party[0], partyTypeCode: 'PERSON_PARTY' },
+        { partyId: party[1], partyTypeCode: 'ESTATE_PARTY' },
+      ],
+      meetingRealty: { categoryCode: 'RENT', streetAddress: 'Åbovägen 3', postalArea: 'Turku' },
+    },
+    D: {
+      statusCode: 'CANCELLED',
+      typeCode: 'EVALUATION_VISIT',
+      sourceTypeCode: 'ETUOVI',
+      visitTime: '2026-05-04T08:00:00Z',
+      agencyOfficeId: office[1],
+      agents: [{ agentId: agent[0] }],
+      parties: [{ partyId: party[1], partyTypeCode: 'ESTATE_PARTY' }],
+    },
+    E: {
+      statusCode: 'WAITING',
+      typeCode: 'SALES_MEETING',
+      sourceTypeCode: 'CHATBOT',
+      visitTime: '2026-05-05T08:00:00Z',
+      agencyOfficeId: office[1],
+      agents: [{ agentId: agent[1] }],
+      parties: [{ partyId: randomUUID(), partyTypeCode: 'PERSON_PARTY' }],
+    },
   } as const;
   for (const [name, spec] of Object.entries(specs)) ids[name] = await api.create(meetingInput(spec as never));
   // a deleted meeting never matches
@@ -28,7 +74,9 @@ async function search(query: string) {
   const response = await api.call('GET', `/meetings${query ? `?${query}` : ''}`);
   expect(response.status, response.text).toBe(200);
   expect(validateSearchResult(response.body)).toBe(true);
-  const names = response.body.meetings.map((m: { meetingId: string }) => Object.keys(ids).find((k) => ids[k] === m.meetingId));
+  const names = response.body.meetings.map((m: { meetingId: string }) =>
+    Object.keys(ids).find((k) => ids[k] === m.meetingId),
+  );
   return { names: names.join(''), totalCount: response.body.totalCount as number };
 }
 
@@ -79,11 +127,18 @@ describe('search filters', () => {
   });
 
   it('follows updates: a meeting moved to another agent, office and time is found by the new ones only', async () => {
-    const input = meetingInput({ agencyOfficeId: office[0], agents: [{ agentId: agent[0]! }], visitTime: '2026-06-01T00:00:00Z' });
+    const input = meetingInput({
+      agencyOfficeId: office[0],
+      agents: [{ agentId: agent[0]! }],
+      visitTime: '2026-06-01T00:00:00Z',
+    });
     const id = await api.create(input);
     const newAgent = randomUUID();
-    await api.call('PUT', `/meetings/${id}`, { body: { ...input, agencyOfficeId: office[1], agents: [{ agentId: newAgent }], visitTime: '2026-06-02T00:00:00Z' } });
-    const find = async (query: string) => (await api.call('GET', `/meetings?${query}`)).body.meetings.map((m: { meetingId: string }) => m.meetingId);
+    await api.call('PUT', `/meetings/${id}`, {
+      body: { ...input, agencyOfficeId: office[1], agents: [{ agentId: newAgent }], visitTime: '2026-06-02T00:00:00Z' },
+    });
+    const find = async (query: string) =>
+      (await api.call('GET', `/meetings?${query}`)).body.meetings.map((m: { meetingId: string }) => m.meetingId);
     expect(await find(`agentId=${newAgent}&visitTimeAfter=2026-06-01T12:00:00Z`)).toEqual([id]);
     expect(await find(`agentId=${agent[0]}&visitTimeAfter=2026-05-31T00:00:00Z`)).toEqual([]);
     expect(await find(`agencyOfficeId=${office[0]}&visitTimeAfter=2026-05-31T00:00:00Z`)).toEqual([]);
@@ -106,11 +161,26 @@ describe('sorting and paging', () => {
     expect(await search('startIndex=5')).toEqual({ names: '', totalCount: 5 });
     expect(await search('startIndex=2147483647&size=100')).toEqual({ names: '', totalCount: 5 });
     expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2`)).toEqual({ names: 'DB', totalCount: 3 });
-    expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2&startIndex=2`)).toEqual({ names: 'A', totalCount: 3 });
+    expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2&startIndex=2`)).toEqual({
+      names: 'A',
+      totalCount: 3,
+    });
   });
 
   it('answers 400 BAD_REQUEST_PARAMETERS for bad parameters', async () => {
-    for (const query of ['size=0', 'size=101', 'startIndex=-1', 'startIndex=2147483648', 'statusCode=DONE', 'sort=notes|asc', 'sort=visitTime|asc&sort=visitTime|desc', 'size=1&size=2', 'colour=red', 'agentId=', 'visitTimeAfter=tomorrow']) {
+    for (const query of [
+      'size=0',
+      'size=101',
+      'startIndex=-1',
+      'startIndex=2147483648',
+      'statusCode=DONE',
+      'sort=notes|asc',
+      'sort=visitTime|asc&sort=visitTime|desc',
+      'size=1&size=2',
+      'colour=red',
+      'agentId=',
+      'visitTimeAfter=tomorrow',
+    ]) {
       const response = await api.call('GET', `/meetings?${query}`);
       expect([query, response.status, response.body.errorCode]).toEqual([query, 400, 'BAD_REQUEST_PARAMETERS']);
       expect(response.body.errors.length).toBeGreaterThan(0);

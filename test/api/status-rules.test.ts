@@ -20,14 +20,18 @@ describe('status rules over HTTP', () => {
         const input = meetingInput({ statusCode: from });
         const id = await api.create(input);
         const before = (await api.call('GET', `/meetings/${id}`)).body;
-        const response = await api.call('PUT', `/meetings/${id}`, { body: { ...input, statusCode: to, notes: 'edited' } });
+        const response = await api.call('PUT', `/meetings/${id}`, {
+          body: { ...input, statusCode: to, notes: 'edited' },
+        });
         const after = (await api.call('GET', `/meetings/${id}`)).body;
         if (ALLOWED[from].includes(to)) {
           expect([from, to, response.status]).toEqual([from, to, 204]);
           expect(after).toMatchObject({ statusCode: to, notes: 'edited' });
         } else {
           expect([from, to, response.status, response.body.errorCode]).toEqual([from, to, 400, 'INVALID_STATUS']);
-          expect(response.body.errors).toEqual([expect.objectContaining({ target: 'statusCode', errorCode: 'INVALID_STATUS' })]);
+          expect(response.body.errors).toEqual([
+            expect.objectContaining({ target: 'statusCode', errorCode: 'INVALID_STATUS' }),
+          ]);
           expect(after).toEqual(before);
         }
       }
@@ -45,7 +49,14 @@ describe('status rules over HTTP', () => {
       const visit = await api.call('PUT', `/meetings/${id}`, { body: { ...input, visitTime: '2030-01-01T00:00:00Z' } });
       expect([visit.status, visit.body.errors.map((e: { target: string }) => e.target)]).toEqual([400, ['visitTime']]);
       // the same instant written in another offset is not a change
-      const sameInstant = await api.call('PUT', `/meetings/${id}`, { body: { ...input, visitTime: '2026-12-31T08:00:00.000Z', sourceTypeCode: 'OIKOTIE', agents: [{ agentId: randomUUID() }] } });
+      const sameInstant = await api.call('PUT', `/meetings/${id}`, {
+        body: {
+          ...input,
+          visitTime: '2026-12-31T08:00:00.000Z',
+          sourceTypeCode: 'OIKOTIE',
+          agents: [{ agentId: randomUUID() }],
+        },
+      });
       expect(sameInstant.status).toBe(204);
     });
   }
@@ -54,7 +65,12 @@ describe('status rules over HTTP', () => {
     const input = meetingInput();
     const id = await api.create(input);
     const response = await api.call('PUT', `/meetings/${id}`, {
-      body: { ...input, statusCode: 'WON', visitTime: '2027-02-02T12:00:00Z', parties: [{ partyId: randomUUID(), partyTypeCode: 'ORGANIZATION_PARTY' }] },
+      body: {
+        ...input,
+        statusCode: 'WON',
+        visitTime: '2027-02-02T12:00:00Z',
+        parties: [{ partyId: randomUUID(), partyTypeCode: 'ORGANIZATION_PARTY' }],
+      },
     });
     expect(response.status).toBe(204);
   });

@@ -12,7 +12,11 @@ describe('typed TypeScript client (clients/typescript)', () => {
     const input = meetingInput({ notes: 'Typed client flow' });
     const { meetingId } = await client.createMeeting(input);
 
-    const found = await client.searchMeetings({ agentId: [input.agents[0]!.agentId], statusCode: ['WAITING', 'WON'], sort: ['visitTime|desc'] });
+    const found = await client.searchMeetings({
+      agentId: [input.agents[0]!.agentId],
+      statusCode: ['WAITING', 'WON'],
+      sort: ['visitTime|desc'],
+    });
     expect(found.totalCount).toBe(1);
     expect(found.meetings[0]).toMatchObject({ meetingId, notes: 'Typed client flow' });
 

@@ -16,7 +16,13 @@ function synth(options: { acknowledged: boolean; externalIssuer?: boolean }) {
   const stack = new MeetingApiStack(app, 'NagStack', {
     env: { account: '111111111111', region: 'eu-north-1' },
     ...(options.externalIssuer
-      ? { externalIssuer: { issuer: 'https://issuer.example', jwksUri: 'https://issuer.example/jwks.json', audience: 'meeting-api' } }
+      ? {
+          externalIssuer: {
+            issuer: 'https://issuer.example',
+            jwksUri: 'https://issuer.example/jwks.json',
+            audience: 'meeting-api',
+          },
+        }
       : {}),
   });
   applyNagPacks(app);

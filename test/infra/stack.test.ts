@@ -70,10 +70,18 @@ describe('MeetingApiStack', () => {
   });
 
   it('runs every function on nodejs24.x arm64 with tracing, explicit memory, timeout and log group', () => {
-    const functions = resources('AWS::Lambda::Function').filter(([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'));
+    const functions = resources('AWS::Lambda::Function').filter(
+      ([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'),
+    );
     expect(functions.length).toBe(routes.length + 1);
     for (const [, fn] of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, MemorySize: 512, Timeout: 20 });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: 512,
+        Timeout: 20,
+      });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
     }
   });
@@ -82,11 +90,16 @@ describe('MeetingApiStack', () => {
     const tableLogicalId = stack.getLogicalId(stack.table.node.defaultChild as never);
     for (const route of routes) {
       const roleRef = stack.getLogicalId(stack.functions[route.operationId]!.role!.node.defaultChild as never);
-      const policies = resources('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef));
+      const policies = resources('AWS::IAM::Policy').filter(([, p]) =>
+        p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef),
+      );
       const granted = policies
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
         .filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
-        .map((s: { Action: string | string[]; Resource: unknown }) => ({ actions: [s.Action].flat().sort(), resource: JSON.stringify(s.Resource) }));
+        .map((s: { Action: string | string[]; Resource: unknown }) => ({
+          actions: [s.Action].flat().sort(),
+          resource: JSON.stringify(s.Resource),
+        }));
       const access = TABLE_ACCESS[route.operationId];
       const expected = [
         { actions: [...access.table].sort(), on: 'table' },
@@ -94,10 +107,11 @@ describe('MeetingApiStack', () => {
       ];
       expect(granted.length, route.operationId).toBe(expected.length);
       for (const want of expected) {
-        const match = granted.find((g: { actions: string[]; resource: string }) =>
-          JSON.stringify(g.actions) === JSON.stringify(want.actions) &&
-          g.resource.includes(tableLogicalId) &&
-          (want.on === 'table' ? !g.resource.includes('/index/') : g.resource.includes(`/index/${want.on}`)),
+        const match = granted.find(
+          (g: { actions: string[]; resource: string }) =>
+            JSON.stringify(g.actions) === JSON.stringify(want.actions) &&
+            g.resource.includes(tableLogicalId) &&
+            (want.on === 'table' ? !g.resource.includes('/index/') : g.resource.includes(`/index/${want.on}`)),
         );
         expect(match, `${route.operationId} on ${want.on}`).toBeDefined();
       }
@@ -109,8 +123,15 @@ describe('MeetingApiStack', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
-        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
-        GlobalSecondaryIndexes: Match.arrayWith(Object.keys(INDEXES).map((name) => Match.objectLike({ IndexName: name }))),
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+        GlobalSecondaryIndexes: Match.arrayWith(
+          Object.keys(INDEXES).map((name) => Match.objectLike({ IndexName: name })),
+        ),
       }),
     });
   });
@@ -120,7 +141,9 @@ describe('MeetingApiStack', () => {
       template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         StatusCode: String(spec.status),
-        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Request-ID': 'method.request.header.Request-ID' }),
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Request-ID': 'method.request.header.Request-ID',
+        }),
         ResponseTemplates: { 'application/json': JSON.stringify(spec.body) },
       });
     }
@@ -133,7 +156,9 @@ describe('MeetingApiStack', () => {
       expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
       const statements = resources('AWS::IAM::Policy')
         .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
-        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+        .flatMap(
+          ([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+        );
       const logs = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
       expect(JSON.stringify(logs[0]!.Resource)).toContain(stack.getLogicalId(fn.logGroup.node.defaultChild as never));
@@ -150,8 +175,15 @@ describe('MeetingApiStack', () => {
   it('puts a WAF web ACL with a rate limit in front of the stage, answering in the house body', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Rules: Match.arrayWith([Match.objectLike({ Name: 'RatePerClientIp', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) } })]),
-      CustomResponseBodies: Match.objectLike({ throttled: { ContentType: 'APPLICATION_JSON', Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE') } }),
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'RatePerClientIp',
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) },
+        }),
+      ]),
+      CustomResponseBodies: Match.objectLike({
+        throttled: { ContentType: 'APPLICATION_JSON', Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE') },
+      }),
     });
   });
 

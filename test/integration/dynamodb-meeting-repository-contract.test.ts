@@ -6,4 +6,7 @@ import { describeMeetingRepositoryContract } from '../support/meeting-repository
 const config = readStorageConfig();
 const client = createDocumentClient(config);
 
-describeMeetingRepositoryContract('DynamoDB (DynamoDB Local)', (limits) => new DynamoDbMeetingRepository(client, config.tableName, limits));
+describeMeetingRepositoryContract(
+  'DynamoDB (DynamoDB Local)',
+  (limits) => new DynamoDbMeetingRepository(client, config.tableName, limits),
+);

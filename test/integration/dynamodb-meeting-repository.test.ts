@@ -76,10 +76,16 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
     await repository.create(tenant, meeting);
     const v1 = await stored(tenant, meeting.meetingId);
     await repository.replace(tenant, v1, { ...meeting, notes: 'v2' });
-    await expect(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z')).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await expect(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z')).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
 
     await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-03T00:00:00.000Z');
-    expect(await repository.get(tenant, meeting.meetingId)).toEqual({ deleted: true, meetingId: meeting.meetingId, version: 3 });
+    expect(await repository.get(tenant, meeting.meetingId)).toEqual({
+      deleted: true,
+      meetingId: meeting.meetingId,
+      version: 3,
+    });
     expect(await repository.findSearchEntries(tenant, criteria)).toEqual([]);
     expect(await indexed('byAgentVisitTime', agentKey(tenant, agent))).toEqual([]);
     expect(await repository.getMany(tenant, [meeting.meetingId])).toEqual([]);
@@ -98,7 +104,15 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
       visitTimeBefore: '2026-03-03T10:00:00.000Z',
     });
     expect(ids(window)).toEqual([meetings[1]!.meetingId]);
-    expect(await repository.findSearchEntries(tenant, { ...criteria, visitTimeAfter: '2026-03-03T00:00:00.000Z', visitTimeBefore: '2026-03-02T00:00:00.000Z' })).toEqual([]);
-    expect(ids(await repository.findSearchEntries(tenant, { ...criteria, modifiedAfter: '2025-12-31T00:00:00.000Z' }))).toEqual(ids(meetings));
+    expect(
+      await repository.findSearchEntries(tenant, {
+        ...criteria,
+        visitTimeAfter: '2026-03-03T00:00:00.000Z',
+        visitTimeBefore: '2026-03-02T00:00:00.000Z',
+      }),
+    ).toEqual([]);
+    expect(
+      ids(await repository.findSearchEntries(tenant, { ...criteria, modifiedAfter: '2025-12-31T00:00:00.000Z' })),
+    ).toEqual(ids(meetings));
   });
 });

@@ -32,7 +32,10 @@ client.middlewareStack.add(
     input.ReturnConsumedCapacity = 'TOTAL';
     const result = await next(args);
     const consumed = (result.output as { ConsumedCapacity?: Array<{ CapacityUnits?: number }> }).ConsumedCapacity ?? [];
-    writes.push({ items: input.TransactItems as never, writeUnits: consumed.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0) });
+    writes.push({
+      items: input.TransactItems as never,
+      writeUnits: consumed.reduce((n, c) => n + (c.CapacityUnits ?? 0), 0),
+    });
     return result;
   },
   { step: 'initialize', name: 'measureWrites' },
@@ -45,10 +48,12 @@ function itemSize(value: unknown): number {
   if (typeof value === 'number') return String(value).length + 1;
   if (typeof value === 'boolean' || value === null) return 1;
   if (Array.isArray(value)) return 3 + value.reduce((n: number, v) => n + 1 + itemSize(v), 0);
-  if (typeof value === 'object') return 3 + Object.entries(value as object).reduce((n, [k, v]) => n + Buffer.byteLength(k) + 1 + itemSize(v), 0);
+  if (typeof value === 'object')
+    return 3 + Object.entries(value).reduce((n, [k, v]) => n + Buffer.byteLength(k) + 1 + itemSize(v), 0);
   return 0;
 }
-const topLevelSize = (item: Record<string, unknown>) => Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + itemSize(v), 0);
+const topLevelSize = (item: Record<string, unknown>) =>
+  Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + itemSize(v), 0);
 
 /**
  * ㌖ folds to キロメートル (3 bytes to 18) with no space: the longest folded text a 10,000-character
@@ -58,48 +63,86 @@ const topLevelSize = (item: Record<string, unknown>) => Object.entries(item).red
 const WIDEST = ['\u3316', '\uFDFA'];
 const largest = (WIDE: string): MeetingInput =>
   meetingInput({
-    parties: Array.from({ length: 50 }, (_, i) => ({ partyId: randomUUID(), partyTypeCode: i % 2 ? 'ESTATE_PARTY' : 'ORGANIZATION_PARTY' })),
+    parties: Array.from({ length: 50 }, (_, i) => ({
+      partyId: randomUUID(),
+      partyTypeCode: i % 2 ? 'ESTATE_PARTY' : 'ORGANIZATION_PARTY',
+    })),
     agents: Array.from({ length: 20 }, () => ({ agentId: randomUUID() })),
     realtyId: randomUUID(),
     notes: WIDE.repeat(10_000),
-    meetingRealty: { categoryCode: 'RENT', subCategoryCode: 'COMMERCIAL_PROPERTY', streetAddress: WIDE.repeat(500), postcode: WIDE.repeat(20), postalArea: WIDE.repeat(200) },
+    meetingRealty: {
+      categoryCode: 'RENT',
+      subCategoryCode: 'COMMERCIAL_PROPERTY',
+      streetAddress: WIDE.repeat(500),
+      postcode: WIDE.repeat(20),
+      postalArea: WIDE.repeat(200),
+    },
     priceEstimate: { minPrice: 123456789012.5, maxPrice: 1e12, currencyCode: 'EUR' },
   });
 
 describe('the largest meeting the contract allows', () => {
-  it.each(WIDEST)('is stored, found, updated and shrunk with a pinned margin under every DynamoDB limit (text of %s)', async (WIDE) => {
-    const tenant = uniqueTenant();
-    const meetingId = randomUUID();
-    const input = largest(WIDE);
-    writes.length = 0;
-    await repository.create(tenant, meetingOf(input, { meetingId }));
+  it.each(WIDEST)(
+    'is stored, found, updated and shrunk with a pinned margin under every DynamoDB limit (text of %s)',
+    async (WIDE) => {
+      const tenant = uniqueTenant();
+      const meetingId = randomUUID();
+      const input = largest(WIDE);
+      writes.length = 0;
+      await repository.create(tenant, meetingOf(input, { meetingId }));
 
-    const [create] = writes;
-    const sizes = create!.items.map((item) => topLevelSize((item.Put?.Item ?? item.Delete?.Key) as Record<string, unknown>));
-    const transactionBytes = sizes.reduce((a, b) => a + b, 0);
-    expect(create!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
-    expect(Math.max(...sizes)).toBeLessThan(MAX_ITEM_SHARE * ITEM_LIMIT);
-    expect(transactionBytes).toBeLessThan(MAX_TRANSACTION_SHARE * TRANSACTION_LIMIT);
-    console.info(
-      `largest meeting (${WIDE}), create: ${create!.items.length} items, meeting item ${Math.max(...sizes)} B, link item ${Math.max(...sizes.slice(1))} B, ` +
-        `transaction ${transactionBytes} B, ${create!.writeUnits} write units (DynamoDB Local)`,
-    );
+      const [create] = writes;
+      const sizes = create!.items.map((item) =>
+        topLevelSize((item.Put?.Item ?? item.Delete?.Key) as Record<string, unknown>),
+      );
+      const transactionBytes = sizes.reduce((a, b) => a + b, 0);
+      expect(create!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+      expect(Math.max(...sizes)).toBeLessThan(MAX_ITEM_SHARE * ITEM_LIMIT);
+      expect(transactionBytes).toBeLessThan(MAX_TRANSACTION_SHARE * TRANSACTION_LIMIT);
+      console.info(
+        `largest meeting (${WIDE}), create: ${create!.items.length} items, meeting item ${Math.max(...sizes)} B, link item ${Math.max(...sizes.slice(1))} B, ` +
+          `transaction ${transactionBytes} B, ${create!.writeUnits} write units (DynamoDB Local)`,
+      );
 
-    const record = (await repository.get(tenant, meetingId)) as StoredMeeting;
-    expect(record.meeting).toEqual(meetingOf(input, { meetingId }));
-    const criteria = searchCriteria();
-    const byPartyAndText = { ...criteria, partyId: [input.parties[49]!.partyId], freeTextTerms: foldSearchTerms(foldText(WIDE).split(' ')[0]!) };
-    expect((await searchMeetings({ repository }, tenant, byPartyAndText)).totalCount).toBe(1);
-    expect((await searchMeetings({ repository }, tenant, { ...criteria, agentId: [input.agents[19]!.agentId] })).totalCount).toBe(1);
+      const record = (await repository.get(tenant, meetingId)) as StoredMeeting;
+      expect(record.meeting).toEqual(meetingOf(input, { meetingId }));
+      const criteria = searchCriteria();
+      const byPartyAndText = {
+        ...criteria,
+        partyId: [input.parties[49]!.partyId],
+        freeTextTerms: foldSearchTerms(foldText(WIDE).split(' ')[0]!),
+      };
+      expect((await searchMeetings({ repository }, tenant, byPartyAndText)).totalCount).toBe(1);
+      expect(
+        (await searchMeetings({ repository }, tenant, { ...criteria, agentId: [input.agents[19]!.agentId] }))
+          .totalCount,
+      ).toBe(1);
 
-    // Shrink to the smallest: every slot beyond the first is deleted in the same transaction.
-    const small = meetingInput({ parties: [input.parties[0]!], agents: [input.agents[0]!], notes: 'small now' });
-    writes.length = 0;
-    await repository.replace(tenant, record, meetingOf(small, { meetingId, modificationTime: '2026-01-02T00:00:00.000Z' }));
-    expect(writes[0]!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
-    console.info(`largest meeting (${WIDE}), shrink: ${writes[0]!.items.length} items, ${writes[0]!.writeUnits} write units (DynamoDB Local)`);
-    expect(((await repository.get(tenant, meetingId)) as StoredMeeting).meeting.notes).toBe('small now');
-    expect((await searchMeetings({ repository }, tenant, { ...criteria, partyId: [input.parties[49]!.partyId] })).totalCount).toBe(0);
-    expect((await searchMeetings({ repository }, tenant, { ...criteria, partyId: [input.parties[0]!.partyId], freeTextTerms: ['small'] })).totalCount).toBe(1);
-  });
+      // Shrink to the smallest: every slot beyond the first is deleted in the same transaction.
+      const small = meetingInput({ parties: [input.parties[0]!], agents: [input.agents[0]!], notes: 'small now' });
+      writes.length = 0;
+      await repository.replace(
+        tenant,
+        record,
+        meetingOf(small, { meetingId, modificationTime: '2026-01-02T00:00:00.000Z' }),
+      );
+      expect(writes[0]!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+      console.info(
+        `largest meeting (${WIDE}), shrink: ${writes[0]!.items.length} items, ${writes[0]!.writeUnits} write units (DynamoDB Local)`,
+      );
+      expect(((await repository.get(tenant, meetingId)) as StoredMeeting).meeting.notes).toBe('small now');
+      expect(
+        (await searchMeetings({ repository }, tenant, { ...criteria, partyId: [input.parties[49]!.partyId] }))
+          .totalCount,
+      ).toBe(0);
+      expect(
+        (
+          await searchMeetings({ repository }, tenant, {
+            ...criteria,
+            partyId: [input.parties[0]!.partyId],
+            freeTextTerms: ['small'],
+          })
+        ).totalCount,
+      ).toBe(1);
+    },
+  );
 });

@@ -72,9 +72,17 @@ const two = (n: number) => String(n).padStart(2, '0');
  * second 60 of its (UTC) minute. Throws when the value names no instant the format can write.
  */
 function utcInstant(text: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/.exec(text);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/.exec(text);
   if (!m) throw new Error(`the API accepted date-time ${JSON.stringify(text)}, which is not RFC 3339`);
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const leap = second === 60;
   const leapYear = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const monthDays = [31, leapYear ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
@@ -83,11 +91,17 @@ function utcInstant(text: string): string {
   }
   const millis = Number(((m[7] ?? '') + '000').slice(0, 3)); // truncated, not rounded
   const offsetMinutes = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10] ?? 0));
-  const total = daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute - offsetMinutes) * 60 + (leap ? 59 : second)) * 1000 + millis;
+  const total =
+    daysFromCivil(year, month, day) * 86_400_000 +
+    ((hour * 60 + minute - offsetMinutes) * 60 + (leap ? 59 : second)) * 1000 +
+    millis;
   const days = Math.floor(total / 86_400_000);
   let rest = total - days * 86_400_000;
   const [y, mo, d] = civilFromDays(days);
-  if (y < 0 || y > 9999) throw new Error(`the API accepted date-time ${JSON.stringify(text)}, whose UTC instant is outside years 0000..9999`);
+  if (y < 0 || y > 9999)
+    throw new Error(
+      `the API accepted date-time ${JSON.stringify(text)}, whose UTC instant is outside years 0000..9999`,
+    );
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const mi = Math.floor(rest / 60_000);
@@ -125,7 +139,8 @@ const asSent = (body: unknown) => JSON.parse(JSON.stringify(body));
 const readOnlyNames = Object.entries(meetingInputSchema.properties ?? {})
   .filter(([, property]) => property.readOnly || resolveSchema(property).readOnly)
   .map(([name]) => name);
-const withoutReadOnly = (meeting: Record<string, unknown>) => Object.fromEntries(Object.entries(meeting).filter(([name]) => !readOnlyNames.includes(name)));
+const withoutReadOnly = (meeting: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(meeting).filter(([name]) => !readOnlyNames.includes(name)));
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -159,7 +174,16 @@ function tally() {
   return {
     add: (key: string, response?: ApiResponse) => {
       // for a 400, which fields were refused (indices dropped): the spread of what the API refuses
-      const refused = response?.status === 400 ? [...new Set((response.body?.errors ?? []).map((e: { target: string }) => e.target.replace(/\[\d+\]/g, '[]')))].sort().join(',') : '';
+      const refused =
+        response?.status === 400
+          ? [
+              ...new Set(
+                (response.body?.errors ?? []).map((e: { target: string }) => e.target.replace(/\[\d+\]/g, '[]')),
+              ),
+            ]
+              .sort()
+              .join(',')
+          : '';
       const name = refused ? `${key} (${refused})` : key;
       counts[name] = (counts[name] ?? 0) + 1;
     },
@@ -171,7 +195,9 @@ function tally() {
 // Search helpers
 // ---------------------------------------------------------------------------------------------
 
-const SEARCHABLE = (['notes', 'meetingRealty.streetAddress', 'meetingRealty.postalArea', 'meetingRealty.postcode'] as const).map((path) => path.split('.'));
+const SEARCHABLE = (
+  ['notes', 'meetingRealty.streetAddress', 'meetingRealty.postalArea', 'meetingRealty.postcode'] as const
+).map((path) => path.split('.'));
 const isLoneSurrogate = (c: string) => c.length === 1 && c.charCodeAt(0) >= 0xd800 && c.charCodeAt(0) <= 0xdfff;
 
 /**
@@ -179,7 +205,9 @@ const isLoneSurrogate = (c: string) => c.length === 1 && c.charCodeAt(0) >= 0xd8
  * well-formed, not only combining marks. Undefined when the text has no such run.
  */
 function termFrom(body: Record<string, any>, fieldPick: number, startPick: number, length: number): string | undefined {
-  const texts = SEARCHABLE.map((path) => path.reduce<any>((node, key) => node?.[key], body)).filter((t): t is string => typeof t === 'string');
+  const texts = SEARCHABLE.map((path) => path.reduce<any>((node, key) => node?.[key], body)).filter(
+    (t): t is string => typeof t === 'string',
+  );
   const runs: string[][] = [];
   for (const text of texts) {
     let run: string[] = [];
@@ -199,11 +227,17 @@ function termFrom(body: Record<string, any>, fieldPick: number, startPick: numbe
   return /\P{M}/u.test(term) ? term : undefined;
 }
 
-const searchParameters = (openApiDocument.paths['/meetings'].get.parameters as Schema[]).map((p) => resolveSchema(p) as Schema & { name: string; schema: Schema });
+const searchParameters = (openApiDocument.paths['/meetings'].get.parameters as Schema[]).map(
+  (p) => resolveSchema(p) as Schema & { name: string; schema: Schema },
+);
 /** The date-time query parameters of GET /meetings, from the document, each with its generator. */
 const dateTimeFilters = fc
   .record(
-    Object.fromEntries(searchParameters.filter((p) => resolveSchema(p.schema ?? {}).format === 'date-time').map((p) => [p.name, arbitraryOfSchema(p.schema) as fc.Arbitrary<string>])),
+    Object.fromEntries(
+      searchParameters
+        .filter((p) => resolveSchema(p.schema ?? {}).format === 'date-time')
+        .map((p) => [p.name, arbitraryOfSchema(p.schema) as fc.Arbitrary<string>]),
+    ),
     { requiredKeys: [] },
   )
   .filter((filters) => Object.keys(filters).length > 0);
@@ -234,82 +268,106 @@ describe('schema-valid extremes: never a 5xx, and a 2xx reads back as sent', () 
     outcomes.print('create');
   });
 
-  it('update: 204 or 400; an updated meeting reads back equal, normalised (also shrinking and growing)', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const outcomes = tally();
-    const updateCase = fc.oneof(
-      fc.tuple(fc.constant('random'), meetingInputArbitrary(), meetingInputArbitrary()),
-      fc.tuple(fc.constant('shrink'), meetingInputArbitrary({ counts: 'max' }), meetingInputArbitrary({ counts: 'min' })),
-      fc.tuple(fc.constant('grow'), meetingInputArbitrary({ counts: 'min' }), meetingInputArbitrary({ counts: 'max' })),
-    );
-    await fc.assert(
-      fc.asyncProperty(updateCase, fc.nat(), fc.boolean(), async ([shape, first, second], statusPick, sendReadOnly) => {
-        // shrinking and growing change the parties: only allowed while WAITING
-        const original = shape === 'random' ? first : { ...first, statusCode: 'WAITING' };
-        const created = await api.call('POST', '/meetings', { body: original });
-        expectSuccessOr400(created, 201);
-        if (created.status !== 201) return void outcomes.add(`create ${created.status}`, created);
-        const id = created.body.meetingId as string;
-        const read = await expectReadsBack(id, original);
+  it(
+    'update: 204 or 400; an updated meeting reads back equal, normalised (also shrinking and growing)',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const outcomes = tally();
+      const updateCase = fc.oneof(
+        fc.tuple(fc.constant('random'), meetingInputArbitrary(), meetingInputArbitrary()),
+        fc.tuple(
+          fc.constant('shrink'),
+          meetingInputArbitrary({ counts: 'max' }),
+          meetingInputArbitrary({ counts: 'min' }),
+        ),
+        fc.tuple(
+          fc.constant('grow'),
+          meetingInputArbitrary({ counts: 'min' }),
+          meetingInputArbitrary({ counts: 'max' }),
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          updateCase,
+          fc.nat(),
+          fc.boolean(),
+          async ([shape, first, second], statusPick, sendReadOnly) => {
+            // shrinking and growing change the parties: only allowed while WAITING
+            const original = shape === 'random' ? first : { ...first, statusCode: 'WAITING' };
+            const created = await api.call('POST', '/meetings', { body: original });
+            expectSuccessOr400(created, 201);
+            if (created.status !== 201) return void outcomes.add(`create ${created.status}`, created);
+            const id = created.body.meetingId as string;
+            const read = await expectReadsBack(id, original);
 
-        // a change the status rules allow: from a locked status, parties and visitTime stay as stored
-        let replacement: Record<string, unknown> = second;
-        if (original.statusCode !== 'WAITING') {
-          const allowed = ALLOWED_NEXT[original.statusCode as string]!;
-          const statusCode = allowed.includes(second.statusCode) ? second.statusCode : allowed[statusPick % allowed.length];
-          replacement = { ...second, statusCode, parties: original.parties, visitTime: original.visitTime };
-        }
-        // a client may send back the read-only fields it read: accepted and ignored
-        if (sendReadOnly) replacement = { ...replacement, ...Object.fromEntries(readOnlyNames.map((name) => [name, read[name]])) };
-        const updated = await api.call('PUT', `/meetings/${id}`, { body: replacement });
-        expectSuccessOr400(updated, 204);
-        outcomes.add(`${shape} ${updated.status}`, updated);
-        if (updated.status === 204) await expectReadsBack(id, replacement);
-        else await expectReadsBack(id, original); // a refused update changes nothing
-      }),
-      assertOptions,
-    );
-    outcomes.print('update');
-  });
-
-  it('search: free text from the meeting finds it; extreme date-time filters answer 200 or 400', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const outcomes = tally();
-    await fc.assert(
-      fc.asyncProperty(
-        meetingInputArbitrary(),
-        fc.nat(),
-        fc.nat(),
-        fc.integer({ min: 3, max: 40 }),
-        dateTimeFilters,
-        async (body, fieldPick, startPick, length, filters) => {
-          // a tenant of its own: the search sees this meeting only
-          const token = tokenFor({ tenant: uniqueTenant() });
-          const created = await api.call('POST', '/meetings', { body, token });
-          expectSuccessOr400(created, 201);
-          if (created.status === 201) {
-            const term = termFrom(body, fieldPick, startPick, length);
-            if (term === undefined) outcomes.add('no term');
-            else {
-              const found = await api.call('GET', `/meetings?${query({ freeTextSearch: term })}`, { token });
-              expectSuccessOr400(found, 200);
-              outcomes.add(`freeTextSearch ${found.status}`, found);
-              if (found.status === 200) {
-                expect(
-                  found.body.meetings.map((m: { meetingId: string }) => m.meetingId),
-                  `freeTextSearch=${JSON.stringify(term)} (${codePointLength(term)} code points)`,
-                ).toContain(created.body.meetingId);
-              }
+            // a change the status rules allow: from a locked status, parties and visitTime stay as stored
+            let replacement: Record<string, unknown> = second;
+            if (original.statusCode !== 'WAITING') {
+              const allowed = ALLOWED_NEXT[original.statusCode as string]!;
+              const statusCode = allowed.includes(second.statusCode)
+                ? second.statusCode
+                : allowed[statusPick % allowed.length];
+              replacement = { ...second, statusCode, parties: original.parties, visitTime: original.visitTime };
             }
-          } else outcomes.add(`create ${created.status}`, created);
+            // a client may send back the read-only fields it read: accepted and ignored
+            if (sendReadOnly)
+              replacement = { ...replacement, ...Object.fromEntries(readOnlyNames.map((name) => [name, read[name]])) };
+            const updated = await api.call('PUT', `/meetings/${id}`, { body: replacement });
+            expectSuccessOr400(updated, 204);
+            outcomes.add(`${shape} ${updated.status}`, updated);
+            if (updated.status === 204) await expectReadsBack(id, replacement);
+            else await expectReadsBack(id, original); // a refused update changes nothing
+          },
+        ),
+        assertOptions,
+      );
+      outcomes.print('update');
+    },
+  );
 
-          const filtered = await api.call('GET', `/meetings?${query(filters)}`, { token });
-          expectSuccessOr400(filtered, 200);
-          outcomes.add(`date-time filters ${filtered.status}`, filtered);
-        },
-      ),
-      assertOptions,
-    );
-    outcomes.print('search');
-  });
+  it(
+    'search: free text from the meeting finds it; extreme date-time filters answer 200 or 400',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      const outcomes = tally();
+      await fc.assert(
+        fc.asyncProperty(
+          meetingInputArbitrary(),
+          fc.nat(),
+          fc.nat(),
+          fc.integer({ min: 3, max: 40 }),
+          dateTimeFilters,
+          async (body, fieldPick, startPick, length, filters) => {
+            // a tenant of its own: the search sees this meeting only
+            const token = tokenFor({ tenant: uniqueTenant() });
+            const created = await api.call('POST', '/meetings', { body, token });
+            expectSuccessOr400(created, 201);
+            if (created.status === 201) {
+              const term = termFrom(body, fieldPick, startPick, length);
+              if (term === undefined) outcomes.add('no term');
+              else {
+                const found = await api.call('GET', `/meetings?${query({ freeTextSearch: term })}`, { token });
+                expectSuccessOr400(found, 200);
+                outcomes.add(`freeTextSearch ${found.status}`, found);
+                if (found.status === 200) {
+                  expect(
+                    found.body.meetings.map((m: { meetingId: string }) => m.meetingId),
+                    `freeTextSearch=${JSON.stringify(term)} (${codePointLength(term)} code points)`,
+                  ).toContain(created.body.meetingId);
+                }
+              }
+            } else outcomes.add(`create ${created.status}`, created);
+
+            const filtered = await api.call('GET', `/meetings?${query(filters)}`, { token });
+            expectSuccessOr400(filtered, 200);
+            outcomes.add(`date-time filters ${filtered.status}`, filtered);
+          },
+        ),
+        assertOptions,
+      );
+      outcomes.print('search');
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -374,7 +432,14 @@ async function allLimitsRoundTrip(notesCharacter: string, currencyCode: string |
   expect(await search({ freeTextSearch: codePointsOf(notesCharacter, 3) })).toEqual([id]);
 
   // shrink: one party, one agent, almost no notes, the least realty and price
-  const shrunk = { ...body, parties: [kept], agents: body.agents.slice(-1), notes: Array.from(notesCharacter)[0], meetingRealty: { categoryCode: 'RENT' }, priceEstimate: { minPrice: 0 } };
+  const shrunk = {
+    ...body,
+    parties: [kept],
+    agents: body.agents.slice(-1),
+    notes: Array.from(notesCharacter)[0],
+    meetingRealty: { categoryCode: 'RENT' },
+    priceEstimate: { minPrice: 0 },
+  };
   const updated = await api.call('PUT', `/meetings/${id}`, { body: shrunk, token });
   expect(updated.status, describeResponse(updated)).toBe(204);
   await expectReadsBack(id, shrunk, token);
@@ -384,7 +449,12 @@ async function allLimitsRoundTrip(notesCharacter: string, currencyCode: string |
 }
 
 describe('all limits at once: 50 parties, 20 agents, every string at its maxLength, the maximum price', () => {
-  it('notes of a 4-byte character (U+1F600): create, read, search, shrink to the minimum, search again', { timeout: 60_000 }, () =>
-    allLimitsRoundTrip('😀', undefined));
-  it('notes of Hangul: create, read, search, shrink to the minimum, search again', { timeout: 60_000 }, () => allLimitsRoundTrip('한국어', 'SEK'));
+  it(
+    'notes of a 4-byte character (U+1F600): create, read, search, shrink to the minimum, search again',
+    { timeout: 60_000 },
+    () => allLimitsRoundTrip('😀', undefined),
+  );
+  it('notes of Hangul: create, read, search, shrink to the minimum, search again', { timeout: 60_000 }, () =>
+    allLimitsRoundTrip('한국어', 'SEK'),
+  );
 });

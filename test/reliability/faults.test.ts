@@ -28,9 +28,21 @@ const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
 
 type FaultKind = 'throttling' | 'server-error' | 'timeout' | 'cancelled-validation' | 'lost-response';
-const FAULTS: Record<FaultKind, { inject: () => HttpResponse; status: 500 | 503; retried: boolean; afterSending?: boolean }> = {
-  throttling: { inject: () => dynamoDbErrorAnswer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }), status: 503, retried: true },
-  'server-error': { inject: () => dynamoDbErrorAnswer(500, 'InternalServerError', { message: 'injected 500' }), status: 503, retried: true },
+const FAULTS: Record<
+  FaultKind,
+  { inject: () => HttpResponse; status: 500 | 503; retried: boolean; afterSending?: boolean }
+> = {
+  throttling: {
+    inject: () =>
+      dynamoDbErrorAnswer(400, 'ProvisionedThroughputExceededException', { message: 'injected throttling' }),
+    status: 503,
+    retried: true,
+  },
+  'server-error': {
+    inject: () => dynamoDbErrorAnswer(500, 'InternalServerError', { message: 'injected 500' }),
+    status: 503,
+    retried: true,
+  },
   timeout: {
     inject: () => {
       throw timeoutError('injected request timeout');
@@ -39,7 +51,11 @@ const FAULTS: Record<FaultKind, { inject: () => HttpResponse; status: 500 | 503;
     retried: true,
   },
   'cancelled-validation': {
-    inject: () => dynamoDbErrorAnswer(400, 'TransactionCanceledException', { Message: 'injected cancel', CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }] }),
+    inject: () =>
+      dynamoDbErrorAnswer(400, 'TransactionCanceledException', {
+        Message: 'injected cancel',
+        CancellationReasons: [{ Code: 'None' }, { Code: 'ValidationError' }],
+      }),
     status: 500,
     retried: false,
   },
@@ -75,7 +91,8 @@ beforeAll(() => {
       try {
         return await next(args);
       } catch (error) {
-        if (plan && step === plan.step) sdkAttemptsAtStep = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+        if (plan && step === plan.step)
+          sdkAttemptsAtStep = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
         throw error;
       }
     },
@@ -96,7 +113,12 @@ beforeAll(() => {
 
 async function itemCollection(id: string) {
   const { Items = [] } = await sdk.send(
-    new QueryCommand({ TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': meetingKey(tenant, id).pk }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: config.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': meetingKey(tenant, id).pk },
+      ConsistentRead: true,
+    }),
   );
   return Items;
 }
@@ -114,9 +136,20 @@ async function expectNoPartialWrite(id: string) {
 }
 
 const OPERATIONS = [
-  { name: 'create', steps: 1, run: (_id: string) => api.call('POST', '/meetings', { body: meetingInput({ notes: 'fault-create' }) }) },
+  {
+    name: 'create',
+    steps: 1,
+    run: (_id: string) => api.call('POST', '/meetings', { body: meetingInput({ notes: 'fault-create' }) }),
+  },
   { name: 'get', steps: 1, run: (id: string) => api.call('GET', `/meetings/${id}`) },
-  { name: 'update', steps: 2, run: (id: string) => api.call('PUT', `/meetings/${id}`, { body: meetingInput({ notes: 'after', agents: [{ agentId: randomUUID() }, { agentId: randomUUID() }] }) }) },
+  {
+    name: 'update',
+    steps: 2,
+    run: (id: string) =>
+      api.call('PUT', `/meetings/${id}`, {
+        body: meetingInput({ notes: 'after', agents: [{ agentId: randomUUID() }, { agentId: randomUUID() }] }),
+      }),
+  },
   { name: 'delete', steps: 2, run: (id: string) => api.call('DELETE', `/meetings/${id}`) },
   { name: 'search', steps: 2, run: (_id: string) => api.call('GET', '/meetings?size=5') },
 ];

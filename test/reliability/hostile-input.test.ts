@@ -28,24 +28,56 @@ const weirdScalar = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.constant(null),
-  fc.constantFrom('NaN', 'Infinity', '-0', '1e309', '__proto__', 'constructor', '\u0000', '💥'.repeat(5000), 'x'.repeat(70_000)),
+  fc.constantFrom(
+    'NaN',
+    'Infinity',
+    '-0',
+    '1e309',
+    '__proto__',
+    'constructor',
+    '\u0000',
+    '💥'.repeat(5000),
+    'x'.repeat(70_000),
+  ),
 );
 const weirdValue = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, weirdScalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    weirdScalar,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 3 }),
+  ),
 })).value;
-const FIELDS = ['typeCode', 'statusCode', 'parties', 'realtyId', 'visitTime', 'agencyOfficeId', 'agents', 'sourceTypeCode', 'meetingRealty', 'priceEstimate', 'notes'];
+const FIELDS = [
+  'typeCode',
+  'statusCode',
+  'parties',
+  'realtyId',
+  'visitTime',
+  'agencyOfficeId',
+  'agents',
+  'sourceTypeCode',
+  'meetingRealty',
+  'priceEstimate',
+  'notes',
+];
 
 /** A valid body with one or more fields replaced, removed or added: around the schema, mostly invalid. */
 const mutatedBody = fc
   .record({
-    replace: fc.dictionary(fc.constantFrom(...FIELDS, '__proto__', 'constructor', 'prototype', 'meetingid'), weirdValue, { maxKeys: 3 }),
+    replace: fc.dictionary(
+      fc.constantFrom(...FIELDS, '__proto__', 'constructor', 'prototype', 'meetingid'),
+      weirdValue,
+      { maxKeys: 3 },
+    ),
     remove: fc.subarray(FIELDS, { maxLength: 2 }),
   })
   .filter(({ replace, remove }) => Object.keys(replace).length + remove.length > 0)
   .map(({ replace, remove }) => {
     const body: Record<string, unknown> = { ...meetingInput() };
     for (const name of remove) delete body[name];
-    for (const [name, value] of Object.entries(replace)) Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
+    for (const [name, value] of Object.entries(replace))
+      Object.defineProperty(body, name, { value, enumerable: true, writable: true, configurable: true });
     return body;
   });
 
@@ -98,20 +130,49 @@ describe('hostile input never reaches a 5xx and stores nothing', () => {
       fc.string({ unit: 'binary', maxLength: 200 }),
       fc.integer({ min: 1, max: 20_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
       fc.integer({ min: 1, max: 5_000 }).map((depth) => '{"notes":'.repeat(depth) + '1' + '}'.repeat(depth)),
-      fc.integer({ min: 65_000, max: 70_000 }).map((size) => JSON.stringify({ ...meetingInput(), notes: 'n'.repeat(size) })),
-      fc.constantFrom('{"typeCode": NaN}', '{"priceEstimate": {"minPrice": Infinity}}', '{"a":1,"a":2}', '\uFEFF{}', 'null', '[]', '"x"', '1e999'),
+      fc
+        .integer({ min: 65_000, max: 70_000 })
+        .map((size) => JSON.stringify({ ...meetingInput(), notes: 'n'.repeat(size) })),
+      fc.constantFrom(
+        '{"typeCode": NaN}',
+        '{"priceEstimate": {"minPrice": Infinity}}',
+        '{"a":1,"a":2}',
+        '\uFEFF{}',
+        'null',
+        '[]',
+        '"x"',
+        '1e999',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(raw, async (rawBody) => {
-        expectClientError(await api.call('POST', '/meetings', { rawBody, headers: { 'Content-Type': 'application/json' } }));
+        expectClientError(
+          await api.call('POST', '/meetings', { rawBody, headers: { 'Content-Type': 'application/json' } }),
+        );
       }),
       { numRuns: RUNS },
     );
   });
 
   it('query strings, headers and path ids', async () => {
-    const name = fc.oneof(fc.constantFrom('size', 'startIndex', 'sort', 'statusCode', 'agentId', 'visitTimeAfter', 'freeTextSearch', '__proto__', 'constructor'), fc.string({ maxLength: 10 }));
-    const query = fc.array(fc.tuple(name, fc.string({ unit: 'grapheme', maxLength: 30 })), { minLength: 1, maxLength: 4 });
+    const name = fc.oneof(
+      fc.constantFrom(
+        'size',
+        'startIndex',
+        'sort',
+        'statusCode',
+        'agentId',
+        'visitTimeAfter',
+        'freeTextSearch',
+        '__proto__',
+        'constructor',
+      ),
+      fc.string({ maxLength: 10 }),
+    );
+    const query = fc.array(fc.tuple(name, fc.string({ unit: 'grapheme', maxLength: 30 })), {
+      minLength: 1,
+      maxLength: 4,
+    });
     await fc.assert(
       fc.asyncProperty(query, async (pairs) => {
         const qs = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
@@ -122,12 +183,16 @@ describe('hostile input never reaches a 5xx and stores nothing', () => {
       { numRuns: RUNS },
     );
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 60 }), fc.string({ unit: 'binary-ascii', maxLength: 60 }), async (id, requestId) => {
-        const path = `/meetings/${encodeURIComponent(id)}`;
-        const safeRequestId = requestId.replace(/[^\x21-\x7e]/g, '') || 'x';
-        const response = await api.call('GET', path, { requestId: safeRequestId });
-        expectClientError(response);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 60 }),
+        fc.string({ unit: 'binary-ascii', maxLength: 60 }),
+        async (id, requestId) => {
+          const path = `/meetings/${encodeURIComponent(id)}`;
+          const safeRequestId = requestId.replace(/[^\x21-\x7e]/g, '') || 'x';
+          const response = await api.call('GET', path, { requestId: safeRequestId });
+          expectClientError(response);
+        },
+      ),
       { numRuns: RUNS },
     );
     expect((await api.call('GET', `/meetings/${randomUUID()}`)).status).toBe(404);

@@ -48,7 +48,12 @@ async function currentState(tenant: string, id: string): Promise<State> {
 /** The meeting's item collection agrees with the meeting: one link per party and agent, same entry, same keys. */
 async function expectIndexesAgree(tenant: string, id: string) {
   const { Items = [] } = await sdk.send(
-    new QueryCommand({ TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': meetingKey(tenant, id).pk }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: config.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': meetingKey(tenant, id).pk },
+      ConsistentRead: true,
+    }),
   );
   const main = Items.find((item) => item.sk === 'MEETING')!;
   const links = Items.filter((item) => item.sk !== 'MEETING');
@@ -60,8 +65,15 @@ async function expectIndexesAgree(tenant: string, id: string) {
   }
   const meeting = main.meeting as Meeting;
   const entry = toSearchEntry(meeting, searchableText(meeting));
-  expect(main).toMatchObject({ ...entry, officeKey: officeKey(tenant, meeting.agencyOfficeId), visitKey: visitKey(meeting.visitTime, id) });
-  const expectedKeys = [...meeting.parties.map((p) => partyKey(tenant, p.partyId)), ...meeting.agents.map((a) => agentKey(tenant, a.agentId))].sort();
+  expect(main).toMatchObject({
+    ...entry,
+    officeKey: officeKey(tenant, meeting.agencyOfficeId),
+    visitKey: visitKey(meeting.visitTime, id),
+  });
+  const expectedKeys = [
+    ...meeting.parties.map((p) => partyKey(tenant, p.partyId)),
+    ...meeting.agents.map((a) => agentKey(tenant, a.agentId)),
+  ].sort();
   expect(links.map((l) => (l.partyKey ?? l.agentKey) as string).sort()).toEqual(expectedKeys);
   // Link items carry the entry without its text (table-definition.ts, LINK_ENTRY_ATTRIBUTES).
   const { searchText: _text, ...linkEntry } = entry;
@@ -71,7 +83,10 @@ async function expectIndexesAgree(tenant: string, id: string) {
   }
 }
 
-interface Kind { kind: string; body?: (base: MeetingInput) => MeetingInput }
+interface Kind {
+  kind: string;
+  body?: (base: MeetingInput) => MeetingInput;
+}
 
 /** What a PUT of `body` leaves stored: the read-only fields kept, every other field from the body. */
 const replacement = ({ meetingId, creationTime, modificationTime }: Meeting, body: MeetingInput): Meeting =>
@@ -82,20 +97,30 @@ async function raceRound(tenant: string, initialInput: MeetingInput, kinds: Kind
   const initial = await getMeeting(deps, tenant, id);
   const ops = Array.from({ length: RACERS }, (_, i) => kinds[i % kinds.length]!).sort(() => Math.random() - 0.5);
   const outcomes = await Promise.all(
-    ops.map((k) => outcomeOf(() => (k.body ? updateMeeting(deps, tenant, id, k.body(initialInput)) : deleteMeeting(deps, tenant, id)))),
+    ops.map((k) =>
+      outcomeOf(() =>
+        k.body ? updateMeeting(deps, tenant, id, k.body(initialInput)) : deleteMeeting(deps, tenant, id),
+      ),
+    ),
   );
   const final = await currentState(tenant, id);
-  const observed = ops.map((k, i) => ({
-    op: (k.body ? { kind: k.kind, type: 'update', next: replacement(initial, k.body(initialInput)) } : { kind: k.kind, type: 'delete' }) as Operation,
+  const observed = ops.map((k, i): { op: Operation; outcome: number } => ({
+    op: k.body
+      ? { kind: k.kind, type: 'update', next: replacement(initial, k.body(initialInput)) }
+      : { kind: k.kind, type: 'delete' },
     outcome: outcomes[i]!,
   }));
-  expect(hasSerialOrder(initial, observed, final), JSON.stringify(observed.map((o) => [o.op.kind, o.outcome]))).toBe(true);
+  expect(hasSerialOrder(initial, observed, final), JSON.stringify(observed.map((o) => [o.op.kind, o.outcome]))).toBe(
+    true,
+  );
   await expectIndexesAgree(tenant, id);
   return { outcomes, final };
 }
 
 const newVisit = (hour: number) => `2027-03-0${1 + (hour % 8)}T${String(hour % 24).padStart(2, '0')}:00:00Z`;
-const withStatus = (statusCode: StatusCode, extra: Partial<MeetingInput> = {}) => (base: MeetingInput) => ({ ...base, statusCode, ...extra });
+const withStatus =
+  (statusCode: StatusCode, extra: Partial<MeetingInput> = {}) =>
+  (base: MeetingInput) => ({ ...base, statusCode, ...extra });
 
 describe('races on each lock (24 concurrent requests per round)', () => {
   it('from WAITING: cancels, wins and losses with new visitTimes, note edits and deletes', async () => {
@@ -121,7 +146,13 @@ describe('races on each lock (24 concurrent requests per round)', () => {
           { kind: 'lost', body: withStatus('LOST', { notes: 'lost' }) },
           { kind: 'cancel', body: withStatus('CANCELLED') },
           { kind: 'move', body: withStatus(locked, { visitTime: newVisit(round) }) },
-          { kind: 'new-party', body: (base) => ({ ...base, parties: [{ partyId: '00000000-0000-4000-8000-000000000001', partyTypeCode: 'PERSON_PARTY' }] }) },
+          {
+            kind: 'new-party',
+            body: (base) => ({
+              ...base,
+              parties: [{ partyId: '00000000-0000-4000-8000-000000000001', partyTypeCode: 'PERSON_PARTY' }],
+            }),
+          },
           { kind: 'delete' },
         ]);
       }
@@ -148,7 +179,13 @@ describe('races on each lock (24 concurrent requests per round)', () => {
       await raceRound(tenant, meetingInput(), [
         { kind: 'delete' },
         { kind: 'win', body: withStatus('WON') },
-        { kind: 'edit', body: withStatus('WAITING', { notes: `round ${round}`, agents: [{ agentId: randomUUID() }, { agentId: randomUUID() }] }) },
+        {
+          kind: 'edit',
+          body: withStatus('WAITING', {
+            notes: `round ${round}`,
+            agents: [{ agentId: randomUUID() }, { agentId: randomUUID() }],
+          }),
+        },
       ]);
     }
   });

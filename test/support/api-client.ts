@@ -4,11 +4,11 @@ import { afterAll, beforeAll } from 'vitest';
 import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
 import { createLocalGateway } from '../../local/gateway.js';
 import { operations } from '../../shared/generated/contract.js';
-import { matchRoute } from '../../shared/routes.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { validate as validateMeeting } from '../../shared/generated/validators/Meeting.cjs';
 import { validate as validateMeetingCreated } from '../../shared/generated/validators/MeetingCreated.cjs';
 import { validate as validateMeetingSearchResult } from '../../shared/generated/validators/MeetingSearchResult.cjs';
+import { matchRoute } from '../../shared/routes.js';
 
 const responseValidators: Record<string, (data: unknown) => boolean> = {
   Error: validateError,
@@ -21,9 +21,15 @@ const responseValidators: Record<string, (data: unknown) => boolean> = {
  * Every response the API tests see must be one the document promises: a status the operation
  * declares, a body in its schema (none for 204), and the Request-ID echoed when one was sent.
  */
-export function assertConformsToContract(method: string, path: string, requestId: string | null, response: { status: number; headers: Headers; text: string; body: unknown }) {
+export function assertConformsToContract(
+  method: string,
+  path: string,
+  requestId: string | null,
+  response: { status: number; headers: Headers; text: string; body: unknown },
+) {
   const where = `${method} ${path} -> ${response.status}`;
-  if (requestId !== null && response.headers.get('request-id') !== requestId) throw new Error(`${where}: Request-ID not echoed`);
+  if (requestId !== null && response.headers.get('request-id') !== requestId)
+    throw new Error(`${where}: Request-ID not echoed`);
   const route = matchRoute(method, path.split('?')[0]!)?.route;
   const operation = route && operations.find((op) => op.operationId === route.operationId);
   const schema = operation ? (operation.responses as Record<string, string | null>)[String(response.status)] : 'Error';
@@ -32,7 +38,8 @@ export function assertConformsToContract(method: string, path: string, requestId
     if (response.text !== '') throw new Error(`${where}: body where the contract has none`);
     return;
   }
-  if (!responseValidators[schema]!(response.body)) throw new Error(`${where}: body does not match ${schema}: ${response.text.slice(0, 300)}`);
+  if (!responseValidators[schema]!(response.body))
+    throw new Error(`${where}: body does not match ${schema}: ${response.text.slice(0, 300)}`);
 }
 
 export interface ApiResponse {

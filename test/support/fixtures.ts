@@ -24,7 +24,12 @@ export function meetingInput(overrides: Partial<MeetingInput> = {}): MeetingInpu
     agencyOfficeId: randomUUID(),
     agents: [{ agentId: randomUUID() }],
     sourceTypeCode: 'ETUOVI',
-    meetingRealty: { categoryCode: 'SALE', streetAddress: 'Mannerheimintie 1', postcode: '00100', postalArea: 'Helsinki' },
+    meetingRealty: {
+      categoryCode: 'SALE',
+      streetAddress: 'Mannerheimintie 1',
+      postcode: '00100',
+      postalArea: 'Helsinki',
+    },
     ...overrides,
   };
 }

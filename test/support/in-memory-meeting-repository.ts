@@ -8,7 +8,14 @@ import {
   SearchTooBroadError,
   type MeetingRepository,
 } from '../../shared/domain/meeting-repository.js';
-import { canonicalMeeting, isTombstone, searchableText, type Meeting, type MeetingRecord, type StoredMeeting } from '../../shared/domain/meeting.js';
+import {
+  canonicalMeeting,
+  isTombstone,
+  searchableText,
+  type Meeting,
+  type MeetingRecord,
+  type StoredMeeting,
+} from '../../shared/domain/meeting.js';
 import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
 
 /** Copies in and out, so that neither a caller nor a test can change what is stored behind its back. */
@@ -16,7 +23,9 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 /** What storage hands back: a copy, the meeting's fields in canonical order as the adapter reads them. */
 function readRecord(record: MeetingRecord): MeetingRecord {
-  return isTombstone(record) ? { ...record } : { meeting: canonicalMeeting(copy(record.meeting)), version: record.version };
+  return isTombstone(record)
+    ? { ...record }
+    : { meeting: canonicalMeeting(copy(record.meeting)), version: record.version };
 }
 
 export class InMemoryMeetingRepository implements MeetingRepository {
@@ -49,7 +58,8 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   }
 
   async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
-    if (next.meetingId !== current.meeting.meetingId) throw new Error('replace keeps the meetingId: next is another meeting');
+    if (next.meetingId !== current.meeting.meetingId)
+      throw new Error('replace keeps the meetingId: next is another meeting');
     this.assertVersion(tenantId, current);
     this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1 });
   }
@@ -73,7 +83,10 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       .filter((record): record is StoredMeeting => !isTombstone(record))
       .map(({ meeting }) => toSearchEntry(copy(meeting), searchableText(meeting)));
     const { maxSearchEntries } = this.limits;
-    if (maxSearchEntries !== undefined && entries.filter((entry) => matches(entry, criteria)).length > maxSearchEntries) {
+    if (
+      maxSearchEntries !== undefined &&
+      entries.filter((entry) => matches(entry, criteria)).length > maxSearchEntries
+    ) {
       throw new SearchTooBroadError(maxSearchEntries);
     }
     return entries;

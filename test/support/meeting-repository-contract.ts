@@ -8,9 +8,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConcurrentModificationError, SearchTooBroadError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
-import { searchableText, toInstant, type Meeting, type MeetingRecord, type StoredMeeting } from '../../shared/domain/meeting.js';
-import { foldSearchTerms, matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+import {
+  ConcurrentModificationError,
+  SearchTooBroadError,
+  type MeetingRepository,
+} from '../../shared/domain/meeting-repository.js';
+import {
+  searchableText,
+  toInstant,
+  type Meeting,
+  type MeetingRecord,
+  type StoredMeeting,
+} from '../../shared/domain/meeting.js';
+import {
+  foldSearchTerms,
+  matches,
+  toSearchEntry,
+  type SearchCriteria,
+  type SearchEntry,
+} from '../../shared/domain/search.js';
 import { newMeeting, searchCriteria, uniqueTenant } from './fixtures.js';
 
 export type MakeMeetingRepository = (limits?: { maxSearchEntries: number }) => MeetingRepository;
@@ -55,7 +71,10 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
     describe('create and get', () => {
       it('reads back what was created, at version 1', async () => {
         const tenant = uniqueTenant();
-        const meeting = newMeeting({ notes: 'Kävijä', priceEstimate: { minPrice: 100_000, maxPrice: 123_456.5, currencyCode: 'EUR' } });
+        const meeting = newMeeting({
+          notes: 'Kävijä',
+          priceEstimate: { minPrice: 100_000, maxPrice: 123_456.5, currencyCode: 'EUR' },
+        });
         await repository.create(tenant, meeting);
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
         expect(await repository.get(tenant, randomUUID())).toBeUndefined();
@@ -84,12 +103,23 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const meeting = newMeeting({ notes: 'first' });
         await repository.create(tenant, meeting);
         // The refusal carries what holds the id, as a lost race does.
-        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'overwritten' }))).toEqual({ meeting, version: 1 });
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'overwritten' }))).toEqual({
+          meeting,
+          version: 1,
+        });
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
 
         await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-02T00:00:00.000Z');
-        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }))).toEqual({ deleted: true, meetingId: meeting.meetingId, version: 2 });
-        expect(await repository.get(tenant, meeting.meetingId)).toEqual({ deleted: true, meetingId: meeting.meetingId, version: 2 });
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }))).toEqual({
+          deleted: true,
+          meetingId: meeting.meetingId,
+          version: 2,
+        });
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({
+          deleted: true,
+          meetingId: meeting.meetingId,
+          version: 2,
+        });
       });
     });
 
@@ -98,7 +128,12 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const tenant = uniqueTenant();
         const meeting = newMeeting();
         await repository.create(tenant, meeting);
-        const next = { ...meeting, statusCode: 'WON' as const, notes: 'second', modificationTime: '2026-01-01T00:00:00.001Z' };
+        const next = {
+          ...meeting,
+          statusCode: 'WON' as const,
+          notes: 'second',
+          modificationTime: '2026-01-01T00:00:00.001Z',
+        };
         await repository.replace(tenant, await stored(tenant, meeting.meetingId), next);
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: next, version: 2 });
         const third = { ...next, notes: undefined, modificationTime: '2026-01-01T00:00:00.002Z' };
@@ -115,8 +150,14 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const won = { ...meeting, notes: 'won the race', modificationTime: '2026-01-01T00:00:00.001Z' };
         await repository.replace(tenant, v1, won);
 
-        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'stale' }))).toEqual({ meeting: won, version: 2 });
-        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z'))).toEqual({ meeting: won, version: 2 });
+        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'stale' }))).toEqual({
+          meeting: won,
+          version: 2,
+        });
+        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z'))).toEqual({
+          meeting: won,
+          version: 2,
+        });
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: won, version: 2 });
       });
 
@@ -148,7 +189,11 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         await createAll(tenant, [deleted, kept]);
         await repository.delete(tenant, await stored(tenant, deleted.meetingId), '2026-01-02T00:00:00.000Z');
 
-        expect(await repository.get(tenant, deleted.meetingId)).toEqual({ deleted: true, meetingId: deleted.meetingId, version: 2 });
+        expect(await repository.get(tenant, deleted.meetingId)).toEqual({
+          deleted: true,
+          meetingId: deleted.meetingId,
+          version: 2,
+        });
         expect(await repository.getMany(tenant, [deleted.meetingId, kept.meetingId])).toEqual([kept]);
         expect(await found(tenant, {})).toEqual(idsOf(kept));
         expect(await found(tenant, { partyId: [deleted.parties[0]!.partyId] })).toEqual([]);
@@ -190,9 +235,14 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
     describe('findSearchEntries', () => {
       it('hands back each meeting as its search entry', async () => {
         const tenant = uniqueTenant();
-        const meeting = newMeeting({ notes: 'Ääni Straße', meetingRealty: { categoryCode: 'SALE', streetAddress: 'Övre gatan 2', postalArea: 'Åbo' } });
+        const meeting = newMeeting({
+          notes: 'Ääni Straße',
+          meetingRealty: { categoryCode: 'SALE', streetAddress: 'Övre gatan 2', postalArea: 'Åbo' },
+        });
         await repository.create(tenant, meeting);
-        const entries = (await repository.findSearchEntries(tenant, searchCriteria())).filter((e) => e.meetingId === meeting.meetingId);
+        const entries = (await repository.findSearchEntries(tenant, searchCriteria())).filter(
+          (e) => e.meetingId === meeting.meetingId,
+        );
         expect(entries).toEqual([toSearchEntry(meeting, searchableText(meeting))]);
       });
 
@@ -230,16 +280,27 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const elsewhere = newMeeting({ visitTime: '2026-03-01T10:00:00Z' });
         await createAll(tenant, [early, late, elsewhere]);
         expect(await found(tenant, { agencyOfficeId: [office] })).toEqual(idsOf(early, late));
-        expect(await found(tenant, { agencyOfficeId: [office], visitTimeBefore: toInstant('2026-06-01T00:00:00Z') })).toEqual(idsOf(early));
-        expect(await found(tenant, { agencyOfficeId: [office, randomUUID()], visitTimeAfter: toInstant('2026-06-01T00:00:00Z') })).toEqual(idsOf(late));
+        expect(
+          await found(tenant, { agencyOfficeId: [office], visitTimeBefore: toInstant('2026-06-01T00:00:00Z') }),
+        ).toEqual(idsOf(early));
+        expect(
+          await found(tenant, {
+            agencyOfficeId: [office, randomUUID()],
+            visitTimeAfter: toInstant('2026-06-01T00:00:00Z'),
+          }),
+        ).toEqual(idsOf(late));
       });
 
       it('finds inside a visitTime window with exclusive bounds; an empty window finds nothing', async () => {
         const tenant = uniqueTenant();
-        const meetings = ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00+02:00', '2026-03-03T10:00:00Z'].map((visitTime) => newMeeting({ visitTime }));
+        const meetings = ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00+02:00', '2026-03-03T10:00:00Z'].map(
+          (visitTime) => newMeeting({ visitTime }),
+        );
         await createAll(tenant, meetings);
         const [first, second, third] = meetings as [Meeting, Meeting, Meeting];
-        expect(await found(tenant, { visitTimeAfter: first.visitTime, visitTimeBefore: third.visitTime })).toEqual(idsOf(second));
+        expect(await found(tenant, { visitTimeAfter: first.visitTime, visitTimeBefore: third.visitTime })).toEqual(
+          idsOf(second),
+        );
         expect(await found(tenant, { visitTimeAfter: first.visitTime })).toEqual(idsOf(second, third));
         expect(await found(tenant, { visitTimeBefore: third.visitTime })).toEqual(idsOf(first, second));
         expect(await found(tenant, { visitTimeAfter: third.visitTime, visitTimeBefore: first.visitTime })).toEqual([]);
@@ -252,14 +313,20 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         await createAll(tenant, [old, recent]);
         expect(await found(tenant, { modifiedAfter: '2026-01-15T00:00:00.000Z' })).toEqual(idsOf(recent));
         expect(await found(tenant, { modifiedAfter: recent.modificationTime })).toEqual([]);
-        await repository.replace(tenant, await stored(tenant, old.meetingId), { ...old, modificationTime: '2026-03-01T00:00:00.000Z' });
+        await repository.replace(tenant, await stored(tenant, old.meetingId), {
+          ...old,
+          modificationTime: '2026-03-01T00:00:00.000Z',
+        });
         expect(await found(tenant, { modifiedAfter: '2026-01-15T00:00:00.000Z' })).toEqual(idsOf(old, recent));
       });
 
       it('finds by free text in notes and address, folded, every term required', async () => {
         const tenant = uniqueTenant();
         const sauna = newMeeting({ notes: 'Asunnossa on SAUNA ja parveke' });
-        const street = newMeeting({ notes: 'parveke', meetingRealty: { categoryCode: 'SALE', streetAddress: 'Hämeentie 5', postalArea: 'Tampere' } });
+        const street = newMeeting({
+          notes: 'parveke',
+          meetingRealty: { categoryCode: 'SALE', streetAddress: 'Hämeentie 5', postalArea: 'Tampere' },
+        });
         await createAll(tenant, [sauna, street]);
         const terms = (text: string) => ({ freeTextTerms: foldSearchTerms(text) });
         expect(await found(tenant, terms('sauna'))).toEqual(idsOf(sauna));
@@ -272,16 +339,28 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('finds by party or agent together with free text', async () => {
         const tenant = uniqueTenant();
         const [party, agent] = [randomUUID(), randomUUID()];
-        const withText = newMeeting({ parties: [person(party)], agents: [{ agentId: agent }], notes: 'Kylpyhuone remontoitu' });
-        const without = newMeeting({ parties: [person(party)], agents: [{ agentId: agent }], notes: 'Keittiö uusittu' });
+        const withText = newMeeting({
+          parties: [person(party)],
+          agents: [{ agentId: agent }],
+          notes: 'Kylpyhuone remontoitu',
+        });
+        const without = newMeeting({
+          parties: [person(party)],
+          agents: [{ agentId: agent }],
+          notes: 'Keittiö uusittu',
+        });
         await createAll(tenant, [withText, without]);
         const criteria = { freeTextTerms: foldSearchTerms('kylpyhuone') };
         expect(await found(tenant, { partyId: [party], ...criteria })).toEqual(idsOf(withText));
         expect(await found(tenant, { agentId: [agent], ...criteria })).toEqual(idsOf(withText));
-        expect(await found(tenant, { partyId: [party], freeTextTerms: foldSearchTerms('keittio') })).toEqual(idsOf(without));
+        expect(await found(tenant, { partyId: [party], freeTextTerms: foldSearchTerms('keittio') })).toEqual(
+          idsOf(without),
+        );
 
         const full = searchCriteria({ partyId: [party], ...criteria });
-        const entries: SearchEntry[] = (await repository.findSearchEntries(tenant, full)).filter((e) => e.meetingId === withText.meetingId);
+        const entries: SearchEntry[] = (await repository.findSearchEntries(tenant, full)).filter(
+          (e) => e.meetingId === withText.meetingId,
+        );
         expect(entries.length).toBeGreaterThan(0);
         for (const entry of entries) expect(entry).toEqual(toSearchEntry(withText, searchableText(withText)));
       });
@@ -292,7 +371,9 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const office = randomUUID();
         for (let i = 0; i < 3; i++) await capped.create(tenant, newMeeting({ agencyOfficeId: office }));
         await expect(capped.findSearchEntries(tenant, searchCriteria())).rejects.toBeInstanceOf(SearchTooBroadError);
-        await expect(capped.findSearchEntries(tenant, searchCriteria({ agencyOfficeId: [office] }))).rejects.toBeInstanceOf(SearchTooBroadError);
+        await expect(
+          capped.findSearchEntries(tenant, searchCriteria({ agencyOfficeId: [office] })),
+        ).rejects.toBeInstanceOf(SearchTooBroadError);
         const narrow = searchCriteria({ agencyOfficeId: [randomUUID()] });
         expect((await capped.findSearchEntries(tenant, narrow)).filter((e) => matches(e, narrow))).toEqual([]);
       });
@@ -303,7 +384,11 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const tenant = uniqueTenant();
         const [a, b, c] = [newMeeting(), newMeeting(), newMeeting()];
         await createAll(tenant, [a, b, c]);
-        expect(await repository.getMany(tenant, [c.meetingId, a.meetingId, randomUUID(), b.meetingId])).toEqual([c, a, b]);
+        expect(await repository.getMany(tenant, [c.meetingId, a.meetingId, randomUUID(), b.meetingId])).toEqual([
+          c,
+          a,
+          b,
+        ]);
         expect(await repository.getMany(tenant, [])).toEqual([]);
       });
     });

@@ -41,7 +41,9 @@ export interface Schema {
   description?: string;
 }
 
-export const openApiDocument: any = parse(readFileSync(new URL('../../openapi/meeting-api.yaml', import.meta.url), 'utf8'));
+export const openApiDocument: any = parse(
+  readFileSync(new URL('../../openapi/meeting-api.yaml', import.meta.url), 'utf8'),
+);
 
 /** Follows $refs (#/...) and merges allOf, so that the result has its keywords at the top. */
 export function resolveSchema(schema: Schema): Schema {
@@ -97,7 +99,8 @@ export const typeOf = (schema: Schema): string | undefined => {
 };
 
 /** The key an array's items must be unique by, from a "(partyId unique)" note in its description. */
-export const uniqueKeyOf = (schema: Schema): string | undefined => /\((\w+) unique\)/.exec(schema.description ?? '')?.[1];
+export const uniqueKeyOf = (schema: Schema): string | undefined =>
+  /\((\w+) unique\)/.exec(schema.description ?? '')?.[1];
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -129,21 +132,63 @@ export const characterPools = {
   ascii: cp(0x20, 0x7e),
   asciiSpecial: from('"', '\\', '/', '<', '>', '&', "'", '`', '%', '+', '{', '}', '$', '#', '?', '=', ',', '|', '*'),
   control: fc.oneof(cp(0x00, 0x1f), from('\u007f', '\u0000'), cp(0x80, 0x9f)),
-  whitespace: from(' ', '\t', '\n', '\r', '\u000b', '\u000c', '\u00a0', '\u1680', '\u2000', '\u2007', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'),
+  whitespace: from(
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\u000b',
+    '\u000c',
+    '\u00a0',
+    '\u1680',
+    '\u2000',
+    '\u2007',
+    '\u200a',
+    '\u2028',
+    '\u2029',
+    '\u202f',
+    '\u205f',
+    '\u3000',
+    '\ufeff',
+  ),
   latin1: cp(0xc0, 0xff),
   latinExtended: cp(0x100, 0x24f),
   caseSpecial: from('ß', 'ẞ', 'İ', 'ı', 'Σ', 'σ', 'ς', 'ǅ', 'ǆ', 'Ǆ', 'ﬁ', 'ﬀ', 'ŉ', 'ΐ', 'K', 'Å', 'Ω', 'ẞ', 'ǰ'),
-  combining: fc.oneof(cp(0x300, 0x36f), cp(0x1ab0, 0x1aff), cp(0x20d0, 0x20ff), cp(0xfe20, 0xfe2f), from('\u0301', '\u0308', '\u030a', '\u0327')),
+  combining: fc.oneof(
+    cp(0x300, 0x36f),
+    cp(0x1ab0, 0x1aff),
+    cp(0x20d0, 0x20ff),
+    cp(0xfe20, 0xfe2f),
+    from('\u0301', '\u0308', '\u030a', '\u0327'),
+  ),
   greekCyrillic: fc.oneof(cp(0x370, 0x3ff), cp(0x400, 0x4ff)),
   hebrewArabic: fc.oneof(cp(0x5d0, 0x5ea), cp(0x600, 0x6ff), cp(0x750, 0x77f)),
-  bidiControls: from('\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u061c'),
+  bidiControls: from(
+    '\u200e',
+    '\u200f',
+    '\u202a',
+    '\u202b',
+    '\u202c',
+    '\u202d',
+    '\u202e',
+    '\u2066',
+    '\u2067',
+    '\u2068',
+    '\u2069',
+    '\u061c',
+  ),
   zeroWidth: from('\u200b', '\u200c', '\u200d', '\u2060', '\ufe0f', '\ufe0e', '\u00ad', '\u034f'),
   devanagariThai: fc.oneof(cp(0x900, 0x97f), cp(0xe00, 0xe7f)),
   hangulSyllable: cp(0xac00, 0xd7a3),
   hangulJamo: fc.oneof(cp(0x1100, 0x11ff), cp(0x3130, 0x318f)),
   cjk: fc.oneof(cp(0x4e00, 0x9fff), cp(0x3040, 0x30ff), cp(0xf900, 0xfaff)),
   bmpHigh: fc.oneof(cp(0xe000, 0xf8ff), cp(0xfb00, 0xfffd), from('\ufffe', '\uffff', '\ufffd', '\ufdd0')),
-  emoji: fc.oneof(cp(0x1f300, 0x1f5ff), cp(0x1f600, 0x1f64f), cp(0x1f900, 0x1faff), from('😀', '👍', '🏻', '🇫', '🇮', '🧑', '🦰')),
+  emoji: fc.oneof(
+    cp(0x1f300, 0x1f5ff),
+    cp(0x1f600, 0x1f64f),
+    cp(0x1f900, 0x1faff),
+    from('😀', '👍', '🏻', '🇫', '🇮', '🧑', '🦰'),
+  ),
   supplementary: fc.oneof(
     cp(0x10000, 0x1ffff), // plane 1: SMP (historic scripts, math, emoji)
     cp(0x20000, 0x2ffff), // plane 2: SIP (CJK extension B..)
@@ -154,7 +199,11 @@ export const characterPools = {
     from('\u{10ffff}', '\u{10fffe}', '\u{10000}', '\u{1d11e}', '\u{e0001}', '\u{e0041}', '\u{20000}', '\u{2a6d6}'),
   ),
   /** Any code point of any plane but a surrogate. */
-  anyPlane: fc.integer({ min: 0, max: 16 }).chain((plane) => fc.integer({ min: plane * 0x10000, max: plane * 0x10000 + 0xffff })).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c)),
+  anyPlane: fc
+    .integer({ min: 0, max: 16 })
+    .chain((plane) => fc.integer({ min: plane * 0x10000, max: plane * 0x10000 + 0xffff }))
+    .filter((c) => c < 0xd800 || c > 0xdfff)
+    .map((c) => String.fromCodePoint(c)),
   grapheme: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
 } satisfies Record<string, fc.Arbitrary<string>>;
 
@@ -164,7 +213,7 @@ export const characterPools = {
  */
 const loneSurrogate = cp(0xdc00, 0xdfff).map((c) => c); // String.fromCodePoint of a surrogate gives a lone unit
 
-const poolEntries = Object.entries(characterPools) as [string, fc.Arbitrary<string>][];
+const poolEntries = Object.entries<fc.Arbitrary<string>>(characterPools);
 const anyCharacter = fc.oneof(...poolEntries.map(([, arb]) => arb));
 /** A character source: everything mixed, or one pool only (a string of all emoji, all Hangul...). */
 const characterSource: fc.Arbitrary<fc.Arbitrary<string>> = fc.oneof(
@@ -219,12 +268,30 @@ export function unicodeString(min: number, max: number, options: ArbitraryOption
   return fc
     .tuple(lengthArbitrary(min, max, options.lengths ?? 'any'), characterSource, normalForm, lone)
     .chain(([length, source, form, withLone]) => {
-      const chars = withLone ? fc.oneof({ arbitrary: source, weight: 5 }, { arbitrary: loneSurrogate, weight: 1 }) : source;
+      const chars = withLone
+        ? fc.oneof({ arbitrary: source, weight: 5 }, { arbitrary: loneSurrogate, weight: 1 })
+        : source;
       // a short chunk repeated to the length (cheap for 10,000 code points, shrinks well), or
       // every code point drawn on its own for the shorter strings
-      const chunked = fc.array(chars, { minLength: 1, maxLength: 12 }).map((chunk) => fill(codePoints(normalise(chunk.join(''), form)), length));
-      const drawn = fc.array(chars, { minLength: length, maxLength: length }).map((all) => fill(codePoints(normalise(all.join(''), form)), length));
-      const withLoneAtEdge = withLone ? [fc.tuple(chunked, fc.boolean()).map(([s, atEnd]) => (length === 0 ? s : atEnd ? codePoints(s).slice(0, -1).join('') + '\udc00' : '\udfff' + codePoints(s).slice(1).join('')))] : [];
+      const chunked = fc
+        .array(chars, { minLength: 1, maxLength: 12 })
+        .map((chunk) => fill(codePoints(normalise(chunk.join(''), form)), length));
+      const drawn = fc
+        .array(chars, { minLength: length, maxLength: length })
+        .map((all) => fill(codePoints(normalise(all.join(''), form)), length));
+      const withLoneAtEdge = withLone
+        ? [
+            fc
+              .tuple(chunked, fc.boolean())
+              .map(([s, atEnd]) =>
+                length === 0
+                  ? s
+                  : atEnd
+                    ? codePoints(s).slice(0, -1).join('') + '\udc00'
+                    : '\udfff' + codePoints(s).slice(1).join(''),
+              ),
+          ]
+        : [];
       return length <= 300 ? fc.oneof(chunked, drawn, ...withLoneAtEdge) : fc.oneof(chunked, ...withLoneAtEdge);
     });
 }
@@ -235,33 +302,77 @@ export function unicodeString(min: number, max: number, options: ArbitraryOption
 
 /** Random uuids in lower, upper and mixed case (ids compare case-insensitively), and the edges. */
 export const uuidArbitrary: fc.Arbitrary<string> = fc.oneof(
-  { arbitrary: fc.tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 })).map(([id, upper]) => [...id].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')), weight: 6 },
+  {
+    arbitrary: fc
+      .tuple(fc.uuid(), fc.array(fc.boolean(), { minLength: 36, maxLength: 36 }))
+      .map(([id, upper]) => [...id].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('')),
+    weight: 6,
+  },
   { arbitrary: fc.uuid().map((id) => id.toUpperCase()), weight: 2 },
   { arbitrary: fc.uuid(), weight: 2 },
-  { arbitrary: fc.stringMatching(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/), weight: 2 },
-  { arbitrary: fc.constantFrom('00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', 'ffffffff-ffff-ffff-ffff-ffffffffffff'), weight: 1 },
+  {
+    arbitrary: fc.stringMatching(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.constantFrom(
+      '00000000-0000-0000-0000-000000000000',
+      'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    ),
+    weight: 1,
+  },
 );
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-const daysInMonth = (y: number, m: number) => [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+const daysInMonth = (y: number, m: number) =>
+  [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 const biasedInt = (min: number, max: number, ...edges: number[]) =>
-  fc.oneof({ arbitrary: fc.constantFrom(...[min, max, ...edges].filter((e) => e >= min && e <= max)), weight: 1 }, { arbitrary: fc.integer({ min, max }), weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.constantFrom(...[min, max, ...edges].filter((e) => e >= min && e <= max)), weight: 1 },
+    { arbitrary: fc.integer({ min, max }), weight: 1 },
+  );
 
 const offsetArbitrary = (signs: ('+' | '-')[]) =>
   fc.oneof(
-    { arbitrary: fc.tuple(fc.constantFrom(...signs), biasedInt(0, 23, 1, 14), biasedInt(0, 59, 1, 30, 45)).map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`), weight: 8 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...signs), biasedInt(0, 23, 1, 14), biasedInt(0, 59, 1, 30, 45))
+        .map(([s, h, m]) => `${s}${pad(h, 2)}:${pad(m, 2)}`),
+      weight: 8,
+    },
     // the forms without a colon (+HHMM, +HH), which JSON Schema validators commonly accept as date-time
-    { arbitrary: fc.tuple(fc.constantFrom(...signs), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${pad(h, 2)}${pad(m, 2)}`), weight: 1 },
-    { arbitrary: fc.tuple(fc.constantFrom(...signs), fc.integer({ min: 0, max: 23 })).map(([s, h]) => `${s}${pad(h, 2)}`), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...signs), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .map(([s, h, m]) => `${s}${pad(h, 2)}${pad(m, 2)}`),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .tuple(fc.constantFrom(...signs), fc.integer({ min: 0, max: 23 }))
+        .map(([s, h]) => `${s}${pad(h, 2)}`),
+      weight: 1,
+    },
   );
 const fractionArbitrary = fc.oneof(
   fc.constant(''),
-  fc.integer({ min: 0, max: 9 }).chain((digits) => fc.stringMatching(new RegExp(`^[0-9]{${digits}}$`)).map((d) => (digits === 0 ? '' : `.${d}`))),
+  fc
+    .integer({ min: 0, max: 9 })
+    .chain((digits) => fc.stringMatching(new RegExp(`^[0-9]{${digits}}$`)).map((d) => (digits === 0 ? '' : `.${d}`))),
   fc.constantFrom('.999999999', '.000000000', '.9995', '.0005', '.123456789', '.5', '.999', '.0'),
 );
 const separatorArbitrary = fc.constantFrom('T', 'T', 't', ' ');
-const dateTimeText = (year: number, month: number, day: number, [h, mi, s]: readonly number[], fraction: string, separator: string, offset: string) =>
+const dateTimeText = (
+  year: number,
+  month: number,
+  day: number,
+  [h, mi, s]: readonly number[],
+  fraction: string,
+  separator: string,
+  offset: string,
+) =>
   `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}${separator}${pad(h!, 2)}:${pad(mi!, 2)}:${pad(s!, 2)}${fraction}${offset}`;
 
 /**
@@ -283,11 +394,26 @@ export const extremeDateTime: fc.Arbitrary<string> = fc.oneof(
         ),
         fraction: fractionArbitrary,
         separator: separatorArbitrary,
-        offset: fc.oneof({ arbitrary: fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+23:59', '-23:59', '+14:00', '-12:00', '+05:45'), weight: 1 }, { arbitrary: offsetArbitrary(['+', '-']), weight: 1 }),
+        offset: fc.oneof(
+          {
+            arbitrary: fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+23:59', '-23:59', '+14:00', '-12:00', '+05:45'),
+            weight: 1,
+          },
+          { arbitrary: offsetArbitrary(['+', '-']), weight: 1 },
+        ),
       })
       .map(({ year, month, dayPick, time, fraction, separator, offset }) => {
         const last = daysInMonth(year, month);
-        const day = dayPick === 'first' ? 1 : dayPick === 'last' ? last : dayPick === 'leap' ? (month === 2 && isLeapYear(year) ? 29 : last) : Math.min(dayPick, last);
+        const day =
+          dayPick === 'first'
+            ? 1
+            : dayPick === 'last'
+              ? last
+              : dayPick === 'leap'
+                ? month === 2 && isLeapYear(year)
+                  ? 29
+                  : last
+                : Math.min(dayPick, last);
         return dateTimeText(year, month, day, time, fraction, separator, offset);
       }),
   },
@@ -295,14 +421,24 @@ export const extremeDateTime: fc.Arbitrary<string> = fc.oneof(
     // the first day of year 0000 with a positive offset: UTC may fall before year 0000
     weight: 1,
     arbitrary: fc
-      .tuple(fc.tuple(biasedInt(0, 23, 1), biasedInt(0, 59, 1), biasedInt(0, 59)), fractionArbitrary, separatorArbitrary, offsetArbitrary(['+']))
+      .tuple(
+        fc.tuple(biasedInt(0, 23, 1), biasedInt(0, 59, 1), biasedInt(0, 59)),
+        fractionArbitrary,
+        separatorArbitrary,
+        offsetArbitrary(['+']),
+      )
       .map(([time, fraction, separator, offset]) => dateTimeText(0, 1, 1, time, fraction, separator, offset)),
   },
   {
     // the last day of year 9999 with a negative offset: UTC may fall after year 9999
     weight: 1,
     arbitrary: fc
-      .tuple(fc.tuple(biasedInt(0, 23, 22), biasedInt(0, 59, 58), fc.oneof(biasedInt(0, 59), fc.constant(60))), fractionArbitrary, separatorArbitrary, offsetArbitrary(['-']))
+      .tuple(
+        fc.tuple(biasedInt(0, 23, 22), biasedInt(0, 59, 58), fc.oneof(biasedInt(0, 59), fc.constant(60))),
+        fractionArbitrary,
+        separatorArbitrary,
+        offsetArbitrary(['-']),
+      )
       .map(([time, fraction, separator, offset]) => dateTimeText(9999, 12, 31, time, fraction, separator, offset)),
   },
 );
@@ -320,16 +456,51 @@ export function numberArbitrary(schema: Schema): fc.Arbitrary<number> {
     (schema.exclusiveMaximum === undefined || n < schema.exclusiveMaximum) &&
     (!integer || Number.isInteger(n));
   const candidates = [
-    0, 1, -1, low, high, 5e-324, 2.2250738585072014e-308, 1e-131, 1e-130, 1.0000000000000001e-130, 9.999999999999999e-131, 1e-7, 1e-6, 0.1, 0.30000000000000004,
-    1.0000000000000002, 0.1 + 0.7, 123456789012.34567, 12345678901.234568, 999999999999.9999, 99999999999.99998, high - 1, high - 0.0001220703125, low + 1,
-    9007199254740991, 9007199254740993, 1e21, 1e125, 9.9999999999999999e125, 1e126, Number.MAX_VALUE, -0,
+    0,
+    1,
+    -1,
+    low,
+    high,
+    5e-324,
+    2.2250738585072014e-308,
+    1e-131,
+    1e-130,
+    1.0000000000000001e-130,
+    9.999999999999999e-131,
+    1e-7,
+    1e-6,
+    0.1,
+    0.30000000000000004,
+    1.0000000000000002,
+    0.1 + 0.7,
+    123456789012.34567,
+    12345678901.234568,
+    999999999999.9999,
+    99999999999.99998,
+    high - 1,
+    high - 0.0001220703125,
+    low + 1,
+    9007199254740991,
+    9007199254740992, // 2^53 + 1 reads as this
+    1e21,
+    1e125,
+    1e126 - 1e110, // as close under DynamoDB's bound as a double gets
+    1e126,
+    Number.MAX_VALUE,
+    -0,
   ];
   const edges = [...new Set(candidates.filter(inRange))];
   // the tiniest values (subnormals, below 1e-130) make most bodies invalid for many stores: less often
   const ordinaryEdges = edges.filter((n) => n === 0 || Math.abs(n) >= 1e-130);
   const tinyEdges = edges.filter((n) => n !== 0 && Math.abs(n) < 1e-130);
   const seventeenDigits = fc
-    .tuple(fc.bigInt({ min: 10n ** 16n, max: 10n ** 17n - 1n }), fc.oneof({ arbitrary: fc.integer({ min: -20, max: 20 }), weight: 4 }, { arbitrary: fc.integer({ min: -150, max: -16 }), weight: 1 }))
+    .tuple(
+      fc.bigInt({ min: 10n ** 16n, max: 10n ** 17n - 1n }),
+      fc.oneof(
+        { arbitrary: fc.integer({ min: -20, max: 20 }), weight: 4 },
+        { arbitrary: fc.integer({ min: -150, max: -16 }), weight: 1 },
+      ),
+    )
     .map(([mantissa, exponent]) => Number(`${mantissa}e${exponent}`))
     .filter(inRange);
   const options = integer
@@ -337,7 +508,9 @@ export function numberArbitrary(schema: Schema): fc.Arbitrary<number> {
     : [
         fc.double({ min: low, max: high, noNaN: true, noDefaultInfinity: true }).filter(inRange),
         seventeenDigits,
-        fc.integer({ min: Math.max(Math.ceil(low), -(2 ** 31)), max: Math.min(Math.floor(high), 2 ** 31) }).filter(inRange),
+        fc
+          .integer({ min: Math.max(Math.ceil(low), -(2 ** 31)), max: Math.min(Math.floor(high), 2 ** 31) })
+          .filter(inRange),
       ];
   // (fc.double leans to its edges too, subnormals included: one share)
   const [anyDouble, ...others] = options;
@@ -369,7 +542,9 @@ function stringArbitrary(schema: Schema, options: ArbitraryOptions): fc.Arbitrar
   if (pattern) {
     // what matches the pattern, plus the format's (or the Unicode) extremes that happen to match it
     const matching = fc.stringMatching(pattern).filter(withinLength);
-    const extremes = (base ?? unicodeString(schema.minLength ?? 0, schema.maxLength ?? DEFAULT_UNBOUNDED_LENGTH, options)).filter((s) => pattern.test(s));
+    const extremes = (
+      base ?? unicodeString(schema.minLength ?? 0, schema.maxLength ?? DEFAULT_UNBOUNDED_LENGTH, options)
+    ).filter((s) => pattern.test(s));
     // (the pattern alone makes mostly values the format refuses, e.g. month 73: less often)
     return base ? fc.oneof({ arbitrary: extremes, weight: 4 }, { arbitrary: matching, weight: 1 }) : matching;
   }
@@ -384,11 +559,22 @@ function arrayArbitrary(schema: Schema, options: ArbitraryOptions): fc.Arbitrary
   const max = schema.maxItems ?? Math.max(min, DEFAULT_UNBOUNDED_COUNT);
   const counts = options.counts ?? 'any';
   const length =
-    counts === 'min' ? fc.constant(min) : counts === 'max' ? fc.constant(max) : fc.oneof({ arbitrary: fc.constantFrom(min, max), weight: 2 }, { arbitrary: fc.integer({ min, max }), weight: 2 });
+    counts === 'min'
+      ? fc.constant(min)
+      : counts === 'max'
+        ? fc.constant(max)
+        : fc.oneof(
+            { arbitrary: fc.constantFrom(min, max), weight: 2 },
+            { arbitrary: fc.integer({ min, max }), weight: 2 },
+          );
   const key = uniqueKeyOf(schema);
   return length.chain((n) =>
     key
-      ? fc.uniqueArray(items, { minLength: n, maxLength: n, selector: (item) => String((item as Record<string, unknown>)[key]).toLowerCase() })
+      ? fc.uniqueArray(items, {
+          minLength: n,
+          maxLength: n,
+          selector: (item) => String((item as Record<string, unknown>)[key]).toLowerCase(),
+        })
       : fc.array(items, { minLength: n, maxLength: n }),
   );
 }
@@ -431,7 +617,8 @@ export function arbitraryOfSchema(input: Schema, options: ArbitraryOptions = {})
 }
 
 /** An arbitrary of the named schema of components/schemas. */
-export const arbitraryOf = (schemaName: string, options: ArbitraryOptions = {}) => arbitraryOfSchema(schemaNamed(schemaName), options);
+export const arbitraryOf = (schemaName: string, options: ArbitraryOptions = {}) =>
+  arbitraryOfSchema(schemaNamed(schemaName), options);
 
 /**
  * Rules the document states in prose rather than in the schema, applied to most bodies so that
@@ -460,7 +647,5 @@ export function meetingInputArbitrary(options: ArbitraryOptions = {}): fc.Arbitr
     // all limits at once: every optional field, every count and length at its maximum
     { arbitrary: arbitraryOfSchema(schema, { counts: 'max', lengths: 'max', optional: 'all', ...options }), weight: 1 },
   ) as fc.Arbitrary<Record<string, any>>;
-  return fc
-    .tuple(generated, chance(0.9))
-    .map(([body, followProse]) => (followProse ? applyProseRules(body) : body));
+  return fc.tuple(generated, chance(0.9)).map(([body, followProse]) => (followProse ? applyProseRules(body) : body));
 }

@@ -28,13 +28,25 @@ function apply(state: State, op: Operation): { outcome: Outcome; state: State } 
   }
 }
 
-const key = (state: State) => (state === 'deleted' ? 'deleted' : `${state.statusCode}|${Date.parse(state.visitTime)}|${state.parties.map((p) => p.partyId).sort()}|${state.notes ?? ''}`);
+const key = (state: State) =>
+  state === 'deleted'
+    ? 'deleted'
+    : `${state.statusCode}|${Date.parse(state.visitTime)}|${state.parties
+        .map((p) => p.partyId)
+        .sort()
+        .join(',')}|${state.notes ?? ''}`;
 
 /** True when some serial order of `observed` from `initial` yields each observed outcome and ends in `final`. */
-export function hasSerialOrder(initial: Meeting, observed: Array<{ op: Operation; outcome: number }>, final: State): boolean {
+export function hasSerialOrder(
+  initial: Meeting,
+  observed: Array<{ op: Operation; outcome: number }>,
+  final: State,
+): boolean {
   const kinds = [...new Map(observed.map(({ op }) => [op.kind, op])).values()];
   const outcomes: Outcome[] = [204, 400, 410];
-  const remaining = kinds.map((kind) => outcomes.map((o) => observed.filter((x) => x.op.kind === kind.kind && x.outcome === o).length));
+  const remaining = kinds.map((kind) =>
+    outcomes.map((o) => observed.filter((x) => x.op.kind === kind.kind && x.outcome === o).length),
+  );
   if (remaining.flat().reduce((a, b) => a + b, 0) !== observed.length) return false; // an outcome outside 204/400/410
   const seen = new Set<string>();
   const search = (state: State, left: number[][]): boolean => {

@@ -11,7 +11,10 @@ const response = (status: number, body: unknown, requestId = 'r1') => ({
 
 describe('the OpenAPI document', () => {
   it('passes Redocly lint (recommended rules) with no error or warning', async () => {
-    const problems = await lint({ ref: 'openapi/meeting-api.yaml', config: await createConfig({ extends: ['recommended'] }) });
+    const problems = await lint({
+      ref: 'openapi/meeting-api.yaml',
+      config: await createConfig({ extends: ['recommended'] }),
+    });
     expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message}`)).toEqual([]);
   });
 });
@@ -19,14 +22,26 @@ describe('the OpenAPI document', () => {
 describe('contract conformance check used by the API tests', () => {
   it('accepts what the document promises', () => {
     expect(() => assertConformsToContract('DELETE', '/meetings/abc', 'r1', response(204, undefined))).not.toThrow();
-    expect(() => assertConformsToContract('GET', '/meetings?size=1', 'r1', response(200, { meetings: [], totalCount: 0 }))).not.toThrow();
+    expect(() =>
+      assertConformsToContract('GET', '/meetings?size=1', 'r1', response(200, { meetings: [], totalCount: 0 })),
+    ).not.toThrow();
   });
 
   it('refuses undeclared statuses, bodies outside the schema, bodies on 204 and a missing Request-ID echo', () => {
-    expect(() => assertConformsToContract('POST', '/meetings', 'r1', response(410, { errorCode: 'GONE', message: 'x' }))).toThrow(/not declared/);
-    expect(() => assertConformsToContract('GET', '/meetings', 'r1', response(200, { meetings: [], totalCount: 0, extra: 1 }))).toThrow(/MeetingSearchResult/);
-    expect(() => assertConformsToContract('GET', '/meetings/abc', 'r1', response(404, { errorCode: 'NOT_A_CODE', message: 'x' }))).toThrow(/Error/);
-    expect(() => assertConformsToContract('PUT', '/meetings/abc', 'r1', response(204, { unexpected: true }))).toThrow(/body where the contract has none/);
-    expect(() => assertConformsToContract('GET', '/meetings', 'r2', response(200, { meetings: [], totalCount: 0 }))).toThrow(/Request-ID/);
+    expect(() =>
+      assertConformsToContract('POST', '/meetings', 'r1', response(410, { errorCode: 'GONE', message: 'x' })),
+    ).toThrow(/not declared/);
+    expect(() =>
+      assertConformsToContract('GET', '/meetings', 'r1', response(200, { meetings: [], totalCount: 0, extra: 1 })),
+    ).toThrow(/MeetingSearchResult/);
+    expect(() =>
+      assertConformsToContract('GET', '/meetings/abc', 'r1', response(404, { errorCode: 'NOT_A_CODE', message: 'x' })),
+    ).toThrow(/Error/);
+    expect(() => assertConformsToContract('PUT', '/meetings/abc', 'r1', response(204, { unexpected: true }))).toThrow(
+      /body where the contract has none/,
+    );
+    expect(() =>
+      assertConformsToContract('GET', '/meetings', 'r2', response(200, { meetings: [], totalCount: 0 })),
+    ).toThrow(/Request-ID/);
   });
 });

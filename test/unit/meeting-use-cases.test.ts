@@ -122,10 +122,20 @@ describe('createMeeting', () => {
     const { deps } = harness();
     const party = { partyId: 'aaaaaaaa-0000-4000-8000-000000000001', partyTypeCode: 'PERSON_PARTY' as const };
     const error = await refusal(
-      createMeeting(deps, TENANT, meetingInput({ parties: [party, { ...party, partyId: party.partyId.toUpperCase() }], priceEstimate: { minPrice: 2, maxPrice: 1, currencyCode: 'EUR' } })),
+      createMeeting(
+        deps,
+        TENANT,
+        meetingInput({
+          parties: [party, { ...party, partyId: party.partyId.toUpperCase() }],
+          priceEstimate: { minPrice: 2, maxPrice: 1, currencyCode: 'EUR' },
+        }),
+      ),
     );
     expect(error).toBeInstanceOf(MeetingRuleViolation);
-    expect((error as MeetingRuleViolation).violations.map((v) => v.field)).toEqual(['parties[1].partyId', 'priceEstimate.minPrice']);
+    expect((error as MeetingRuleViolation).violations.map((v) => v.field)).toEqual([
+      'parties[1].partyId',
+      'priceEstimate.minPrice',
+    ]);
     expect(await deps.repository.findSearchEntries(TENANT, searchCriteria())).toEqual([]);
   });
 
@@ -133,7 +143,9 @@ describe('createMeeting', () => {
     const { deps } = harness();
     deps.newId = () => '00000000-0000-4000-8000-00000000000a';
     await createMeeting(deps, TENANT, meetingInput({ notes: 'first' }));
-    await expect(createMeeting(deps, TENANT, meetingInput({ notes: 'second' }))).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await expect(createMeeting(deps, TENANT, meetingInput({ notes: 'second' }))).rejects.toBeInstanceOf(
+      ConcurrentModificationError,
+    );
     expect((await getMeeting(deps, TENANT, '00000000-0000-4000-8000-00000000000a')).notes).toBe('first');
   });
 });
@@ -142,7 +154,9 @@ describe('getMeeting', () => {
   it('says MeetingNotFound for an unknown id and for another tenant, MeetingGone once deleted', async () => {
     const { deps } = harness();
     const { meetingId } = await createMeeting(deps, TENANT, meetingInput());
-    await expect(getMeeting(deps, TENANT, '00000000-0000-4000-8000-0000000000ff')).rejects.toEqual(new MeetingNotFound('00000000-0000-4000-8000-0000000000ff'));
+    await expect(getMeeting(deps, TENANT, '00000000-0000-4000-8000-0000000000ff')).rejects.toEqual(
+      new MeetingNotFound('00000000-0000-4000-8000-0000000000ff'),
+    );
     await expect(getMeeting(deps, 'tenant-b', meetingId)).rejects.toBeInstanceOf(MeetingNotFound);
     await deleteMeeting(deps, TENANT, meetingId);
     await expect(getMeeting(deps, TENANT, meetingId)).rejects.toEqual(new MeetingGone(meetingId));
@@ -155,7 +169,11 @@ describe('updateMeeting', () => {
     const { meetingId } = await createMeeting(deps, TENANT, meetingInput({ notes: 'will be dropped' }));
     clock.now = at(T0, 60_000);
     const body = meetingInput({ statusCode: 'WON', agents: [{ agentId: 'BBBBBBBB-0000-4000-8000-000000000001' }] });
-    const withReadOnly = { ...body, meetingId: 'ffffffff-0000-4000-8000-000000000000', creationTime: '2000-01-01T00:00:00Z' } as MeetingInput;
+    const withReadOnly = {
+      ...body,
+      meetingId: 'ffffffff-0000-4000-8000-000000000000',
+      creationTime: '2000-01-01T00:00:00Z',
+    } as MeetingInput;
     await updateMeeting(deps, TENANT, meetingId, withReadOnly);
     expect(await stored(deps.repository, meetingId)).toEqual({
       meeting: meetingOf(body, { meetingId, creationTime: T0, modificationTime: clock.now }),
@@ -168,10 +186,19 @@ describe('updateMeeting', () => {
     const input = meetingInput({ statusCode: 'WON' });
     const { meetingId } = await createMeeting(deps, TENANT, input);
     const error = await refusal(
-      updateMeeting(deps, TENANT, meetingId, { ...input, statusCode: 'WAITING', visitTime: '2027-01-01T00:00:00Z', parties: [] }),
+      updateMeeting(deps, TENANT, meetingId, {
+        ...input,
+        statusCode: 'WAITING',
+        visitTime: '2027-01-01T00:00:00Z',
+        parties: [],
+      }),
     );
     expect(error).toBeInstanceOf(StatusRuleViolation);
-    expect((error as StatusRuleViolation).violations.map((v) => v.field)).toEqual(['statusCode', 'parties', 'visitTime']);
+    expect((error as StatusRuleViolation).violations.map((v) => v.field)).toEqual([
+      'statusCode',
+      'parties',
+      'visitTime',
+    ]);
     expect(await stored(deps.repository, meetingId)).toMatchObject({ version: 1, meeting: { statusCode: 'WON' } });
   });
 
@@ -179,15 +206,24 @@ describe('updateMeeting', () => {
     const inner = new InMemoryMeetingRepository();
     const raced = new RacedRepository(inner, async () => {});
     const { deps } = harness(raced);
-    const error = await refusal(updateMeeting(deps, TENANT, '00000000-0000-4000-8000-000000000001', meetingInput({ priceEstimate: { currencyCode: 'EUR' } })));
+    const error = await refusal(
+      updateMeeting(
+        deps,
+        TENANT,
+        '00000000-0000-4000-8000-000000000001',
+        meetingInput({ priceEstimate: { currencyCode: 'EUR' } }),
+      ),
+    );
     expect(error).toBeInstanceOf(MeetingRuleViolation);
     expect(raced.reads).toBe(0);
   });
 
-  it('says MeetingNotFound for an unknown id, another tenant\'s, and MeetingGone for a deleted one', async () => {
+  it("says MeetingNotFound for an unknown id, another tenant's, and MeetingGone for a deleted one", async () => {
     const { deps } = harness();
     const { meetingId } = await createMeeting(deps, TENANT, meetingInput());
-    await expect(updateMeeting(deps, TENANT, '00000000-0000-4000-8000-0000000000ff', meetingInput())).rejects.toBeInstanceOf(MeetingNotFound);
+    await expect(
+      updateMeeting(deps, TENANT, '00000000-0000-4000-8000-0000000000ff', meetingInput()),
+    ).rejects.toBeInstanceOf(MeetingNotFound);
     await expect(updateMeeting(deps, 'tenant-b', meetingId, meetingInput())).rejects.toBeInstanceOf(MeetingNotFound);
     await deleteMeeting(deps, TENANT, meetingId);
     await expect(updateMeeting(deps, TENANT, meetingId, meetingInput())).rejects.toEqual(new MeetingGone(meetingId));
@@ -212,10 +248,12 @@ describe('deleteMeeting', () => {
     expect((await getMeeting(deps, TENANT, meetingId)).statusCode).toBe(statusCode);
   });
 
-  it('says MeetingNotFound for an unknown id and for another tenant\'s', async () => {
+  it("says MeetingNotFound for an unknown id and for another tenant's", async () => {
     const { deps } = harness();
     const { meetingId } = await createMeeting(deps, TENANT, meetingInput());
-    await expect(deleteMeeting(deps, TENANT, '00000000-0000-4000-8000-0000000000ff')).rejects.toBeInstanceOf(MeetingNotFound);
+    await expect(deleteMeeting(deps, TENANT, '00000000-0000-4000-8000-0000000000ff')).rejects.toBeInstanceOf(
+      MeetingNotFound,
+    );
     await expect(deleteMeeting(deps, 'tenant-b', meetingId)).rejects.toBeInstanceOf(MeetingNotFound);
     expect(await stored(deps.repository, meetingId)).toMatchObject({ version: 1 });
   });
@@ -267,7 +305,9 @@ describe('a write that loses a race is decided again on what storage holds now',
     const raced = new RacedRepository(inner, async (attempt) => {
       if (attempt === 1) await updateMeeting(other.deps, TENANT, meetingId, { ...input, statusCode: 'WON' });
     });
-    const error = await refusal(updateMeeting(harness(raced).deps, TENANT, meetingId, { ...input, visitTime: '2027-02-02T10:00:00Z' }));
+    const error = await refusal(
+      updateMeeting(harness(raced).deps, TENANT, meetingId, { ...input, visitTime: '2027-02-02T10:00:00Z' }),
+    );
     expect(error).toBeInstanceOf(StatusRuleViolation);
     expect((error as StatusRuleViolation).violations.map((v) => v.field)).toEqual(['statusCode', 'visitTime']);
     expect(await stored(inner, meetingId)).toMatchObject({ version: 2, meeting: { statusCode: 'WON' } });
@@ -280,13 +320,17 @@ describe('a write that loses a race is decided again on what storage holds now',
     const afterWin = new RacedRepository(inner, async (attempt) => {
       if (attempt === 1) await updateMeeting(won.other.deps, TENANT, won.meetingId, { ...input, statusCode: 'WON' });
     });
-    await expect(deleteMeeting(harness(afterWin).deps, TENANT, won.meetingId)).rejects.toBeInstanceOf(StatusRuleViolation);
+    await expect(deleteMeeting(harness(afterWin).deps, TENANT, won.meetingId)).rejects.toBeInstanceOf(
+      StatusRuleViolation,
+    );
 
     const gone = await seeded(inner, meetingInput());
     const afterDelete = new RacedRepository(inner, async (attempt) => {
       if (attempt === 1) await deleteMeeting(gone.other.deps, TENANT, gone.meetingId);
     });
-    await expect(deleteMeeting(harness(afterDelete).deps, TENANT, gone.meetingId)).rejects.toEqual(new MeetingGone(gone.meetingId));
+    await expect(deleteMeeting(harness(afterDelete).deps, TENANT, gone.meetingId)).rejects.toEqual(
+      new MeetingGone(gone.meetingId),
+    );
     expect(afterDelete.attempts).toBe(1);
   });
 
@@ -307,15 +351,21 @@ describe('a write that loses a race is decided again on what storage holds now',
     const raced = new RacedRepository(inner, async () => {
       throw new ConcurrentModificationError(null);
     });
-    await expect(updateMeeting(harness(raced).deps, TENANT, meetingId, meetingInput())).rejects.toEqual(new MeetingNotFound(meetingId));
+    await expect(updateMeeting(harness(raced).deps, TENANT, meetingId, meetingInput())).rejects.toEqual(
+      new MeetingNotFound(meetingId),
+    );
     expect(raced.attempts).toBe(1);
   });
 
   it('gives up with an unexpected error after 64 lost rounds in a row', async () => {
     const inner = new InMemoryMeetingRepository();
     const { meetingId, other } = await seeded(inner, meetingInput());
-    const raced = new RacedRepository(inner, (attempt) => updateMeeting(other.deps, TENANT, meetingId, meetingInput({ notes: `storm ${attempt}` })));
-    await expect(updateMeeting(harness(raced).deps, TENANT, meetingId, meetingInput({ notes: 'never' }))).rejects.toThrow(/lost 64 write races in a row/);
+    const raced = new RacedRepository(inner, (attempt) =>
+      updateMeeting(other.deps, TENANT, meetingId, meetingInput({ notes: `storm ${attempt}` })),
+    );
+    await expect(
+      updateMeeting(harness(raced).deps, TENANT, meetingId, meetingInput({ notes: 'never' })),
+    ).rejects.toThrow(/lost 64 write races in a row/);
     expect(raced.attempts).toBe(64);
     expect(await stored(inner, meetingId)).toMatchObject({ version: 65, meeting: { notes: 'storm 64' } });
   });
@@ -341,7 +391,12 @@ describe('searchMeetings', () => {
     const ids = (result: { meetings: Meeting[] }) => result.meetings.map((m) => m.meetingId);
     const all = await searchMeetings(deps, TENANT, criteria);
     expect([ids(all), all.totalCount]).toEqual([[march, april, may], 3]);
-    const page = await searchMeetings(deps, TENANT, { ...criteria, sort: [{ field: 'visitTime', direction: 'desc' }], startIndex: 1, size: 1 });
+    const page = await searchMeetings(deps, TENANT, {
+      ...criteria,
+      sort: [{ field: 'visitTime', direction: 'desc' }],
+      startIndex: 1,
+      size: 1,
+    });
     expect([ids(page), page.totalCount]).toEqual([[april], 3]);
     expect(page.meetings[0]).toEqual(await getMeeting(deps, TENANT, april));
     const beyond = await searchMeetings(deps, TENANT, { ...criteria, startIndex: 3 });

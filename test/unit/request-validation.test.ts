@@ -1,15 +1,19 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { parseMeetingBody } from '../../shared/http/meeting-body.js';
-import { parseMeetingId, parseRequestId } from '../../shared/http/request-parsing.js';
-import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
 import { assertMeetingRules } from '../../shared/domain/meeting-rules.js';
 import { ApiError } from '../../shared/http/api-error.js';
 import { toApiError } from '../../shared/http/error-mapping.js';
+import { parseMeetingBody } from '../../shared/http/meeting-body.js';
+import { parseMeetingId, parseRequestId } from '../../shared/http/request-parsing.js';
+import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
 import { meetingInput } from '../support/fixtures.js';
 
 const bodyEvent = (body: unknown, contentType = 'application/json') =>
-  ({ headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body), isBase64Encoded: false }) as unknown as APIGatewayProxyEvent;
+  ({
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEvent;
 
 function apiErrorOf(run: () => unknown): ApiError {
   try {
@@ -27,17 +31,26 @@ const items = (error: ApiError) => error.errors.map(({ target, errorCode }) => (
 
 describe('meeting body', () => {
   it('accepts a valid body, with a charset parameter on the media type', () => {
-    expect(parseMeetingBody(bodyEvent(meetingInput(), 'Application/JSON; charset=utf-8')).typeCode).toBe('SALES_MEETING');
+    expect(parseMeetingBody(bodyEvent(meetingInput(), 'Application/JSON; charset=utf-8')).typeCode).toBe(
+      'SALES_MEETING',
+    );
   });
 
   it('refuses other media types with 415 before looking at the body', () => {
     const error = apiErrorOf(() => parseMeetingBody(bodyEvent('not json', 'text/plain')));
     expect([error.status, error.errorCode]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
-    expect(apiErrorOf(() => parseMeetingBody({ headers: {}, body: '{}' } as unknown as APIGatewayProxyEvent)).status).toBe(415);
+    expect(
+      apiErrorOf(() => parseMeetingBody({ headers: {}, body: '{}' } as unknown as APIGatewayProxyEvent)).status,
+    ).toBe(415);
   });
 
   it('refuses a missing body, non-JSON and bodies over 64 KiB with BAD_REQUEST_BODY', () => {
-    for (const body of ['', '{"typeCode":', 'NaN', JSON.stringify({ ...meetingInput(), notes: 'x'.repeat(64 * 1024) })]) {
+    for (const body of [
+      '',
+      '{"typeCode":',
+      'NaN',
+      JSON.stringify({ ...meetingInput(), notes: 'x'.repeat(64 * 1024) }),
+    ]) {
       const error = apiErrorOf(() => parseMeetingBody(bodyEvent(body)));
       expect([error.status, error.errorCode]).toEqual([400, 'BAD_REQUEST_BODY']);
       expect(error.errors[0]?.target).toBe('body');
@@ -95,8 +108,12 @@ describe('meeting body', () => {
   });
 
   it('accepts the read-only fields of a read meeting and a __proto__ key is an unknown field', () => {
-    expect(() => parseMeetingBody(bodyEvent({ ...meetingInput(), meetingId: 'x', creationTime: 1, modificationTime: null }))).not.toThrow();
-    const error = apiErrorOf(() => parseMeetingBody(bodyEvent(`{"__proto__":{"polluted":true},${JSON.stringify(meetingInput()).slice(1)}`)));
+    expect(() =>
+      parseMeetingBody(bodyEvent({ ...meetingInput(), meetingId: 'x', creationTime: 1, modificationTime: null })),
+    ).not.toThrow();
+    const error = apiErrorOf(() =>
+      parseMeetingBody(bodyEvent(`{"__proto__":{"polluted":true},${JSON.stringify(meetingInput()).slice(1)}`)),
+    );
     expect(items(error)).toEqual([{ target: '__proto__', errorCode: 'BAD_REQUEST_BODY' }]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -107,7 +124,10 @@ describe('meeting body', () => {
       assertMeetingRules(
         meetingInput({
           parties: [party, { ...party, partyId: party.partyId.toUpperCase() }],
-          agents: [{ agentId: '6d648e58-edcc-47c2-93c1-6f5568bac85f' }, { agentId: '6d648e58-edcc-47c2-93c1-6f5568bac85f' }],
+          agents: [
+            { agentId: '6d648e58-edcc-47c2-93c1-6f5568bac85f' },
+            { agentId: '6d648e58-edcc-47c2-93c1-6f5568bac85f' },
+          ],
           priceEstimate: { minPrice: 10, maxPrice: 5, currencyCode: 'EUR' },
         }),
       ),
@@ -117,24 +137,31 @@ describe('meeting body', () => {
       { target: 'agents[1].agentId', errorCode: 'BAD_REQUEST_BODY' },
       { target: 'priceEstimate.minPrice', errorCode: 'BAD_REQUEST_BODY' },
     ]);
-    expect(items(apiErrorOf(() => assertMeetingRules(meetingInput({ priceEstimate: { currencyCode: 'EUR' } }))))).toEqual([
-      { target: 'priceEstimate', errorCode: 'BAD_REQUEST_BODY' },
-    ]);
+    expect(
+      items(apiErrorOf(() => assertMeetingRules(meetingInput({ priceEstimate: { currencyCode: 'EUR' } })))),
+    ).toEqual([{ target: 'priceEstimate', errorCode: 'BAD_REQUEST_BODY' }]);
   });
 });
 
 describe('headers and path', () => {
   it('requires a uuid Request-ID', () => {
-    expect(parseRequestId({ headers: { 'request-id': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' } })).toBe('9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9');
+    expect(parseRequestId({ headers: { 'request-id': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' } })).toBe(
+      '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9',
+    );
     const missing = apiErrorOf(() => parseRequestId({ headers: {} }));
-    expect([missing.errorCode, ...items(missing)]).toEqual(['BAD_REQUEST_PARAMETERS', { target: 'Request-ID', errorCode: 'VALUE_REQUIRED' }]);
+    expect([missing.errorCode, ...items(missing)]).toEqual([
+      'BAD_REQUEST_PARAMETERS',
+      { target: 'Request-ID', errorCode: 'VALUE_REQUIRED' },
+    ]);
     const malformed = apiErrorOf(() => parseRequestId({ headers: { 'Request-ID': 'abc' } }));
     expect(items(malformed)).toEqual([{ target: 'Request-ID', errorCode: 'INVALID_TYPE' }]);
   });
 
   it('treats a path id that is not a uuid as unknown (404) and lowercases ids', () => {
     expect(apiErrorOf(() => parseMeetingId({ pathParameters: { meetingId: 'abc' } })).errorCode).toBe('INVALID_ID');
-    expect(parseMeetingId({ pathParameters: { meetingId: 'C6D2288D-2ECB-448A-AEF3-FD5144920E0B' } })).toBe('c6d2288d-2ecb-448a-aef3-fd5144920e0b');
+    expect(parseMeetingId({ pathParameters: { meetingId: 'C6D2288D-2ECB-448A-AEF3-FD5144920E0B' } })).toBe(
+      'c6d2288d-2ecb-448a-aef3-fd5144920e0b',
+    );
   });
 });
 
@@ -160,7 +187,10 @@ describe('search parameters', () => {
       statusCode: ['WON', 'LOST', 'CANCELLED'],
       agentId: ['6d648e58-edcc-47c2-93c1-6f5568bac85f'],
       visitTimeAfter: '2026-01-01T10:00:00.000Z',
-      sort: [{ field: 'modificationTime', direction: 'desc' }, { field: 'visitTime', direction: 'asc' }],
+      sort: [
+        { field: 'modificationTime', direction: 'desc' },
+        { field: 'visitTime', direction: 'asc' },
+      ],
       startIndex: 20,
       size: 40,
       freeTextTerms: ['hameen', 'tie'],
@@ -199,8 +229,16 @@ describe('search parameters', () => {
   });
 
   it('refuses unsupported sort fields and directions, and size 0', () => {
-    for (const [name, value] of [['sort', 'notes|asc'], ['sort', 'visitTime|up'], ['sort', 'visitTime'], ['size', '0'], ['startIndex', '1.5']] as const) {
-      expect(items(apiErrorOf(() => query({ [name]: [value] })))).toEqual([{ target: name, errorCode: 'INVALID_TYPE' }]);
+    for (const [name, value] of [
+      ['sort', 'notes|asc'],
+      ['sort', 'visitTime|up'],
+      ['sort', 'visitTime'],
+      ['size', '0'],
+      ['startIndex', '1.5'],
+    ] as const) {
+      expect(items(apiErrorOf(() => query({ [name]: [value] })))).toEqual([
+        { target: name, errorCode: 'INVALID_TYPE' },
+      ]);
     }
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SORT, type SearchCriteria } from '../../shared/domain/search.js';
 import { keyCondition, planSearch } from '../../shared/dynamodb/search-planner.js';
 
-const c = (overrides: Partial<SearchCriteria>): SearchCriteria => ({ startIndex: 0, size: 50, sort: DEFAULT_SORT, ...overrides });
+const c = (overrides: Partial<SearchCriteria>): SearchCriteria => ({
+  startIndex: 0,
+  size: 50,
+  sort: DEFAULT_SORT,
+  ...overrides,
+});
 const T1 = '2026-01-01T00:00:00.000Z';
 const T2 = '2026-02-01T00:00:00.000Z';
 
@@ -16,7 +21,9 @@ describe('search planner', () => {
     expect(planSearch('t', c({ modifiedAfter: T1 })).queries).toEqual([
       { indexName: 'byTenantModificationTime', partitionKey: 'TENANT#t', after: `${T1}#~` },
     ]);
-    expect(planSearch('t', c({ statusCode: ['WON'] })).queries).toEqual([{ indexName: 'byTenantVisitTime', partitionKey: 'TENANT#t' }]);
+    expect(planSearch('t', c({ statusCode: ['WON'] })).queries).toEqual([
+      { indexName: 'byTenantVisitTime', partitionKey: 'TENANT#t' },
+    ]);
   });
 
   it('queries each distinct value of the driving filter with the visitTime window on the sort key', () => {

@@ -6,8 +6,14 @@ import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
 
 describe('search use case', () => {
   it('passes a search past the work cap on, which the edge answers 400 BAD_REQUEST_PARAMETERS naming the cap', async () => {
-    const repository = { findSearchEntries: async () => { throw new SearchTooBroadError(50_000); } } as unknown as MeetingRepository;
-    const error = await searchMeetings({ repository }, 't', { startIndex: 0, size: 50, sort: DEFAULT_SORT }).catch((e: unknown) => e);
+    const repository = {
+      findSearchEntries: async () => {
+        throw new SearchTooBroadError(50_000);
+      },
+    } as unknown as MeetingRepository;
+    const error = await searchMeetings({ repository }, 't', { startIndex: 0, size: 50, sort: DEFAULT_SORT }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SearchTooBroadError);
     const answer = toApiError(error);
     expect([answer.status, answer.errorCode]).toEqual([400, 'BAD_REQUEST_PARAMETERS']);
@@ -16,8 +22,16 @@ describe('search use case', () => {
 
   it('fetches only the page, in order, and counts all matches', async () => {
     const entry = (meetingId: string, visitTime: string) => ({
-      meetingId, visitTime, statusCode: 'WAITING', typeCode: 'SALES_MEETING', sourceTypeCode: 'ETUOVI', agencyOfficeId: 'o',
-      modificationTime: visitTime, searchText: '', partyIds: [], agentIds: [],
+      meetingId,
+      visitTime,
+      statusCode: 'WAITING',
+      typeCode: 'SALES_MEETING',
+      sourceTypeCode: 'ETUOVI',
+      agencyOfficeId: 'o',
+      modificationTime: visitTime,
+      searchText: '',
+      partyIds: [],
+      agentIds: [],
     });
     const fetched: string[][] = [];
     const repository = {

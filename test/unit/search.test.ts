@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldText, nextModificationTime, searchableText } from '../../shared/domain/meeting.js';
-import { DEFAULT_SORT, matches, selectPage, foldSearchTerms, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+import {
+  DEFAULT_SORT,
+  matches,
+  selectPage,
+  foldSearchTerms,
+  type SearchCriteria,
+  type SearchEntry,
+} from '../../shared/domain/search.js';
 import { afterInstant, beforeInstant, visitKey } from '../../shared/dynamodb/keys.js';
 import { meetingInput } from '../support/fixtures.js';
 
@@ -18,7 +25,12 @@ const entry = (overrides: Partial<SearchEntry>): SearchEntry => ({
   agentIds: ['a1'],
   ...overrides,
 });
-const criteria = (overrides: Partial<SearchCriteria> = {}): SearchCriteria => ({ startIndex: 0, size: 50, sort: DEFAULT_SORT, ...overrides });
+const criteria = (overrides: Partial<SearchCriteria> = {}): SearchCriteria => ({
+  startIndex: 0,
+  size: 50,
+  sort: DEFAULT_SORT,
+  ...overrides,
+});
 
 describe('filters', () => {
   it('ORs values within a filter and ANDs different filters', () => {
@@ -34,7 +46,9 @@ describe('filters', () => {
     const e = entry({});
     expect(matches(e, criteria({ visitTimeAfter: e.visitTime }))).toBe(false);
     expect(matches(e, criteria({ visitTimeBefore: e.visitTime }))).toBe(false);
-    expect(matches(e, criteria({ visitTimeAfter: '2026-06-01T09:59:59.999Z', visitTimeBefore: '2026-06-01T10:00:00.001Z' }))).toBe(true);
+    expect(
+      matches(e, criteria({ visitTimeAfter: '2026-06-01T09:59:59.999Z', visitTimeBefore: '2026-06-01T10:00:00.001Z' })),
+    ).toBe(true);
     expect(matches(e, criteria({ modifiedAfter: e.modificationTime }))).toBe(false);
     expect(matches(e, criteria({ modifiedAfter: '2025-12-31T23:59:59.999Z' }))).toBe(true);
   });
@@ -57,16 +71,26 @@ describe('filters', () => {
   });
 
   it('stores the distinct folded words, which match exactly what the whole text matches', () => {
-    const input = meetingInput({ notes: 'Hämeentie hameentie ÄÄNI\n\uFDFA\uFDFA', meetingRealty: { categoryCode: 'SALE', postalArea: 'Åbo' } });
+    const input = meetingInput({
+      notes: 'Hämeentie hameentie ÄÄNI\n\uFDFA\uFDFA',
+      meetingRealty: { categoryCode: 'SALE', postalArea: 'Åbo' },
+    });
     expect(searchableText(input)).toBe('hameentie aani صلى الله عليه وسلمصلى وسلم abo');
-    const word = fc.string({ unit: fc.constantFrom('a', 'ä', 'B', '\uFDFA', '\u3316', 'ß', ' ', '\n', 'ﬁ'), maxLength: 12 });
+    const word = fc.string({
+      unit: fc.constantFrom('a', 'ä', 'B', '\uFDFA', '\u3316', 'ß', ' ', '\n', 'ﬁ'),
+      maxLength: 12,
+    });
     fc.assert(
-      fc.property(fc.array(word, { maxLength: 6 }), fc.string({ unit: fc.constantFrom('a', 'b', 's', 'ル', 'ل', 'f', 'i'), minLength: 1, maxLength: 4 }), (parts, term) => {
-        const notes = parts.join(' ');
-        const whole = foldText(notes);
-        const stored = searchableText(meetingInput({ notes, meetingRealty: { categoryCode: 'SALE' } }));
-        expect(stored.includes(term)).toBe(whole.includes(term));
-      }),
+      fc.property(
+        fc.array(word, { maxLength: 6 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', 's', 'ル', 'ل', 'f', 'i'), minLength: 1, maxLength: 4 }),
+        (parts, term) => {
+          const notes = parts.join(' ');
+          const whole = foldText(notes);
+          const stored = searchableText(meetingInput({ notes, meetingRealty: { categoryCode: 'SALE' } }));
+          expect(stored.includes(term)).toBe(whole.includes(term));
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -90,15 +114,34 @@ describe('sorting and paging', () => {
   });
 
   it('sorts by several keys in order, then meetingId', () => {
-    expect(selectPage(entries, criteria({ sort: [{ field: 'visitTime', direction: 'desc' }] })).pageIds).toEqual(['a', 'b', 'c']);
+    expect(selectPage(entries, criteria({ sort: [{ field: 'visitTime', direction: 'desc' }] })).pageIds).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     expect(
-      selectPage(entries, criteria({ sort: [{ field: 'visitTime', direction: 'desc' }, { field: 'modificationTime', direction: 'desc' }] })).pageIds,
+      selectPage(
+        entries,
+        criteria({
+          sort: [
+            { field: 'visitTime', direction: 'desc' },
+            { field: 'modificationTime', direction: 'desc' },
+          ],
+        }),
+      ).pageIds,
     ).toEqual(['b', 'a', 'c']);
-    expect(selectPage(entries, criteria({ sort: [{ field: 'modificationTime', direction: 'asc' }] })).pageIds).toEqual(['a', 'c', 'b']);
+    expect(selectPage(entries, criteria({ sort: [{ field: 'modificationTime', direction: 'asc' }] })).pageIds).toEqual([
+      'a',
+      'c',
+      'b',
+    ]);
   });
 
   it('slices pages and counts all matches, with duplicates (several link entries) counted once', () => {
-    expect(selectPage([...entries, entries[0]!], criteria({ startIndex: 1, size: 1 }))).toEqual({ pageIds: ['a'], totalCount: 3 });
+    expect(selectPage([...entries, entries[0]!], criteria({ startIndex: 1, size: 1 }))).toEqual({
+      pageIds: ['a'],
+      totalCount: 3,
+    });
     expect(selectPage(entries, criteria({ startIndex: 2, size: 5 }))).toEqual({ pageIds: ['b'], totalCount: 3 });
     expect(selectPage(entries, criteria({ startIndex: 3 }))).toEqual({ pageIds: [], totalCount: 3 });
   });

@@ -12,7 +12,8 @@ const ALLOWED: Record<StatusCode, StatusCode[]> = {
   CANCELLED: ['CANCELLED'],
 };
 
-const stored = (statusCode: StatusCode): Meeting => newMeeting({ meetingId: '00000000-0000-4000-8000-000000000001', statusCode });
+const stored = (statusCode: StatusCode): Meeting =>
+  newMeeting({ meetingId: '00000000-0000-4000-8000-000000000001', statusCode });
 
 function violations(run: () => void): string[] {
   try {
@@ -57,9 +58,15 @@ describe('locked fields', () => {
       { partyId: 'aaaaaaaa-0000-4000-8000-000000000001', partyTypeCode: 'PERSON_PARTY' },
       { partyId: 'bbbbbbbb-0000-4000-8000-000000000002', partyTypeCode: 'ORGANIZATION_PARTY' },
     ];
-    const reordered = { ...current, parties: [{ ...current.parties[1]!, partyId: 'BBBBBBBB-0000-4000-8000-000000000002' }, current.parties[0]!] };
+    const reordered = {
+      ...current,
+      parties: [{ ...current.parties[1]!, partyId: 'BBBBBBBB-0000-4000-8000-000000000002' }, current.parties[0]!],
+    };
     expect(violations(() => assertUpdateAllowed(current, reordered))).toEqual([]);
-    const retyped = { ...current, parties: [current.parties[0]!, { ...current.parties[1]!, partyTypeCode: 'ESTATE_PARTY' as const }] };
+    const retyped = {
+      ...current,
+      parties: [current.parties[0]!, { ...current.parties[1]!, partyTypeCode: 'ESTATE_PARTY' as const }],
+    };
     expect(violations(() => assertUpdateAllowed(current, retyped))).toEqual(['parties']);
     const fewer = { ...current, parties: [current.parties[0]!] };
     expect(violations(() => assertUpdateAllowed(current, fewer))).toEqual(['parties']);
@@ -67,9 +74,15 @@ describe('locked fields', () => {
 
   it('compares visitTime as an instant: the same instant in another offset is no change', () => {
     const current = stored('LOST');
-    expect(violations(() => assertUpdateAllowed(current, { ...current, visitTime: '2026-12-31T08:00:00.000Z' }))).toEqual([]);
-    expect(violations(() => assertUpdateAllowed(current, { ...current, visitTime: '2026-12-31T10:00:00+02:00' }))).toEqual([]);
-    expect(violations(() => assertUpdateAllowed(current, { ...current, visitTime: '2026-12-31T08:00:00.001Z' }))).toEqual(['visitTime']);
+    expect(
+      violations(() => assertUpdateAllowed(current, { ...current, visitTime: '2026-12-31T08:00:00.000Z' })),
+    ).toEqual([]);
+    expect(
+      violations(() => assertUpdateAllowed(current, { ...current, visitTime: '2026-12-31T10:00:00+02:00' })),
+    ).toEqual([]);
+    expect(
+      violations(() => assertUpdateAllowed(current, { ...current, visitTime: '2026-12-31T08:00:00.001Z' })),
+    ).toEqual(['visitTime']);
   });
 
   it('names every offending field at once', () => {
@@ -81,7 +94,12 @@ describe('locked fields', () => {
   it('keeps other fields editable in every state', () => {
     for (const from of STATUSES) {
       const current = stored(from);
-      const next = { ...current, notes: 'changed', typeCode: 'EVALUATION_VISIT' as const, agents: [{ agentId: '00000000-0000-4000-8000-0000000000aa' }] };
+      const next = {
+        ...current,
+        notes: 'changed',
+        typeCode: 'EVALUATION_VISIT' as const,
+        agents: [{ agentId: '00000000-0000-4000-8000-0000000000aa' }],
+      };
       expect(violations(() => assertUpdateAllowed(current, next))).toEqual([]);
     }
   });

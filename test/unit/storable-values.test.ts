@@ -21,7 +21,8 @@ describe('storable values', () => {
   });
 
   it('keeps numbers to what DynamoDB stores', () => {
-    for (const n of [0, 1e-130, 0.01, 1e12, 1.2345678901234567, 9.99e125]) expect([n, isStorableNumber(n)]).toEqual([n, true]);
+    for (const n of [0, 1e-130, 0.01, 1e12, 1.2345678901234567, 9.99e125])
+      expect([n, isStorableNumber(n)]).toEqual([n, true]);
     for (const n of [1e-131, 5e-324, 1e126, Number.MAX_VALUE]) expect([n, isStorableNumber(n)]).toEqual([n, false]);
   });
 
