@@ -1,4 +1,3 @@
-import { createConfig, lint } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
 import { assertConformsToContract } from '../support/api-client.js';
 
@@ -7,16 +6,6 @@ const response = (status: number, body: unknown, requestId = 'r1') => ({
   headers: new Headers({ 'Request-ID': requestId }),
   body,
   text: body === undefined ? '' : JSON.stringify(body),
-});
-
-describe('the OpenAPI document', () => {
-  it('passes Redocly lint (recommended rules) with no error or warning', async () => {
-    const problems = await lint({
-      ref: 'openapi/meeting-api.yaml',
-      config: await createConfig({ extends: ['recommended'] }),
-    });
-    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message}`)).toEqual([]);
-  });
 });
 
 describe('contract conformance check used by the API tests', () => {
