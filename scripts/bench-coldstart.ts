@@ -31,6 +31,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { MeetingApiStack } from '../lib/meeting-api-stack.js';
 import { devAuthEnvironment, ensureDevIssuer, signDevToken } from '../local/dev-issuer.js';
 import { ensureTable, startDynamoDbLocal, stopOnSignals, type RunningDynamoDb } from '../local/dynamodb-local.js';
+import { meetingInput } from '../test/support/fixtures.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const WARMUPS = 2;
@@ -319,28 +320,12 @@ try {
       requestContext: requestContext('GET', '/meetings', '/meetings'),
     };
   };
-  /** A valid create/update body (as test/support/fixtures.ts meetingInput), fresh ids each time. */
-  const meetingBody = (statusCode = 'WAITING') => ({
-    typeCode: 'SALES_MEETING',
-    statusCode,
-    parties: [{ partyId: randomUUID(), partyTypeCode: 'PERSON_PARTY' }],
-    visitTime: '2026-12-31T10:00:00+02:00',
-    agencyOfficeId: randomUUID(),
-    agents: [{ agentId: randomUUID() }],
-    sourceTypeCode: 'ETUOVI',
-    meetingRealty: {
-      categoryCode: 'SALE',
-      streetAddress: 'Mannerheimintie 1',
-      postcode: '00100',
-      postalArea: 'Helsinki',
-    },
-  });
 
   // 4. Seeding, through our create bundle (one process, untimed): each tenant's meetings.
   const seed = async (tenantId: string, count: number): Promise<string[]> => {
     if (count === 0) return [];
     const { bundle, variables } = ours.get('create-meeting')!;
-    const events = Array.from({ length: count }, () => proxyEvent(tenantId, 'POST', undefined, meetingBody()));
+    const events = Array.from({ length: count }, () => proxyEvent(tenantId, 'POST', undefined, meetingInput()));
     const { answers } = await run([runner, bundle, eventFile(events)], envFor('create-meeting', variables), 'exit');
     return answers.map((answer) => {
       const { statusCode, body } = answer as { statusCode: number; body: string };
@@ -362,13 +347,13 @@ try {
       case 'authorizer':
         return authorizerEvent();
       case 'create-meeting':
-        return proxyEvent('bench-create', 'POST', undefined, meetingBody());
+        return proxyEvent('bench-create', 'POST', undefined, meetingInput());
       case 'search-meetings':
         return proxyEvent(SEARCH_TENANT, 'GET');
       case 'get-meeting':
         return proxyEvent(RW_TENANT, 'GET', getId);
       case 'update-meeting':
-        return proxyEvent(RW_TENANT, 'PUT', side === 'ours' ? ourUpdateId : refUpdateId, meetingBody());
+        return proxyEvent(RW_TENANT, 'PUT', side === 'ours' ? ourUpdateId : refUpdateId, meetingInput());
       case 'delete-meeting': {
         const id = deleteIds[side].shift();
         if (!id) throw new Error('out of seeded meetings to delete');
