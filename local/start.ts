@@ -52,7 +52,8 @@ async function main() {
       `  DynamoDB: ${endpoint}${dynamoDb ? ` (DynamoDB Local, pid ${dynamoDb.pid}, data in ${resolve(dataDir, 'dynamodb')})` : ''}, table "${tableName}" (${table})`,
       '',
       'Get a token (tenant "demo", read and write scopes, valid 1 hour):',
-      '  TOKEN=$(npm run -s token)',
+      // The token must come from this data folder's dev issuer.
+      `  TOKEN=$(${process.env.DATA_DIR ? `DATA_DIR=${process.env.DATA_DIR} ` : ''}npm run -s token)`,
       'Try it:',
       `  curl -s -X POST ${url}/meetings -H "Authorization: Bearer $TOKEN" -H "Request-ID: $(node -e 'console.log(crypto.randomUUID())')" \\`,
       `    -H 'Content-Type: application/json' -d '{"typeCode":"SALES_MEETING","statusCode":"WAITING","parties":[{"partyId":"75596cf8-9372-4d20-a420-500b9eed403a","partyTypeCode":"PERSON_PARTY"}],"visitTime":"2026-12-31T10:00:00+02:00","agencyOfficeId":"123e4567-e89b-12d3-a456-426655440000","agents":[{"agentId":"6d648e58-edcc-47c2-93c1-6f5568bac85f"}],"sourceTypeCode":"ETUOVI","meetingRealty":{"categoryCode":"SALE"}}'`,
