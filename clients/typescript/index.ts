@@ -80,15 +80,22 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
         h['Request-ID'],
       );
     },
-    async updateMeeting(meetingId: string, input: MeetingInput) {
+    /** The meeting with its entity tag, to send back in `ifMatch` (no lost updates). */
+    async readMeeting(meetingId: string): Promise<{ meeting: Meeting; etag: string }> {
       const h = header();
-      await unwrap(
-        client.PUT('/meetings/{meetingId}', { params: { header: h, path: { meetingId } }, body: input }),
-        h['Request-ID'],
-      );
+      const call = client.GET('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } });
+      const meeting = await unwrap(call, h['Request-ID']);
+      return { meeting, etag: (await call).response.headers.get('ETag') ?? '' };
     },
-    async deleteMeeting(meetingId: string) {
-      const h = header();
+    /** With `ifMatch` (an etag read before), 412 PRECONDITION_FAILED if the meeting changed since. */
+    async updateMeeting(meetingId: string, input: MeetingInput, options: { ifMatch?: string } = {}) {
+      const h = { ...header(), ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}) };
+      const call = client.PUT('/meetings/{meetingId}', { params: { header: h, path: { meetingId } }, body: input });
+      await unwrap(call, h['Request-ID']);
+      return { etag: (await call).response.headers.get('ETag') ?? '' };
+    },
+    async deleteMeeting(meetingId: string, options: { ifMatch?: string } = {}) {
+      const h = { ...header(), ...(options.ifMatch ? { 'If-Match': options.ifMatch } : {}) };
       await unwrap(
         client.DELETE('/meetings/{meetingId}', { params: { header: h, path: { meetingId } } }),
         h['Request-ID'],

@@ -1,4 +1,5 @@
 import { useCaseDeps } from '../../shared/composition.js';
+import { parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingId } from '../../shared/http/request-parsing.js';
 import { noContent } from '../../shared/http/responses.js';
@@ -7,6 +8,7 @@ import { deleteMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 const deps = useCaseDeps();
 
 export const handler = apiHandler('deleteMeeting', async (event, { tenantId }) => {
-  await deleteMeeting(deps, tenantId, parseMeetingId(event));
+  const ifMatch = parseEntityTagCondition(event, 'If-Match');
+  await deleteMeeting(deps, tenantId, parseMeetingId(event), ifMatch);
   return noContent();
 });

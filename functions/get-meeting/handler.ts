@@ -1,11 +1,16 @@
 import { useCaseDeps } from '../../shared/composition.js';
+import { matchesWeakly } from '../../shared/domain/entity-tag.js';
+import { etagHeader, parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingId } from '../../shared/http/request-parsing.js';
-import { json } from '../../shared/http/responses.js';
-import { getMeeting } from '../../shared/use-cases/meeting-use-cases.js';
+import { json, notModified } from '../../shared/http/responses.js';
+import { readMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
 const deps = useCaseDeps();
 
-export const handler = apiHandler('getMeeting', async (event, { tenantId }) =>
-  json(200, await getMeeting(deps, tenantId, parseMeetingId(event))),
-);
+export const handler = apiHandler('getMeeting', async (event, { tenantId }) => {
+  const ifNoneMatch = parseEntityTagCondition(event, 'If-None-Match');
+  const { meeting, entityTag } = await readMeeting(deps, tenantId, parseMeetingId(event));
+  if (ifNoneMatch && matchesWeakly(ifNoneMatch, entityTag)) return notModified(etagHeader(entityTag));
+  return json(200, meeting, etagHeader(entityTag));
+});

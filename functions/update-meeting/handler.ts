@@ -1,4 +1,5 @@
 import { useCaseDeps } from '../../shared/composition.js';
+import { etagHeader, parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingId } from '../../shared/http/request-parsing.js';
@@ -8,7 +9,8 @@ import { updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 const deps = useCaseDeps();
 
 export const handler = apiHandler('updateMeeting', async (event, { tenantId }) => {
+  const ifMatch = parseEntityTagCondition(event, 'If-Match');
   const meetingId = parseMeetingId(event);
-  await updateMeeting(deps, tenantId, meetingId, parseMeetingBody(event));
-  return noContent();
+  const { entityTag } = await updateMeeting(deps, tenantId, meetingId, parseMeetingBody(event), ifMatch);
+  return noContent(etagHeader(entityTag));
 });

@@ -38,3 +38,11 @@ export class MeetingRuleViolation extends Error {
     this.name = 'MeetingRuleViolation';
   }
 }
+
+/** An If-Match named no tag of the meeting as stored: another write came first. Nothing was written. */
+export class PreconditionFailed extends Error {
+  constructor(readonly meetingId: string) {
+    super(`meeting ${meetingId} is not at a version the request names`);
+    this.name = 'PreconditionFailed';
+  }
+}

@@ -87,6 +87,11 @@ export const invalidId = () => new ApiError('INVALID_ID');
 
 export const gone = () => new ApiError('GONE');
 
+export const preconditionFailed = () =>
+  new ApiError('PRECONDITION_FAILED', {
+    description: 'The meeting was written since the entity tag in If-Match was read: read it again.',
+  });
+
 export const unsupportedMediaType = () =>
   new ApiError('UNSUPPORTED_MEDIA_TYPE', { description: 'The request body must be application/json.' });
 

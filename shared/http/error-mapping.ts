@@ -6,6 +6,7 @@ import {
   MeetingGone,
   MeetingNotFound,
   MeetingRuleViolation,
+  PreconditionFailed,
   StatusRuleViolation,
   type FieldViolation,
 } from '../domain/errors.js';
@@ -16,6 +17,7 @@ import {
   gone,
   invalidId,
   invalidStatus,
+  preconditionFailed,
   searchTooBroad,
   serviceUnavailable,
   technicalError,
@@ -29,6 +31,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof MeetingNotFound) return invalidId();
   if (error instanceof MeetingGone) return gone();
+  if (error instanceof PreconditionFailed) return preconditionFailed();
   if (error instanceof StatusRuleViolation) return invalidStatus(items(error.violations, 'INVALID_STATUS'));
   if (error instanceof MeetingRuleViolation) return badRequestBody(items(error.violations, 'BAD_REQUEST_BODY'));
   if (error instanceof SearchTooBroadError) return searchTooBroad(error.cap);

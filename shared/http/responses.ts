@@ -16,8 +16,15 @@ export const json = (
   body: JSON.stringify(body),
 });
 
-export const noContent = (): APIGatewayProxyResult => ({
+export const noContent = (headers: Record<string, string> = {}): APIGatewayProxyResult => ({
   statusCode: 204,
-  headers: { 'Cache-Control': 'no-store' },
+  headers: { 'Cache-Control': 'no-store', ...headers },
+  body: '',
+});
+
+/** 304: the client's copy is current; no body. */
+export const notModified = (headers: Record<string, string>): APIGatewayProxyResult => ({
+  statusCode: 304,
+  headers: { 'Cache-Control': 'no-store', ...headers },
   body: '',
 });

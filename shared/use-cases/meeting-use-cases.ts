@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MeetingGone, MeetingNotFound } from '../domain/errors.js';
+import { entityTagOf, matchesStrongly, type EntityTagCondition } from '../domain/entity-tag.js';
+import { MeetingGone, MeetingNotFound, PreconditionFailed } from '../domain/errors.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { assertMeetingRules } from '../domain/meeting-rules.js';
 import {
@@ -31,15 +32,25 @@ function existing(meetingId: string, record: MeetingRecord | undefined): StoredM
   return record;
 }
 
+/**
+ * Decides on the stored state and writes on condition that it is still that state; a lost race is
+ * decided again. The checks follow the contract's order: existence (404/410), then the request's
+ * If-Match (412: decided on the same version the conditional write then requires, so no write can
+ * come between), then the rules inside `write`.
+ */
 async function decideAndWrite(
   deps: UseCaseDeps,
   tenantId: string,
   meetingId: string,
+  ifMatch: EntityTagCondition | undefined,
   write: (current: StoredMeeting) => Promise<void>,
 ): Promise<void> {
   let record = await deps.repository.get(tenantId, meetingId);
   for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
     const current = existing(meetingId, record);
+    if (ifMatch && !matchesStrongly(ifMatch, entityTagOf(meetingId, current.version))) {
+      throw new PreconditionFailed(meetingId);
+    }
     try {
       return await write(current);
     } catch (error) {
@@ -65,8 +76,18 @@ export async function createMeeting(
   return { meetingId };
 }
 
+/** The meeting and the entity tag of the version read. */
+export async function readMeeting(
+  deps: UseCaseDeps,
+  tenantId: string,
+  meetingId: string,
+): Promise<{ meeting: Meeting; entityTag: string }> {
+  const { meeting, version } = existing(meetingId, await deps.repository.get(tenantId, meetingId));
+  return { meeting, entityTag: entityTagOf(meetingId, version) };
+}
+
 export async function getMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string): Promise<Meeting> {
-  return existing(meetingId, await deps.repository.get(tenantId, meetingId)).meeting;
+  return (await readMeeting(deps, tenantId, meetingId)).meeting;
 }
 
 export async function updateMeeting(
@@ -74,10 +95,12 @@ export async function updateMeeting(
   tenantId: string,
   meetingId: string,
   input: MeetingInput,
-): Promise<void> {
+  ifMatch?: EntityTagCondition,
+): Promise<{ entityTag: string }> {
   assertMeetingRules(input);
   const next = normalizeInput(input);
-  await decideAndWrite(deps, tenantId, meetingId, async (current) => {
+  let written = 0;
+  await decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
     assertUpdateAllowed(current.meeting, next);
     const modificationTime = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
     await deps.repository.replace(tenantId, current, {
@@ -86,11 +109,18 @@ export async function updateMeeting(
       creationTime: current.meeting.creationTime,
       modificationTime,
     });
+    written = current.version + 1;
   });
+  return { entityTag: entityTagOf(meetingId, written) };
 }
 
-export async function deleteMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string): Promise<void> {
-  await decideAndWrite(deps, tenantId, meetingId, async (current) => {
+export async function deleteMeeting(
+  deps: UseCaseDeps,
+  tenantId: string,
+  meetingId: string,
+  ifMatch?: EntityTagCondition,
+): Promise<void> {
+  await decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
     assertDeleteAllowed(current.meeting);
     const deletedAt = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
     await deps.repository.delete(tenantId, current, deletedAt);

@@ -28,7 +28,18 @@ describe('typed TypeScript client (clients/typescript)', () => {
     expect((refused as MeetingApiError).status).toBe(400);
     expect((refused as MeetingApiError).body.errorCode).toBe('INVALID_STATUS');
 
-    await client.updateMeeting(meetingId, { ...input, statusCode: 'LOST' });
+    // No lost updates: an etag read before another write is refused.
+    const { meeting, etag } = await client.readMeeting(meetingId);
+    expect(meeting.statusCode).toBe('WON');
+    const { etag: next } = await client.updateMeeting(meetingId, { ...input, statusCode: 'LOST' }, { ifMatch: etag });
+    expect(next).not.toBe(etag);
+    const stale = await client
+      .updateMeeting(meetingId, { ...input, statusCode: 'WON' }, { ifMatch: etag })
+      .catch((error: unknown) => error as MeetingApiError);
+    expect([(stale as MeetingApiError).status, (stale as MeetingApiError).body.errorCode]).toEqual([
+      412,
+      'PRECONDITION_FAILED',
+    ]);
     const created = await client.createMeeting(meetingInput());
     await client.deleteMeeting(created.meetingId);
     const gone = await client.getMeeting(created.meetingId).then(

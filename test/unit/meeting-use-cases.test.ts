@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MeetingGone, MeetingNotFound, MeetingRuleViolation, StatusRuleViolation } from '../../shared/domain/errors.js';
+import {
+  MeetingGone,
+  MeetingNotFound,
+  MeetingRuleViolation,
+  PreconditionFailed,
+  StatusRuleViolation,
+} from '../../shared/domain/errors.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import type { Meeting, MeetingInput, MeetingRecord, StoredMeeting } from '../../shared/domain/meeting.js';
 import type { SearchCriteria, SearchEntry } from '../../shared/domain/search.js';
@@ -13,6 +19,7 @@ import {
   createMeeting,
   deleteMeeting,
   getMeeting,
+  readMeeting,
   searchMeetings,
   updateMeeting,
   type UseCaseDeps,
@@ -259,6 +266,42 @@ describe('deleteMeeting', () => {
   });
 });
 
+describe('entity tags and If-Match', () => {
+  it('a tag names one version: the update answers the next one, a stale tag is PreconditionFailed before any rule', async () => {
+    const { deps } = harness();
+    const { meetingId } = await createMeeting(deps, TENANT, meetingInput({ statusCode: 'WON' }));
+    const { entityTag: first } = await readMeeting(deps, TENANT, meetingId);
+    const input = meetingInput({ statusCode: 'LOST' });
+    const { entityTag: second } = await updateMeeting(
+      deps,
+      TENANT,
+      meetingId,
+      {
+        ...input,
+        parties: (await getMeeting(deps, TENANT, meetingId)).parties,
+        visitTime: (await getMeeting(deps, TENANT, meetingId)).visitTime,
+      },
+      { tags: [{ tag: first, weak: false }] },
+    );
+    expect(second).not.toBe(first);
+    expect((await readMeeting(deps, TENANT, meetingId)).entityTag).toBe(second);
+    // Stale tag and a body the status rules refuse: the precondition is what answers.
+    const stale = await refusal(
+      updateMeeting(deps, TENANT, meetingId, meetingInput({ statusCode: 'CANCELLED' }), {
+        tags: [{ tag: first, weak: false }],
+      }),
+    );
+    expect(stale).toBeInstanceOf(PreconditionFailed);
+    expect(
+      await refusal(deleteMeeting(deps, TENANT, meetingId, { tags: [{ tag: second, weak: true }] })),
+    ).toBeInstanceOf(PreconditionFailed);
+    // Existence comes first.
+    expect(await refusal(updateMeeting(deps, TENANT, randomUUID(), meetingInput(), { any: true }))).toBeInstanceOf(
+      MeetingNotFound,
+    );
+  });
+});
+
 describe('modificationTime', () => {
   it('is now, but always strictly after the previous one, whatever the clock does', async () => {
     const raced = new RacedRepository(new InMemoryMeetingRepository(), async () => {});
@@ -360,9 +403,9 @@ describe('a write that loses a race is decided again on what storage holds now',
   it('gives up with an unexpected error after 64 lost rounds in a row', async () => {
     const inner = new InMemoryMeetingRepository();
     const { meetingId, other } = await seeded(inner, meetingInput());
-    const raced = new RacedRepository(inner, (attempt) =>
-      updateMeeting(other.deps, TENANT, meetingId, meetingInput({ notes: `storm ${attempt}` })),
-    );
+    const raced = new RacedRepository(inner, async (attempt) => {
+      await updateMeeting(other.deps, TENANT, meetingId, meetingInput({ notes: `storm ${attempt}` }));
+    });
     await expect(
       updateMeeting(harness(raced).deps, TENANT, meetingId, meetingInput({ notes: 'never' })),
     ).rejects.toThrow(/lost 64 write races in a row/);
