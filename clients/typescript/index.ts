@@ -65,9 +65,12 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
   return {
     /** The underlying openapi-fetch client, for anything the helpers do not cover. */
     raw: client,
-    createMeeting(input: MeetingInput) {
-      const h = header();
-      return unwrap(client.POST('/meetings', { params: { header: h }, body: input }), h['Request-ID']);
+    /** With `idempotencyKey`, safe to retry: the same key and body always answer the same meetingId. */
+    async createMeeting(input: MeetingInput, options: { idempotencyKey?: string } = {}) {
+      const h = { ...header(), ...(options.idempotencyKey ? { 'Idempotency-Key': options.idempotencyKey } : {}) };
+      const call = client.POST('/meetings', { params: { header: h }, body: input });
+      const { meetingId } = await unwrap(call, h['Request-ID']);
+      return { meetingId, replayed: (await call).response.headers.get('Idempotent-Replayed') === 'true' };
     },
     searchMeetings(query: SearchQuery = {}) {
       const h = header();

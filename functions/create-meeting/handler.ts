@@ -1,12 +1,18 @@
 import { useCaseDeps } from '../../shared/composition.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
+import { parseIdempotencyKey } from '../../shared/http/request-parsing.js';
 import { json } from '../../shared/http/responses.js';
 import { createMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
 const deps = useCaseDeps();
 
 export const handler = apiHandler('createMeeting', async (event, { tenantId }) => {
-  const created = await createMeeting(deps, tenantId, parseMeetingBody(event));
-  return json(201, created, { Location: `/meetings/${created.meetingId}` });
+  const idempotencyKey = parseIdempotencyKey(event); // its format right after Request-ID
+  const { meetingId, replayed } = await createMeeting(deps, tenantId, parseMeetingBody(event), idempotencyKey);
+  return json(
+    201,
+    { meetingId },
+    { Location: `/meetings/${meetingId}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+  );
 });

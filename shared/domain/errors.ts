@@ -39,6 +39,14 @@ export class MeetingRuleViolation extends Error {
   }
 }
 
+/** An Idempotency-Key used before with another request body. Nothing was written. */
+export class IdempotencyKeyReused extends Error {
+  constructor() {
+    super('the idempotency key was used with another request');
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
 /** An If-Match named no tag of the meeting as stored: another write came first. Nothing was written. */
 export class PreconditionFailed extends Error {
   constructor(readonly meetingId: string) {

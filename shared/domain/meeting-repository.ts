@@ -7,8 +7,11 @@ import type { SearchCriteria, SearchEntry } from './search.js';
  * on, else they throw ConcurrentModificationError carrying what storage holds now.
  */
 export interface MeetingRepository {
-  /** Stores a new meeting; never overwrites. */
-  create(tenantId: string, meeting: Meeting): Promise<void>;
+  /**
+   * Stores a new meeting; never overwrites. `idempotencyHash` stays with the meeting (and its
+   * tombstone) through every later write.
+   */
+  create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void>;
   get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined>;
   /** Replaces `current` by `next` if storage still holds `current.version`. */
   replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void>;

@@ -19,12 +19,15 @@ export type MeetingInput = Omit<Meeting, (typeof READ_ONLY_FIELDS)[number]>;
 export interface StoredMeeting {
   meeting: Meeting;
   version: number;
+  /** The request hash of a create made with an Idempotency-Key (kept for the meeting's life). */
+  idempotencyHash?: string;
 }
 
 export interface Tombstone {
   deleted: true;
   meetingId: string;
   version: number;
+  idempotencyHash?: string;
 }
 
 export type MeetingRecord = StoredMeeting | Tombstone;

@@ -78,10 +78,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     }
   }
 
-  async create(tenantId: string, meeting: Meeting): Promise<void> {
+  async create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void> {
     // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
     await this.transact(
-      this.meetingWrites(tenantId, meeting, 1, undefined, {
+      this.meetingWrites(tenantId, meeting, 1, undefined, idempotencyHash, {
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
@@ -99,7 +99,14 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
 
   async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
     await this.transact(
-      this.meetingWrites(tenantId, next, current.version + 1, current.meeting, this.versionCondition(current.version)),
+      this.meetingWrites(
+        tenantId,
+        next,
+        current.version + 1,
+        current.meeting,
+        current.idempotencyHash,
+        this.versionCondition(current.version),
+      ),
     );
   }
 
@@ -116,6 +123,8 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
             deleted: true,
             deletedAt,
             version: current.version + 1,
+            // A replay of the create that made it still answers with its id.
+            ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
           },
           ...this.versionCondition(current.version),
         },
@@ -261,6 +270,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     meeting: Meeting,
     version: number,
     previous: Meeting | undefined,
+    idempotencyHash: string | undefined,
     condition: { ConditionExpression: string; ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' },
   ): TransactWriteItem[] {
     const entry = toSearchEntry(meeting, searchableText(meeting));
@@ -281,6 +291,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       visitKey: visit,
       modifiedKey: modifiedKey(meeting.modificationTime, meeting.meetingId),
       officeKey: officeKey(tenantId, meeting.agencyOfficeId),
+      ...(idempotencyHash ? { idempotencyHash } : {}),
     };
     return [
       { Put: { TableName: this.tableName, Item: item, ...condition } },
@@ -306,9 +317,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
 }
 
 function toRecord(item: Item): MeetingRecord {
+  const hash = typeof item.idempotencyHash === 'string' ? { idempotencyHash: item.idempotencyHash } : {};
   if (item.deleted === true)
-    return { deleted: true, meetingId: item.meetingId as string, version: item.version as number };
-  return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number };
+    return { deleted: true, meetingId: item.meetingId as string, version: item.version as number, ...hash };
+  return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number, ...hash };
 }
 
 /** An index entry; searchText stays undefined for a link item's entry (filled in when a search needs it). */

@@ -87,6 +87,11 @@ export const invalidId = () => new ApiError('INVALID_ID');
 
 export const gone = () => new ApiError('GONE');
 
+export const idempotencyKeyReused = () =>
+  new ApiError('IDEMPOTENCY_KEY_REUSED', {
+    description: 'This Idempotency-Key was used with another request body: use a new key for a new meeting.',
+  });
+
 export const preconditionFailed = () =>
   new ApiError('PRECONDITION_FAILED', {
     description: 'The meeting was written since the entity tag in If-Match was read: read it again.',

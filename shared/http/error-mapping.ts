@@ -3,6 +3,7 @@
  * status and a house error body; anything else is a 500 that reveals nothing.
  */
 import {
+  IdempotencyKeyReused,
   MeetingGone,
   MeetingNotFound,
   MeetingRuleViolation,
@@ -15,6 +16,7 @@ import {
   ApiError,
   badRequestBody,
   gone,
+  idempotencyKeyReused,
   invalidId,
   invalidStatus,
   preconditionFailed,
@@ -32,6 +34,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof MeetingNotFound) return invalidId();
   if (error instanceof MeetingGone) return gone();
   if (error instanceof PreconditionFailed) return preconditionFailed();
+  if (error instanceof IdempotencyKeyReused) return idempotencyKeyReused();
   if (error instanceof StatusRuleViolation) return invalidStatus(items(error.violations, 'INVALID_STATUS'));
   if (error instanceof MeetingRuleViolation) return badRequestBody(items(error.violations, 'BAD_REQUEST_BODY'));
   if (error instanceof SearchTooBroadError) return searchTooBroad(error.cap);

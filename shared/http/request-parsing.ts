@@ -41,3 +41,19 @@ export function parseMeetingId(event: Pick<APIGatewayProxyEvent, 'pathParameters
   if (!isUuid(id)) throw invalidId();
   return id.toLowerCase();
 }
+
+/** Idempotency-Key: 1..255 printable ASCII characters; absent is fine. */
+export function parseIdempotencyKey(event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined {
+  const value = headerOf(event, 'Idempotency-Key');
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw badRequestParameters([
+      {
+        target: 'Idempotency-Key',
+        errorCode: 'INVALID_TYPE',
+        message: 'Idempotency-Key must be 1 to 255 printable ASCII characters',
+      },
+    ]);
+  }
+  return value;
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { entityTagOf, matchesStrongly, type EntityTagCondition } from '../domain/entity-tag.js';
-import { MeetingGone, MeetingNotFound, PreconditionFailed } from '../domain/errors.js';
+import { IdempotencyKeyReused, MeetingGone, MeetingNotFound, PreconditionFailed } from '../domain/errors.js';
+import { idempotentMeetingId, requestHash } from '../domain/idempotency.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { assertMeetingRules } from '../domain/meeting-rules.js';
 import {
@@ -63,17 +64,40 @@ async function decideAndWrite(
   throw new Error(`meeting ${meetingId}: lost ${MAX_DECISION_ROUNDS} write races in a row`);
 }
 
+/**
+ * Creates a meeting. With an Idempotency-Key, the meeting's id comes from the tenant and the key,
+ * and the body's hash is stored with it: a create that finds the id taken is a replay when the
+ * hashes agree (the first answer again, whatever happened to the meeting since) and a reuse of
+ * the key when they do not. Concurrent requests with one key and body create one meeting.
+ */
 export async function createMeeting(
   deps: UseCaseDeps,
   tenantId: string,
   input: MeetingInput,
-): Promise<{ meetingId: string }> {
+  idempotencyKey?: string,
+): Promise<{ meetingId: string; replayed: boolean }> {
   assertMeetingRules(input);
   const now = nowOf(deps).toISOString();
-  const meetingId = (deps.newId ?? randomUUID)().toLowerCase();
+  const hash = idempotencyKey === undefined ? undefined : requestHash(input);
+  const meetingId =
+    idempotencyKey === undefined
+      ? (deps.newId ?? randomUUID)().toLowerCase()
+      : idempotentMeetingId(tenantId, idempotencyKey);
   const meeting: Meeting = { meetingId, ...normalizeInput(input), creationTime: now, modificationTime: now };
-  await deps.repository.create(tenantId, meeting);
-  return { meetingId };
+  for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
+    try {
+      await deps.repository.create(tenantId, meeting, hash);
+      return { meetingId, replayed: false };
+    } catch (error) {
+      if (!(error instanceof ConcurrentModificationError) || hash === undefined) throw error;
+      // The id is taken (or a concurrent create held it): what holds it decides.
+      const holder = error.current === undefined ? await deps.repository.get(tenantId, meetingId) : error.current;
+      if (!holder) continue; // the other create did not happen after all: try again
+      if (holder.idempotencyHash !== hash) throw new IdempotencyKeyReused();
+      return { meetingId, replayed: true };
+    }
+  }
+  throw new Error(`meeting ${meetingId}: lost ${MAX_DECISION_ROUNDS} create races in a row`);
 }
 
 /** The meeting and the entity tag of the version read. */

@@ -23,9 +23,7 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 /** What storage hands back: a copy, the meeting's fields in canonical order as the adapter reads them. */
 function readRecord(record: MeetingRecord): MeetingRecord {
-  return isTombstone(record)
-    ? { ...record }
-    : { meeting: canonicalMeeting(copy(record.meeting)), version: record.version };
+  return isTombstone(record) ? { ...record } : { ...record, meeting: canonicalMeeting(copy(record.meeting)) };
 }
 
 export class InMemoryMeetingRepository implements MeetingRepository {
@@ -43,13 +41,17 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     return records;
   }
 
-  async create(tenantId: string, meeting: Meeting): Promise<void> {
+  async create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void> {
     const records = this.recordsOf(tenantId);
     // As the adapter: a condition that the id is unused (a tombstone uses it), and no record
     // handed back, since its condition asks for none.
     const taken = records.get(meeting.meetingId);
     if (taken) throw new ConcurrentModificationError(readRecord(taken));
-    records.set(meeting.meetingId, { meeting: copy(meeting), version: 1 });
+    records.set(meeting.meetingId, {
+      meeting: copy(meeting),
+      version: 1,
+      ...(idempotencyHash ? { idempotencyHash } : {}),
+    });
   }
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
@@ -61,14 +63,16 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     if (next.meetingId !== current.meeting.meetingId)
       throw new Error('replace keeps the meetingId: next is another meeting');
     this.assertVersion(tenantId, current);
-    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1 });
+    const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
+    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1, ...hash });
   }
 
   async delete(tenantId: string, current: StoredMeeting, _deletedAt: string): Promise<void> {
     this.assertVersion(tenantId, current);
     const { meetingId } = current.meeting;
     // The adapter keeps deletedAt on the item, but no read returns it.
-    this.recordsOf(tenantId).set(meetingId, { deleted: true, meetingId, version: current.version + 1 });
+    const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
+    this.recordsOf(tenantId).set(meetingId, { deleted: true, meetingId, version: current.version + 1, ...hash });
   }
 
   /** The adapter's write condition: storage still holds `current.version`, else what it holds now (ALL_OLD: null when nothing). */

@@ -98,6 +98,31 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         expect((await stored(tenant, meeting.meetingId)).meeting.notes).toBe('original');
       });
 
+      it("keeps a create's idempotency hash through replaces and into the tombstone", async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting();
+        await repository.create(tenant, meeting, 'hash-1');
+        const first = await stored(tenant, meeting.meetingId);
+        expect(first.idempotencyHash).toBe('hash-1');
+        await repository.replace(tenant, first, {
+          ...meeting,
+          notes: 'edited',
+          modificationTime: '2026-01-01T00:00:00.001Z',
+        });
+        const second = await stored(tenant, meeting.meetingId);
+        expect(second.idempotencyHash).toBe('hash-1');
+        expect(await lostWrite(repository.create(tenant, meeting, 'hash-2'))).toMatchObject({
+          idempotencyHash: 'hash-1',
+        });
+        await repository.delete(tenant, second, '2026-01-02T00:00:00.000Z');
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual({
+          deleted: true,
+          meetingId: meeting.meetingId,
+          version: 3,
+          idempotencyHash: 'hash-1',
+        });
+      });
+
       it('never overwrites: a create of an id in use, or of a deleted one, is refused', async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting({ notes: 'first' });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  IdempotencyKeyReused,
   MeetingGone,
   MeetingNotFound,
   MeetingRuleViolation,
@@ -114,7 +115,10 @@ describe('createMeeting', () => {
       // A body may leave the currency out (the schema's default): the type, made from the stored shape, says otherwise.
       priceEstimate: { minPrice: 100_000, maxPrice: 120_000 } as MeetingInput['priceEstimate'],
     });
-    expect(await createMeeting(deps, TENANT, input)).toEqual({ meetingId: 'abcdef00-0000-4000-8000-000000000001' });
+    expect(await createMeeting(deps, TENANT, input)).toEqual({
+      meetingId: 'abcdef00-0000-4000-8000-000000000001',
+      replayed: false,
+    });
     const meeting = await getMeeting(deps, TENANT, 'abcdef00-0000-4000-8000-000000000001');
     expect(meeting).toEqual(meetingOf(input, { meetingId: 'abcdef00-0000-4000-8000-000000000001', creationTime: T0 }));
     expect(meeting).toMatchObject({
@@ -263,6 +267,21 @@ describe('deleteMeeting', () => {
     );
     await expect(deleteMeeting(deps, 'tenant-b', meetingId)).rejects.toBeInstanceOf(MeetingNotFound);
     expect(await stored(deps.repository, meetingId)).toMatchObject({ version: 1 });
+  });
+});
+
+describe('createMeeting with an Idempotency-Key', () => {
+  it('replays on the same body, refuses another body, and keeps replaying after a delete', async () => {
+    const { deps } = harness();
+    const input = meetingInput();
+    const first = await createMeeting(deps, TENANT, input, 'key-1');
+    expect(first.replayed).toBe(false);
+    expect(await createMeeting(deps, TENANT, structuredClone(input), 'key-1')).toEqual({ ...first, replayed: true });
+    expect(await refusal(createMeeting(deps, TENANT, meetingInput(), 'key-1'))).toBeInstanceOf(IdempotencyKeyReused);
+    await deleteMeeting(deps, TENANT, first.meetingId);
+    expect(await createMeeting(deps, TENANT, input, 'key-1')).toEqual({ ...first, replayed: true });
+    // Another tenant's key space is its own.
+    expect((await createMeeting(deps, 'tenant-b', input, 'key-1')).meetingId).not.toBe(first.meetingId);
   });
 });
 
