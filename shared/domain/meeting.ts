@@ -99,7 +99,8 @@ export const searchableText = (meeting: MeetingInput): string => {
   return [...new Set(foldText(text).split(/\s+/u).filter(Boolean))].join(' ');
 };
 
-const MEETING_FIELD_ORDER = [
+/** The fields of a meeting, in the order of the reference. */
+export const MEETING_FIELD_ORDER = [
   'meetingId',
   'typeCode',
   'statusCode',

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MEETING_FIELD_ORDER, READ_ONLY_FIELDS } from '../../shared/domain/meeting.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { tokenFor, useApi, type ApiResponse } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
@@ -48,19 +49,8 @@ const weirdValue = fc.letrec((tie) => ({
     fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 3 }),
   ),
 })).value;
-const FIELDS = [
-  'typeCode',
-  'statusCode',
-  'parties',
-  'realtyId',
-  'visitTime',
-  'agencyOfficeId',
-  'agents',
-  'sourceTypeCode',
-  'meetingRealty',
-  'priceEstimate',
-  'notes',
-];
+/** The fields a client writes: the meeting's, without the read-only ones. */
+const FIELDS = MEETING_FIELD_ORDER.filter((field) => !(READ_ONLY_FIELDS as readonly string[]).includes(field));
 
 /** A valid body with one or more fields replaced, removed or added: around the schema, mostly invalid. */
 const mutatedBody = fc
