@@ -8,7 +8,7 @@ import { deleteMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 const deps = useCaseDeps();
 
 export const handler = apiHandler('deleteMeeting', async (event, { tenantId }) => {
-  const ifMatch = parseEntityTagCondition(event, 'If-Match');
-  await deleteMeeting(deps, tenantId, parseMeetingId(event), ifMatch);
+  const meetingId = parseMeetingId(event);
+  await deleteMeeting(deps, tenantId, meetingId, parseEntityTagCondition(event, 'If-Match'));
   return noContent();
 });

@@ -9,8 +9,9 @@ import { readMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 const deps = useCaseDeps();
 
 export const handler = apiHandler('getMeeting', async (event, { tenantId }) => {
+  const meetingId = parseMeetingId(event);
   const ifNoneMatch = parseEntityTagCondition(event, 'If-None-Match');
-  const { meeting, entityTag } = await readMeeting(deps, tenantId, parseMeetingId(event));
+  const { meeting, entityTag } = await readMeeting(deps, tenantId, meetingId);
   if (ifNoneMatch && matchesWeakly(ifNoneMatch, entityTag)) return notModified(etagHeader(entityTag));
   return json(200, meeting, etagHeader(entityTag));
 });

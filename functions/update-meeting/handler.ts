@@ -9,8 +9,9 @@ import { updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 const deps = useCaseDeps();
 
 export const handler = apiHandler('updateMeeting', async (event, { tenantId }) => {
-  const ifMatch = parseEntityTagCondition(event, 'If-Match');
   const meetingId = parseMeetingId(event);
-  const { entityTag } = await updateMeeting(deps, tenantId, meetingId, parseMeetingBody(event), ifMatch);
+  const input = parseMeetingBody(event);
+  const ifMatch = parseEntityTagCondition(event, 'If-Match'); // with the other parameters: after path id and body
+  const { entityTag } = await updateMeeting(deps, tenantId, meetingId, input, ifMatch);
   return noContent(etagHeader(entityTag));
 });

@@ -7,8 +7,27 @@ import type { EntityTagCondition } from '../domain/entity-tag.js';
 import { badRequestParameters } from './api-error.js';
 import { headerOf } from './request-parsing.js';
 
-/** One entity tag: optional W/, then a quoted run of visible characters other than `"`. */
-const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e]*)"$/;
+/** One entity tag at a position: optional W/, then a quoted run of visible characters other than `"`. */
+const ENTITY_TAG = /(W\/)?"([\x21\x23-\x7e]*)"/y;
+const LIST_GAP = /[ \t]*(?:,[ \t]*)*/y;
+
+/** The tags of an RFC 9110 list (`#entity-tag`: empty elements allowed, a tag may hold a comma), or null. */
+function entityTags(value: string): Array<{ tag: string; weak: boolean }> | null {
+  const tags: Array<{ tag: string; weak: boolean }> = [];
+  let at = 0;
+  for (;;) {
+    LIST_GAP.lastIndex = at;
+    const gap = LIST_GAP.exec(value)![0];
+    at = LIST_GAP.lastIndex;
+    if (at === value.length) return tags.length ? tags : null;
+    if (tags.length && !gap.includes(',')) return null; // two tags need a comma between them
+    ENTITY_TAG.lastIndex = at;
+    const match = ENTITY_TAG.exec(value);
+    if (!match) return null;
+    tags.push({ tag: match[2]!, weak: match[1] !== undefined });
+    at = ENTITY_TAG.lastIndex;
+  }
+}
 
 export function parseEntityTagCondition(
   event: Pick<APIGatewayProxyEvent, 'headers'>,
@@ -17,8 +36,8 @@ export function parseEntityTagCondition(
   const value = headerOf(event, name);
   if (value === undefined) return undefined;
   if (value.trim() === '*') return { any: true };
-  const tags = value.split(',').map((part) => ENTITY_TAG.exec(part.trim()));
-  if (value.trim() === '' || tags.some((tag) => tag === null)) {
+  const tags = entityTags(value.trim());
+  if (!tags) {
     throw badRequestParameters([
       {
         target: name,
@@ -27,7 +46,7 @@ export function parseEntityTagCondition(
       },
     ]);
   }
-  return { tags: tags.map((tag) => ({ tag: tag![2]!, weak: tag![1] !== undefined })) };
+  return { tags };
 }
 
 /** The ETag header of a tag (quoted, as a strong tag). */

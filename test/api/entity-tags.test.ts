@@ -95,12 +95,33 @@ describe('entity tags', () => {
 
   it('refuses malformed If-Match and If-None-Match with 400 BAD_REQUEST_PARAMETERS naming the header', async () => {
     const id = await api.create(meetingInput());
-    for (const value of ['unquoted', '"a" "b"', '"a",', 'W/unquoted', '"with"quote"']) {
+    for (const value of ['unquoted', '"a" "b"', ' , ', 'W/unquoted', '"with"quote"']) {
       const put = await api.call('PUT', `/meetings/${id}`, { body: meetingInput(), headers: { 'If-Match': value } });
       expect([value, put.status, put.body.errors?.[0]?.target]).toEqual([value, 400, 'If-Match']);
       const get = await api.call('GET', `/meetings/${id}`, { headers: { 'If-None-Match': value } });
       expect([value, get.status, get.body.errors?.[0]?.target]).toEqual([value, 400, 'If-None-Match']);
     }
+  });
+
+  it('reads If-Match as an RFC 9110 list (empty elements, a comma inside a tag) and checks it with the parameters', async () => {
+    const input = meetingInput();
+    const id = await api.create(input);
+    const tag = await etagOf(id);
+    expect(
+      (await api.call('PUT', `/meetings/${id}`, { body: input, headers: { 'If-Match': `"a,b", , ${tag},` } })).status,
+    ).toBe(204);
+    // A malformed header does not come before the path id (404), the media type (415) or the body (400 body).
+    const junk = { 'If-Match': 'junk' };
+    expect((await api.call('PUT', '/meetings/not-a-uuid', { body: input, headers: junk })).status).toBe(404);
+    expect((await api.call('DELETE', '/meetings/not-a-uuid', { headers: junk })).status).toBe(404);
+    expect((await api.call('GET', '/meetings/not-a-uuid', { headers: { 'If-None-Match': 'junk' } })).status).toBe(404);
+    const media = await api.call('PUT', `/meetings/${id}`, {
+      rawBody: '{}',
+      headers: { ...junk, 'Content-Type': 'text/plain' },
+    });
+    expect(media.status).toBe(415);
+    const body = await api.call('PUT', `/meetings/${id}`, { body: { ...input, statusCode: 'NOPE' }, headers: junk });
+    expect([body.status, body.body.errorCode]).toEqual([400, 'BAD_REQUEST_BODY']);
   });
 
   it('24 concurrent PUTs carrying the same If-Match: exactly one 204, the others 412', async () => {

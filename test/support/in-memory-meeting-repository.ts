@@ -43,8 +43,8 @@ export class InMemoryMeetingRepository implements MeetingRepository {
 
   async create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void> {
     const records = this.recordsOf(tenantId);
-    // As the adapter: a condition that the id is unused (a tombstone uses it), and no record
-    // handed back, since its condition asks for none.
+    // As the adapter: a condition that the id is unused (a tombstone uses it), and what holds it
+    // handed back (ALL_OLD).
     const taken = records.get(meeting.meetingId);
     if (taken) throw new ConcurrentModificationError(readRecord(taken));
     records.set(meeting.meetingId, {
