@@ -16,15 +16,14 @@ export const json = (
   body: JSON.stringify(body),
 });
 
-export const noContent = (headers: Record<string, string> = {}): APIGatewayProxyResult => ({
-  statusCode: 204,
+/** An answer without a body (204, 304). */
+const withoutBody = (statusCode: number, headers: Record<string, string>): APIGatewayProxyResult => ({
+  statusCode,
   headers: { 'Cache-Control': 'no-store', ...headers },
   body: '',
 });
 
-/** 304: the client's copy is current; no body. */
-export const notModified = (headers: Record<string, string>): APIGatewayProxyResult => ({
-  statusCode: 304,
-  headers: { 'Cache-Control': 'no-store', ...headers },
-  body: '',
-});
+export const noContent = (headers: Record<string, string> = {}) => withoutBody(204, headers);
+
+/** 304: the client's copy is current. */
+export const notModified = (headers: Record<string, string>) => withoutBody(304, headers);

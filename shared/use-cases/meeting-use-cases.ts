@@ -33,19 +33,23 @@ function existing(meetingId: string, record: MeetingRecord | undefined): StoredM
   return record;
 }
 
+/** What storage holds after a write lost its condition: as the refusal said, or read again if it could not say. */
+const heldNow = (deps: UseCaseDeps, tenantId: string, meetingId: string, lost: ConcurrentModificationError) =>
+  lost.current === undefined ? deps.repository.get(tenantId, meetingId) : Promise.resolve(lost.current ?? undefined);
+
 /**
  * Decides on the stored state and writes on condition that it is still that state; a lost race is
  * decided again. The checks follow the contract's order: existence (404/410), then the request's
  * If-Match (412: decided on the same version the conditional write then requires, so no write can
  * come between), then the rules inside `write`.
  */
-async function decideAndWrite(
+async function decideAndWrite<T>(
   deps: UseCaseDeps,
   tenantId: string,
   meetingId: string,
   ifMatch: EntityTagCondition | undefined,
-  write: (current: StoredMeeting) => Promise<void>,
-): Promise<void> {
+  write: (current: StoredMeeting) => Promise<T>,
+): Promise<T> {
   let record = await deps.repository.get(tenantId, meetingId);
   for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
     const current = existing(meetingId, record);
@@ -56,8 +60,7 @@ async function decideAndWrite(
       return await write(current);
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError)) throw error;
-      record =
-        error.current === undefined ? await deps.repository.get(tenantId, meetingId) : (error.current ?? undefined);
+      record = await heldNow(deps, tenantId, meetingId, error);
     }
   }
   // Only a storm of writers to one meeting could get here: an unexpected error, which the client may retry.
@@ -91,7 +94,7 @@ export async function createMeeting(
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError) || hash === undefined) throw error;
       // The id is taken (or a concurrent create held it): what holds it decides.
-      const holder = error.current === undefined ? await deps.repository.get(tenantId, meetingId) : error.current;
+      const holder = await heldNow(deps, tenantId, meetingId, error);
       if (!holder) continue; // the other create did not happen after all: try again
       if (holder.idempotencyHash !== hash) throw new IdempotencyKeyReused();
       return { meetingId, replayed: true };
@@ -123,8 +126,7 @@ export async function updateMeeting(
 ): Promise<{ entityTag: string }> {
   assertMeetingRules(input);
   const next = normalizeInput(input);
-  let written = 0;
-  await decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
+  const written = await decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
     assertUpdateAllowed(current.meeting, next);
     const modificationTime = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
     await deps.repository.replace(tenantId, current, {
@@ -133,7 +135,7 @@ export async function updateMeeting(
       creationTime: current.meeting.creationTime,
       modificationTime,
     });
-    written = current.version + 1;
+    return current.version + 1;
   });
   return { entityTag: entityTagOf(meetingId, written) };
 }
