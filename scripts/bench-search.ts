@@ -16,7 +16,7 @@ import { readStorageConfig } from '../shared/config.js';
 import { searchableText, type Meeting, type MeetingInput } from '../shared/domain/meeting.js';
 import { matches, selectPage, toSearchEntry, type SearchCriteria } from '../shared/domain/search.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
-import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
+import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../shared/use-cases/meeting-use-cases.js';
 import { meetingOf, searchCriteria } from '../test/support/fixtures.js';
 
@@ -138,7 +138,8 @@ async function main() {
     const scanner = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: local.endpoint, region: local.region, credentials: local.localCredentials }),
     );
-    const repository = new DynamoDbMeetingRepository(client, tableName);
+    // Seeded with made-up past modification times: no write deadline.
+    const repository = new DynamoDbMeetingRepository(client, tableName, NO_WRITE_DEADLINE);
 
     const seed = async (meetings: Meeting[]) => {
       for (let i = 0; i < meetings.length; i += 16)

@@ -3,6 +3,7 @@
  * start with a message that says which variable and what it should hold.
  */
 import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from './auth/auth-defaults.js';
+import { DEFAULT_SETTLE_DELAY_MS } from './domain/changes-feed.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -51,6 +52,23 @@ export function readStorageConfig(env: Env = process.env): StorageConfig {
   required(env, 'AWS_ACCESS_KEY_ID', 'set by the Lambda runtime from the function role');
   required(env, 'AWS_SECRET_ACCESS_KEY', 'set by the Lambda runtime from the function role');
   return { tableName, region };
+}
+
+export interface FeedConfig {
+  /**
+   * How long the changes feed holds a change back (its settled horizon); writes get half of it
+   * to commit (shared/domain/changes-feed.ts). Every function of a deployment must read the same value.
+   */
+  settleDelayMs: number;
+}
+
+/** CHANGES_SETTLE_SECONDS: whole seconds 1-60, default 30. Shorter only where the index cannot lag (DynamoDB Local). */
+export function readFeedConfig(env: Env = process.env): FeedConfig {
+  const value = env.CHANGES_SETTLE_SECONDS?.trim();
+  if (value === undefined || value === '') return { settleDelayMs: DEFAULT_SETTLE_DELAY_MS };
+  if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 60)
+    throw new ConfigError(`CHANGES_SETTLE_SECONDS must be a whole number of seconds from 1 to 60, got "${value}"`);
+  return { settleDelayMs: Number(value) * 1000 };
 }
 
 export interface AuthConfig {

@@ -1,7 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { INDEXES, SEARCH_ENTRY_ATTRIBUTES, TABLE_KEY } from '../../shared/dynamodb/table-definition.js';
+import {
+  INDEXES,
+  SEARCH_ENTRY_ATTRIBUTES,
+  TABLE_KEY,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from '../../shared/dynamodb/table-definition.js';
 
 const string = (name: string): dynamodb.Attribute => ({ type: dynamodb.AttributeType.STRING, name });
 
@@ -15,6 +20,8 @@ export class MeetingsTable extends dynamodb.TableV2 {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Tombstones expire 30 days after the deletion (the changes feed keeps deletions that long).
+      timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
       globalSecondaryIndexes: Object.entries(INDEXES).map(([indexName, index]) => ({
         indexName,
         partitionKey: string(index.partitionKey),

@@ -54,3 +54,11 @@ export class PreconditionFailed extends Error {
     this.name = 'PreconditionFailed';
   }
 }
+
+/** A changes-feed position older than the deletions kept: the client must sync again from the start. */
+export class FeedPositionExpired extends Error {
+  constructor() {
+    super('the position is older than the deletions kept');
+    this.name = 'FeedPositionExpired';
+  }
+}

@@ -1,3 +1,4 @@
+import type { ChangeEntry, FeedPosition } from './changes-feed.js';
 import type { Meeting, MeetingRecord, StoredMeeting } from './meeting.js';
 import type { SearchCriteria, SearchEntry } from './search.js';
 
@@ -21,6 +22,17 @@ export interface MeetingRepository {
   findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]>;
   /** The meetings of these ids, in the given order (missing ones left out). */
   getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]>;
+  /**
+   * The change order of the tenant's meetings and tombstones, after `after` (from the start without
+   * it) up to and including every change at instant `upTo`: at most `limit` distinct meetings, and
+   * whether more follow. An index read: it may lag, which the feed's settled horizon allows for.
+   */
+  findChanges(
+    tenantId: string,
+    range: { after?: FeedPosition; upTo: string; limit: number },
+  ): Promise<{ entries: ChangeEntry[]; more: boolean }>;
+  /** What storage holds now for each of these ids (a consistent read); ids with nothing stored are left out. */
+  getRecords(tenantId: string, meetingIds: string[]): Promise<Map<string, MeetingRecord>>;
 }
 
 export class ConcurrentModificationError extends Error {

@@ -27,6 +27,7 @@ export interface Tombstone {
   deleted: true;
   meetingId: string;
   version: number;
+  deletionTime: string;
   idempotencyHash?: string;
 }
 

@@ -11,6 +11,13 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import {
+  DEFAULT_SETTLE_DELAY_MS,
+  DELETION_RETENTION_MS,
+  writeDeadlineOf,
+  type ChangeEntry,
+  type FeedPosition,
+} from '../domain/changes-feed.js';
+import {
   ConcurrentModificationError,
   SearchTooBroadError,
   StorageUnavailableError,
@@ -26,7 +33,9 @@ import {
 } from '../domain/meeting.js';
 import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import {
+  afterInstant,
   agentKey,
+  changeAfter,
   linkKey,
   meetingKey,
   modifiedKey,
@@ -37,7 +46,7 @@ import {
   type LinkKind,
 } from './keys.js';
 import { keyCondition, planSearch } from './search-planner.js';
-import { LINK_ENTRY_ATTRIBUTES, SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
+import { LINK_ENTRY_ATTRIBUTES, SEARCH_ENTRY_ATTRIBUTES, TIME_TO_LIVE_ATTRIBUTE } from './table-definition.js';
 
 type Item = Record<string, unknown>;
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -57,14 +66,38 @@ const BATCH_GET_LIMIT = 100;
 /** The work cap of one search: index entries read. Exact counts need every candidate read. */
 export const MAX_SEARCH_ENTRIES = 50_000;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface RepositoryLimits {
+  /** Index entries one search may read. */
+  maxSearchEntries: number;
+  /**
+   * How long after its modificationTime a write may still be sent or retried; past it the write is
+   * abandoned (503). The changes feed's settle delay counts on it (shared/domain/changes-feed.ts).
+   */
+  writeDeadlineMs: number;
+}
+
+export const DEFAULT_LIMITS: RepositoryLimits = {
+  maxSearchEntries: MAX_SEARCH_ENTRIES,
+  writeDeadlineMs: writeDeadlineOf(DEFAULT_SETTLE_DELAY_MS),
+};
+
+/** For seeding and tests that write meetings with made-up past modification times (never for the feed's writers). */
+export const NO_WRITE_DEADLINE: Partial<RepositoryLimits> = { writeDeadlineMs: Number.POSITIVE_INFINITY };
+
 export class DynamoDbMeetingRepository implements MeetingRepository {
+  private readonly limits: RepositoryLimits;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly limits: { maxSearchEntries: number } = { maxSearchEntries: MAX_SEARCH_ENTRIES },
-  ) {}
+    limits: Partial<RepositoryLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
 
   /** Every store call goes through here, so that unavailability is classified in one place. */
   private async call<T>(operation: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
@@ -85,6 +118,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
+      meeting.modificationTime,
     );
   }
 
@@ -107,31 +141,88 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         current.idempotencyHash,
         this.versionCondition(current.version),
       ),
+      next.modificationTime,
     );
   }
 
   async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
     const { meetingId } = current.meeting;
-    await this.transact([
-      {
-        // The tombstone keeps no meeting data and no index keys, so it leaves every index.
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...meetingKey(tenantId, meetingId),
-            meetingId,
-            deleted: true,
-            deletedAt,
-            version: current.version + 1,
-            // A replay of the create that made it still answers with its id.
-            ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
+    await this.transact(
+      [
+        {
+          // The tombstone keeps no meeting data: it leaves every search index and stays only in the
+          // tenant's change order (the changes feed), until its time to live runs out.
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              ...meetingKey(tenantId, meetingId),
+              meetingId,
+              deleted: true,
+              deletedAt,
+              version: current.version + 1,
+              tenantKey: tenantKey(tenantId),
+              modifiedKey: modifiedKey(deletedAt, meetingId),
+              modificationTime: deletedAt,
+              [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil((Date.parse(deletedAt) + DELETION_RETENTION_MS) / 1000),
+              // A replay of the create that made it still answers with its id.
+              ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
+            },
+            ...this.versionCondition(current.version),
           },
-          ...this.versionCondition(current.version),
         },
-      },
-      ...this.slotDeletes(tenantId, meetingId, 'PARTY', 0, current.meeting.parties.length),
-      ...this.slotDeletes(tenantId, meetingId, 'AGENT', 0, current.meeting.agents.length),
-    ]);
+        ...this.slotDeletes(tenantId, meetingId, 'PARTY', 0, current.meeting.parties.length),
+        ...this.slotDeletes(tenantId, meetingId, 'AGENT', 0, current.meeting.agents.length),
+      ],
+      deletedAt,
+    );
+  }
+
+  async findChanges(
+    tenantId: string,
+    range: { after?: FeedPosition; upTo: string; limit: number },
+  ): Promise<{ entries: ChangeEntry[]; more: boolean }> {
+    const entries: ChangeEntry[] = [];
+    const seen = new Set<string>();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.call((client) =>
+        client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'byTenantModificationTime',
+            KeyConditionExpression: range.after
+              ? 'tenantKey = :tenant AND modifiedKey BETWEEN :from AND :to'
+              : 'tenantKey = :tenant AND modifiedKey <= :to',
+            ExpressionAttributeValues: {
+              ':tenant': tenantKey(tenantId),
+              ':to': afterInstant(range.upTo),
+              ...(range.after ? { ':from': changeAfter(range.after) } : {}),
+            },
+            ProjectionExpression: 'meetingId, modifiedKey',
+            // One more than asked tells whether more follow; an index that lags may list a meeting twice.
+            Limit: range.limit + 1,
+            ExclusiveStartKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const meetingId = item.meetingId as string;
+        if (seen.has(meetingId)) continue;
+        if (entries.length === range.limit) return { entries, more: true };
+        seen.add(meetingId);
+        entries.push({ meetingId, time: (item.modifiedKey as string).split('#')[0]! });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { entries, more: false };
+  }
+
+  async getRecords(tenantId: string, meetingIds: string[]): Promise<Map<string, MeetingRecord>> {
+    const records = new Map<string, MeetingRecord>();
+    await this.batchGet(tenantId, meetingIds, { consistent: true }, (item) => {
+      records.set(item.meetingId as string, toRecord(item));
+    });
+    return records;
   }
 
   async findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
@@ -152,7 +243,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
             }),
           ),
         );
-        for (const item of page.Items ?? []) entries.push(toEntry(item));
+        for (const item of page.Items ?? []) {
+          // Tombstones sit in the modification index (for the changes feed) with no meeting fields.
+          if (item.statusCode !== undefined) entries.push(toEntry(item));
+        }
         if (entries.length > this.limits.maxSearchEntries) throw new SearchTooBroadError(this.limits.maxSearchEntries);
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -225,11 +319,24 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     }
   }
 
-  /** Item 0 of every transaction is the meeting: its failed condition means another write won. */
-  private async transact(items: TransactWriteItem[]): Promise<void> {
+  /**
+   * Item 0 of every transaction is the meeting: its failed condition means another write won.
+   * `writtenAt` is the modificationTime the write carries: past its deadline the write is neither
+   * sent nor retried, so that it cannot land behind the changes feed's settled horizon.
+   */
+  private async transact(items: TransactWriteItem[], writtenAt: string): Promise<void> {
+    const remainingMs = Date.parse(writtenAt) + this.limits.writeDeadlineMs - Date.now();
+    if (remainingMs <= 0) throw new StorageUnavailableError(new Error('write deadline passed before sending'));
+    // (A timer cannot run longer than 2^31-1 ms: a deadline that far off is no deadline.)
+    const deadline = remainingMs < MAX_TIMER_MS ? AbortSignal.timeout(remainingMs) : undefined;
     try {
-      await this.call((client) => client.send(new TransactWriteCommand({ TransactItems: items })));
+      await this.call((client) =>
+        client.send(new TransactWriteCommand({ TransactItems: items }), { abortSignal: deadline }),
+      );
     } catch (error) {
+      // Abandoned at the deadline: the outcome is unknown, as after any lost answer.
+      if (deadline?.aborted && !(error instanceof TransactionCanceledException))
+        throw error instanceof StorageUnavailableError ? error : new StorageUnavailableError(error);
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const first = reasons[0];
@@ -319,7 +426,13 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
 function toRecord(item: Item): MeetingRecord {
   const hash = typeof item.idempotencyHash === 'string' ? { idempotencyHash: item.idempotencyHash } : {};
   if (item.deleted === true)
-    return { deleted: true, meetingId: item.meetingId as string, version: item.version as number, ...hash };
+    return {
+      deleted: true,
+      meetingId: item.meetingId as string,
+      version: item.version as number,
+      deletionTime: item.deletedAt as string,
+      ...hash,
+    };
   return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number, ...hash };
 }
 

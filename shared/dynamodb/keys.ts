@@ -36,3 +36,10 @@ export const modifiedKey = (modificationTime: string, meetingId: string) => `${m
  */
 export const afterInstant = (instant: string) => `${instant}#~`;
 export const beforeInstant = (instant: string) => `${instant}#`;
+
+/**
+ * The least sort key after a changes-feed position: keys have a fixed length, so appending '!'
+ * (below every key character) gives a bound just past the position's own key, and no key equals it.
+ */
+export const changeAfter = (position: { time: string; meetingId?: string }) =>
+  position.meetingId === undefined ? afterInstant(position.time) : `${modifiedKey(position.time, position.meetingId)}!`;

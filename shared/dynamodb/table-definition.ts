@@ -29,7 +29,7 @@ export const LINK_ENTRY_ATTRIBUTES = SEARCH_ENTRY_ATTRIBUTES.filter((name) => na
 export const INDEXES = {
   /** a tenant's meetings in a visitTime window */
   byTenantVisitTime: { partitionKey: 'tenantKey', sortKey: 'visitKey' },
-  /** a tenant's meetings modified after T */
+  /** a tenant's meetings modified after T; with the tombstones, the changes feed's order */
   byTenantModificationTime: { partitionKey: 'tenantKey', sortKey: 'modifiedKey' },
   /** meetings of an agency office, by visitTime */
   byOfficeVisitTime: { partitionKey: 'officeKey', sortKey: 'visitKey' },
@@ -40,6 +40,9 @@ export const INDEXES = {
 } as const;
 
 export type IndexName = keyof typeof INDEXES;
+
+/** DynamoDB's time to live: tombstones carry their expiry here (epoch seconds). */
+export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
 
 export const DEFAULT_TABLE_NAME = 'meetings';
 

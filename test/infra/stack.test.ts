@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 import { TABLE_ACCESS } from '../../lib/table-access.js';
-import { INDEXES } from '../../shared/dynamodb/table-definition.js';
+import { INDEXES, TIME_TO_LIVE_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
 import { routes } from '../../shared/routes.js';
 
@@ -118,11 +118,12 @@ describe('MeetingApiStack', () => {
     }
   });
 
-  it('creates the table from the shared definition: on demand, PITR, deletion protection, retained', () => {
+  it('creates the table from the shared definition: on demand, PITR, deletion protection, retained, tombstones expire', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
         Replicas: [
           Match.objectLike({
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

@@ -10,7 +10,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { ConcurrentModificationError } from '../../shared/domain/meeting-repository.js';
 import type { StoredMeeting } from '../../shared/domain/meeting.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
-import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
+import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, partyKey } from '../../shared/dynamodb/keys.js';
 import { INDEXES } from '../../shared/dynamodb/table-definition.js';
 import { newMeeting, searchCriteria, uniqueTenant } from '../support/fixtures.js';
@@ -18,7 +18,8 @@ import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
-const repository = new DynamoDbMeetingRepository(createDocumentClient(config), config.tableName);
+// These tests write meetings with fixed past modification times: no write deadline.
+const repository = new DynamoDbMeetingRepository(createDocumentClient(config), config.tableName, NO_WRITE_DEADLINE);
 const criteria = searchCriteria();
 
 async function stored(tenant: string, meetingId: string): Promise<StoredMeeting> {
@@ -85,6 +86,7 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
       deleted: true,
       meetingId: meeting.meetingId,
       version: 3,
+      deletionTime: '2026-01-03T00:00:00.000Z',
     });
     expect(await repository.findSearchEntries(tenant, criteria)).toEqual([]);
     expect(await indexed('byAgentVisitTime', agentKey(tenant, agent))).toEqual([]);

@@ -11,7 +11,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { foldText, type MeetingInput, type StoredMeeting } from '../../shared/domain/meeting.js';
 import { foldSearchTerms } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
-import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
+import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
 import { meetingInput, meetingOf, searchCriteria, uniqueTenant } from '../support/fixtures.js';
 
@@ -40,7 +40,8 @@ client.middlewareStack.add(
   },
   { step: 'initialize', name: 'measureWrites' },
 );
-const repository = new DynamoDbMeetingRepository(client, config.tableName);
+// Meetings with fixed past modification times: no write deadline.
+const repository = new DynamoDbMeetingRepository(client, config.tableName, NO_WRITE_DEADLINE);
 
 /** DynamoDB's item size (names + values; numbers counted as their digits + 1, containers + 3 and + 1 per element), from above. */
 function itemSize(value: unknown): number {

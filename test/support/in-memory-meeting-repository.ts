@@ -3,6 +3,7 @@
  * It mirrors DynamoDbMeetingRepository's behaviour, and test/support/meeting-repository-contract.ts
  * runs the same suite against both to keep it so.
  */
+import { comparePositions, type ChangeEntry, type FeedPosition } from '../../shared/domain/changes-feed.js';
 import {
   ConcurrentModificationError,
   SearchTooBroadError,
@@ -67,12 +68,17 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1, ...hash });
   }
 
-  async delete(tenantId: string, current: StoredMeeting, _deletedAt: string): Promise<void> {
+  async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
     this.assertVersion(tenantId, current);
     const { meetingId } = current.meeting;
-    // The adapter keeps deletedAt on the item, but no read returns it.
     const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
-    this.recordsOf(tenantId).set(meetingId, { deleted: true, meetingId, version: current.version + 1, ...hash });
+    this.recordsOf(tenantId).set(meetingId, {
+      deleted: true,
+      meetingId,
+      version: current.version + 1,
+      deletionTime: deletedAt,
+      ...hash,
+    });
   }
 
   /** The adapter's write condition: storage still holds `current.version`, else what it holds now (ALL_OLD: null when nothing). */
@@ -94,6 +100,33 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       throw new SearchTooBroadError(maxSearchEntries);
     }
     return entries;
+  }
+
+  /** The change order as the adapter's index has it, but never lagging. */
+  async findChanges(
+    tenantId: string,
+    range: { after?: FeedPosition; upTo: string; limit: number },
+  ): Promise<{ entries: ChangeEntry[]; more: boolean }> {
+    const upTo = { time: range.upTo };
+    const order = [...(this.tenants.get(tenantId)?.values() ?? [])]
+      .map((record) =>
+        isTombstone(record)
+          ? { meetingId: record.meetingId, time: record.deletionTime }
+          : { meetingId: record.meeting.meetingId, time: record.meeting.modificationTime },
+      )
+      .filter((entry) => comparePositions(entry, upTo) <= 0)
+      .filter((entry) => range.after === undefined || comparePositions(entry, range.after) > 0)
+      .sort(comparePositions);
+    return { entries: order.slice(0, range.limit), more: order.length > range.limit };
+  }
+
+  async getRecords(tenantId: string, meetingIds: string[]): Promise<Map<string, MeetingRecord>> {
+    const records = new Map<string, MeetingRecord>();
+    for (const meetingId of meetingIds) {
+      const record = this.tenants.get(tenantId)?.get(meetingId);
+      if (record) records.set(meetingId, readRecord(record));
+    }
+    return records;
   }
 
   async getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]> {

@@ -119,6 +119,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
           deleted: true,
           meetingId: meeting.meetingId,
           version: 3,
+          deletionTime: '2026-01-02T00:00:00.000Z',
           idempotencyHash: 'hash-1',
         });
       });
@@ -135,16 +136,14 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
 
         await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-02T00:00:00.000Z');
-        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }))).toEqual({
+        const tombstone = {
           deleted: true,
           meetingId: meeting.meetingId,
           version: 2,
-        });
-        expect(await repository.get(tenant, meeting.meetingId)).toEqual({
-          deleted: true,
-          meetingId: meeting.meetingId,
-          version: 2,
-        });
+          deletionTime: '2026-01-02T00:00:00.000Z',
+        };
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }))).toEqual(tombstone);
+        expect(await repository.get(tenant, meeting.meetingId)).toEqual(tombstone);
       });
     });
 
@@ -192,7 +191,12 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         await repository.create(tenant, meeting);
         const v1 = await stored(tenant, meeting.meetingId);
         await repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z');
-        const tombstone = { deleted: true, meetingId: meeting.meetingId, version: 2 };
+        const tombstone = {
+          deleted: true,
+          meetingId: meeting.meetingId,
+          version: 2,
+          deletionTime: '2026-01-02T00:00:00.000Z',
+        };
         expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'too late' }))).toEqual(tombstone);
         expect(await lostWrite(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z'))).toEqual(tombstone);
       });
@@ -218,6 +222,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
           deleted: true,
           meetingId: deleted.meetingId,
           version: 2,
+          deletionTime: '2026-01-02T00:00:00.000Z',
         });
         expect(await repository.getMany(tenant, [deleted.meetingId, kept.meetingId])).toEqual([kept]);
         expect(await found(tenant, {})).toEqual(idsOf(kept));
@@ -415,6 +420,90 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
           b,
         ]);
         expect(await repository.getMany(tenant, [])).toEqual([]);
+      });
+    });
+    describe('change order (the changes feed)', () => {
+      const at = (second: number) => `2026-03-01T00:00:${String(second).padStart(2, '0')}.000Z`;
+      /** Meetings modified at the given seconds, ids in ascending order so that ties have a known order. */
+      async function modifiedAt(tenant: string, seconds: number[]): Promise<Meeting[]> {
+        const ids = seconds.map(() => randomUUID()).sort();
+        const meetings = seconds.map((second, i) =>
+          newMeeting({ meetingId: ids[i], creationTime: at(second), modificationTime: at(second) }),
+        );
+        await createAll(tenant, meetings);
+        return meetings;
+      }
+      const entry = (m: Meeting) => ({ meetingId: m.meetingId, time: m.modificationTime });
+
+      it('lists meetings by (modificationTime, meetingId), up to and including the whole upTo instant', async () => {
+        const tenant = uniqueTenant();
+        const [a, b, c, d] = await modifiedAt(tenant, [1, 2, 2, 3]);
+        expect(await repository.findChanges(tenant, { upTo: at(2), limit: 10 })).toEqual({
+          entries: [entry(a!), entry(b!), entry(c!)],
+          more: false,
+        });
+        expect(await repository.findChanges(tenant, { upTo: at(3), limit: 10 })).toEqual({
+          entries: [a, b, c, d].map((m) => entry(m!)),
+          more: false,
+        });
+        expect(await repository.findChanges(uniqueTenant(), { upTo: at(3), limit: 10 })).toEqual({
+          entries: [],
+          more: false,
+        });
+      });
+
+      it('continues strictly after a position: after one meeting of an instant, or after the whole instant', async () => {
+        const tenant = uniqueTenant();
+        const [a, b, c, d] = await modifiedAt(tenant, [1, 2, 2, 3]);
+        const upTo = at(3);
+        expect((await repository.findChanges(tenant, { after: entry(b!), upTo, limit: 10 })).entries).toEqual([
+          entry(c!),
+          entry(d!),
+        ]);
+        expect((await repository.findChanges(tenant, { after: { time: at(2) }, upTo, limit: 10 })).entries).toEqual([
+          entry(d!),
+        ]);
+        expect((await repository.findChanges(tenant, { after: entry(a!), upTo, limit: 2 })).entries).toEqual([
+          entry(b!),
+          entry(c!),
+        ]);
+        expect(await repository.findChanges(tenant, { after: entry(d!), upTo, limit: 10 })).toEqual({
+          entries: [],
+          more: false,
+        });
+      });
+
+      it('says whether more follow past the limit', async () => {
+        const tenant = uniqueTenant();
+        const [a, b] = await modifiedAt(tenant, [1, 2, 3]);
+        expect(await repository.findChanges(tenant, { upTo: at(3), limit: 2 })).toEqual({
+          entries: [entry(a!), entry(b!)],
+          more: true,
+        });
+        expect((await repository.findChanges(tenant, { upTo: at(3), limit: 3 })).more).toBe(false);
+      });
+
+      it('lists a meeting once, at its latest write; a deletion at its deletion time; getRecords reads them now', async () => {
+        const tenant = uniqueTenant();
+        const [a, b] = await modifiedAt(tenant, [1, 2]);
+        await repository.replace(tenant, await stored(tenant, a!.meetingId), { ...a!, modificationTime: at(5) });
+        await repository.delete(tenant, await stored(tenant, b!.meetingId), at(6));
+        expect((await repository.findChanges(tenant, { upTo: at(9), limit: 10 })).entries).toEqual([
+          { meetingId: a!.meetingId, time: at(5) },
+          { meetingId: b!.meetingId, time: at(6) },
+        ]);
+        // A search never sees the tombstone, even one driven by the modification order.
+        expect(await found(tenant, { modifiedAfter: at(0) })).toEqual([a!.meetingId]);
+
+        const records = await repository.getRecords(tenant, [a!.meetingId, b!.meetingId, randomUUID()]);
+        expect([...records.keys()].sort()).toEqual(idsOf(a!, b!));
+        expect(records.get(a!.meetingId)).toEqual({ meeting: { ...a!, modificationTime: at(5) }, version: 2 });
+        expect(records.get(b!.meetingId)).toEqual({
+          deleted: true,
+          meetingId: b!.meetingId,
+          version: 2,
+          deletionTime: at(6),
+        });
       });
     });
   });

@@ -95,6 +95,12 @@ class RacedRepository implements MeetingRepository {
   getMany(tenantId: string, meetingIds: string[]) {
     return this.inner.getMany(tenantId, meetingIds);
   }
+  findChanges(tenantId: string, range: Parameters<MeetingRepository['findChanges']>[1]) {
+    return this.inner.findChanges(tenantId, range);
+  }
+  getRecords(tenantId: string, meetingIds: string[]) {
+    return this.inner.getRecords(tenantId, meetingIds);
+  }
 }
 
 /** A meeting created through the use case by another writer's deps on the same store. */
@@ -243,10 +249,16 @@ describe('updateMeeting', () => {
 
 describe('deleteMeeting', () => {
   it('deletes a WAITING meeting into a tombstone; a second delete says MeetingGone', async () => {
-    const { deps } = harness();
+    const { deps, clock } = harness();
     const { meetingId } = await createMeeting(deps, TENANT, meetingInput());
+    clock.now = at(T0, 5_000);
     await deleteMeeting(deps, TENANT, meetingId);
-    expect(await deps.repository.get(TENANT, meetingId)).toEqual({ deleted: true, meetingId, version: 2 });
+    expect(await deps.repository.get(TENANT, meetingId)).toEqual({
+      deleted: true,
+      meetingId,
+      version: 2,
+      deletionTime: clock.now,
+    });
     await expect(deleteMeeting(deps, TENANT, meetingId)).rejects.toEqual(new MeetingGone(meetingId));
   });
 
