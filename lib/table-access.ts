@@ -16,6 +16,8 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   // Reads, then writes conditioned on the version read; a lost condition returns the item (ALL_OLD).
   updateMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
   deleteMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
+  // The change order from the modification index, then each meeting's latest state (consistent).
+  listMeetingChanges: { table: ['dynamodb:BatchGetItem'], indexes: { byTenantModificationTime: ['dynamodb:Query'] } },
   searchMeetings: {
     table: ['dynamodb:BatchGetItem'],
     // The planner may drive a search from any index (shared/dynamodb/search-planner.ts).

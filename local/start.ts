@@ -35,6 +35,8 @@ async function main() {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'local',
+    // The changes feed's settle delay: 30 s on AWS, where an index may lag; DynamoDB Local's do not.
+    CHANGES_SETTLE_SECONDS: process.env.CHANGES_SETTLE_SECONDS ?? '5',
     ...auth,
   });
 

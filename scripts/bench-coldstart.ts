@@ -49,6 +49,7 @@ const ALL_FUNCTIONS = [
   'get-meeting',
   'update-meeting',
   'delete-meeting',
+  'list-meeting-changes',
 ] as const;
 type FunctionName = (typeof ALL_FUNCTIONS)[number];
 /** BENCH_FUNCTIONS=authorizer,get-meeting measures only those (a focused run; the goals then cover only them). */
@@ -58,6 +59,7 @@ const FUNCTIONS: readonly FunctionName[] = process.env.BENCH_FUNCTIONS
 const EXPECTED: Record<Exclude<FunctionName, 'authorizer'>, number> = {
   'create-meeting': 201,
   'search-meetings': 200,
+  'list-meeting-changes': 200,
   'get-meeting': 200,
   'update-meeting': 204,
   'delete-meeting': 204,
@@ -276,9 +278,15 @@ try {
     Accept: 'application/json',
     ...(body ? { 'Content-Type': 'application/json' } : {}),
   });
-  const proxyEvent = (tenantId: string, method: string, meetingId?: string, body?: unknown) => {
-    const resource = meetingId ? '/meetings/{meetingId}' : '/meetings';
-    const path = meetingId ? `/meetings/${meetingId}` : '/meetings';
+  const proxyEvent = (
+    tenantId: string,
+    method: string,
+    meetingId?: string,
+    body?: unknown,
+    fixedPath = '/meetings',
+  ) => {
+    const resource = meetingId ? '/meetings/{meetingId}' : fixedPath;
+    const path = meetingId ? `/meetings/${meetingId}` : fixedPath;
     const headers = headersOf(body !== undefined);
     return {
       resource,
@@ -350,6 +358,8 @@ try {
         return proxyEvent('bench-create', 'POST', undefined, meetingInput());
       case 'search-meetings':
         return proxyEvent(SEARCH_TENANT, 'GET');
+      case 'list-meeting-changes':
+        return proxyEvent(SEARCH_TENANT, 'GET', undefined, undefined, '/meetings/changes');
       case 'get-meeting':
         return proxyEvent(RW_TENANT, 'GET', getId);
       case 'update-meeting':

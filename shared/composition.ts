@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readStorageConfig, type StorageConfig } from './config.js';
+import { readFeedConfig, readStorageConfig, type StorageConfig } from './config.js';
+import { writeDeadlineOf } from './domain/changes-feed.js';
 import { createDocumentClient } from './dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
 import type { UseCaseDeps } from './use-cases/meeting-use-cases.js';
@@ -18,5 +19,10 @@ export function documentClient(): DynamoDBDocumentClient {
 
 /** The use cases' dependencies, built once per cold start from the environment. */
 export function useCaseDeps(): UseCaseDeps {
-  return (deps ??= { repository: new DynamoDbMeetingRepository(documentClient(), storageConfig().tableName) });
+  if (deps) return deps;
+  const { settleDelayMs } = readFeedConfig();
+  const repository = new DynamoDbMeetingRepository(documentClient(), storageConfig().tableName, {
+    writeDeadlineMs: writeDeadlineOf(settleDelayMs),
+  });
+  return (deps = { repository, settleDelayMs });
 }

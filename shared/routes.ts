@@ -29,6 +29,10 @@ export const routeOf = (operationId: OperationId): Route => {
   return route;
 };
 
+const parameterCount = (route: Route) => route.path.split('{').length - 1;
+/** As API Gateway matches: a literal segment before a path parameter (/meetings/changes before /meetings/{meetingId}). */
+const routesByLiteralFirst = [...routes].sort((a, b) => parameterCount(a) - parameterCount(b));
+
 /**
  * The route a request path reaches, with its path parameters (percent-decoded when they decode):
  * the one path matcher, used by the local gateway and the tests' contract check.
@@ -37,7 +41,7 @@ export function matchRoute(
   method: string,
   path: string,
 ): { route: Route; pathParameters: Record<string, string> } | undefined {
-  for (const route of routes) {
+  for (const route of routesByLiteralFirst) {
     if (route.method !== method) continue;
     const names: string[] = [];
     const pattern = new RegExp(

@@ -6,6 +6,7 @@
  *   const api = createMeetingApiClient({ baseUrl: 'http://127.0.0.1:3000', token });
  *   const { meetingId } = await api.createMeeting(input);
  *   const { meetings, totalCount } = await api.searchMeetings({ statusCode: ['WAITING'], sort: ['visitTime|desc'] });
+ *   const { changes, nextSince, hasMore } = await api.listMeetingChanges({ since: savedToken });
  */
 import createClient from 'openapi-fetch';
 import type { components, operations, paths } from './generated/schema.js';
@@ -15,6 +16,8 @@ export type MeetingInput = components['schemas']['MeetingInput'];
 export type MeetingSearchResult = components['schemas']['MeetingSearchResult'];
 export type ErrorBody = components['schemas']['Error'];
 export type SearchQuery = NonNullable<operations['searchMeetings']['parameters']['query']>;
+export type MeetingChanges = components['schemas']['MeetingChanges'];
+export type MeetingChange = components['schemas']['MeetingChange'];
 
 export class MeetingApiError extends Error {
   constructor(
@@ -75,6 +78,15 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     searchMeetings(query: SearchQuery = {}) {
       const h = header();
       return unwrap(client.GET('/meetings', { params: { header: h, query } }), h['Request-ID']);
+    },
+    /**
+     * The changes after `since` (from the start without it). Apply them in order (CHANGED: store
+     * the meeting; DELETED: drop it), keep `nextSince`, and call again with it, also when `hasMore`
+     * is false. A 410 means the token is older than 30 days: start again without `since`.
+     */
+    listMeetingChanges(query: { since?: string; size?: number } = {}): Promise<MeetingChanges> {
+      const h = header();
+      return unwrap(client.GET('/meetings/changes', { params: { header: h, query } }), h['Request-ID']);
     },
     getMeeting(meetingId: string) {
       const h = header();

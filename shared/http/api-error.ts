@@ -87,6 +87,11 @@ export const invalidId = () => new ApiError('INVALID_ID');
 
 export const gone = () => new ApiError('GONE');
 
+export const changesTokenExpired = () =>
+  new ApiError('GONE', {
+    description: 'The since token is older than the 30 days deletions are kept; start again without since.',
+  });
+
 export const idempotencyKeyReused = () =>
   new ApiError('IDEMPOTENCY_KEY_REUSED', {
     description: 'This Idempotency-Key was used with another request body: use a new key for a new meeting.',

@@ -3,6 +3,7 @@
  * status and a house error body; anything else is a 500 that reveals nothing.
  */
 import {
+  FeedPositionExpired,
   IdempotencyKeyReused,
   MeetingGone,
   MeetingNotFound,
@@ -15,6 +16,7 @@ import { SearchTooBroadError, StorageUnavailableError } from '../domain/meeting-
 import {
   ApiError,
   badRequestBody,
+  changesTokenExpired,
   gone,
   idempotencyKeyReused,
   invalidId,
@@ -33,6 +35,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof MeetingNotFound) return invalidId();
   if (error instanceof MeetingGone) return gone();
+  if (error instanceof FeedPositionExpired) return changesTokenExpired();
   if (error instanceof PreconditionFailed) return preconditionFailed();
   if (error instanceof IdempotencyKeyReused) return idempotencyKeyReused();
   if (error instanceof StatusRuleViolation) return invalidStatus(items(error.violations, 'INVALID_STATUS'));

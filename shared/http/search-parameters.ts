@@ -1,51 +1,14 @@
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { toInstant } from '../domain/meeting.js';
 import { DEFAULT_SORT, foldSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
 import { isStorableInstant } from '../domain/storable-values.js';
 import { searchParameters } from '../generated/contract.js';
 import { validate as validateSearchQuery } from '../generated/validators/SearchQuery.cjs';
 import { badRequestParameters, type ErrorItem } from './api-error.js';
-import { toErrorItems } from './validation-errors.js';
-
-const parameterMeta = new Map(searchParameters.map((p) => [p.name, p]));
-/** Defaults as the document states them (startIndex 0, size 50). */
-const defaultOf = (name: string) => parameterMeta.get(name)?.default as number;
-
-const toTyped = (type: string, value: string): unknown =>
-  type === 'integer' && /^-?\d+$/.test(value) ? Number(value) : value;
+import { defaultOf, readQuery, type QueryEvent } from './query-parameters.js';
 
 /** The query string of GET /meetings as validated, normalized search criteria. */
-export function parseSearchCriteria(
-  event: Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters' | 'queryStringParameters'>,
-): SearchCriteria {
-  const multi =
-    event.multiValueQueryStringParameters ??
-    Object.fromEntries(
-      Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]),
-    );
-  const errors: ErrorItem[] = [];
-  const raw: Record<string, unknown> = {};
-  for (const [name, values = []] of Object.entries(multi)) {
-    const meta = parameterMeta.get(name);
-    if (!meta) {
-      errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Unknown request parameter ${name}` });
-      continue;
-    }
-    const items = meta.array ? values.flatMap((v) => v.split(',')).map((v) => v.trim()) : values;
-    if (items.length === 0 || items.some((v) => v.trim() === '')) {
-      errors.push({
-        target: name,
-        errorCode: 'VALUE_REQUIRED',
-        message: `Request parameter ${name} has an empty value`,
-      });
-    } else if (!meta.array && items.length > 1) {
-      errors.push({ target: name, errorCode: 'INVALID_TYPE', message: `Request parameter ${name} must be given once` });
-    } else {
-      raw[name] = meta.array ? items.map((v) => toTyped(meta.type, v)) : toTyped(meta.type, items[0]!);
-    }
-  }
-  const valid = validateSearchQuery(raw);
-  if (!valid) errors.push(...toErrorItems(validateSearchQuery.errors ?? [], { parameters: true }));
+export function parseSearchCriteria(event: QueryEvent): SearchCriteria {
+  const { raw, errors, valid } = readQuery(event, searchParameters, validateSearchQuery);
   const sort = parseSort(raw.sort as string[] | undefined, errors);
   const terms = raw.freeTextSearch === undefined ? undefined : foldSearchTerms(raw.freeTextSearch as string);
   if (valid) {
@@ -81,8 +44,8 @@ export function parseSearchCriteria(
     visitTimeBefore: instant(raw.visitTimeBefore),
     visitTimeAfter: instant(raw.visitTimeAfter),
     modifiedAfter: instant(raw.modifiedAfter),
-    startIndex: (raw.startIndex as number | undefined) ?? defaultOf('startIndex'),
-    size: (raw.size as number | undefined) ?? defaultOf('size'),
+    startIndex: (raw.startIndex as number | undefined) ?? (defaultOf(searchParameters, 'startIndex') as number),
+    size: (raw.size as number | undefined) ?? (defaultOf(searchParameters, 'size') as number),
     sort,
   };
 }

@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import {
+  comparePositions,
+  DEFAULT_SETTLE_DELAY_MS,
+  isStale,
+  type ChangeEntry,
+  type FeedCursor,
+  type MeetingChange,
+} from '../domain/changes-feed.js';
 import { entityTagOf, matchesStrongly, type EntityTagCondition } from '../domain/entity-tag.js';
-import { IdempotencyKeyReused, MeetingGone, MeetingNotFound, PreconditionFailed } from '../domain/errors.js';
+import {
+  FeedPositionExpired,
+  IdempotencyKeyReused,
+  MeetingGone,
+  MeetingNotFound,
+  PreconditionFailed,
+} from '../domain/errors.js';
 import { idempotentMeetingId, requestHash } from '../domain/idempotency.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { assertMeetingRules } from '../domain/meeting-rules.js';
@@ -20,6 +34,8 @@ export interface UseCaseDeps {
   repository: MeetingRepository;
   now?: () => Date;
   newId?: () => string;
+  /** The changes feed's settle delay (default DEFAULT_SETTLE_DELAY_MS); the repository's write deadline must fit in it. */
+  settleDelayMs?: number;
 }
 
 const nowOf = (deps: UseCaseDeps): Date => (deps.now ? deps.now() : new Date());
@@ -162,4 +178,62 @@ export async function searchMeetings(
   const { pageIds, totalCount } = selectPage(entries, criteria);
   const meetings = pageIds.length ? await deps.repository.getMany(tenantId, pageIds) : [];
   return { meetings, totalCount };
+}
+
+/** Lambda answers at most 6 MB: one answer of the feed stays under this many bytes of changes. */
+export const MAX_CHANGES_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The next changes after `cursor` (from the start without one), at most `size`, up to the settled
+ * horizon, each meeting in its latest state as storage holds it now. The cursor returned continues
+ * from there; `hasMore` says settled changes are already waiting past it.
+ */
+export async function listChanges(
+  deps: UseCaseDeps,
+  tenantId: string,
+  request: { cursor?: FeedCursor; size: number; maxBytes?: number },
+): Promise<{ changes: MeetingChange[]; next: FeedCursor; hasMore: boolean }> {
+  const now = nowOf(deps).getTime();
+  const { cursor } = request;
+  if (cursor && isStale(cursor, now)) throw new FeedPositionExpired();
+  const horizon = new Date(now - (deps.settleDelayMs ?? DEFAULT_SETTLE_DELAY_MS)).toISOString();
+  const settled = { time: horizon };
+  const knownSince = cursor?.knownSince ?? Date.parse(horizon);
+  // A position past the horizon (handed out by a clock ahead of this one): nothing has settled after it yet.
+  if (cursor && comparePositions(cursor.position, settled) >= 0) return { changes: [], next: cursor, hasMore: false };
+
+  const { entries, more } = await deps.repository.findChanges(tenantId, {
+    after: cursor?.position,
+    upTo: horizon,
+    limit: request.size,
+  });
+  const records = entries.length
+    ? await deps.repository.getRecords(
+        tenantId,
+        entries.map((entry) => entry.meetingId),
+      )
+    : new Map<string, MeetingRecord>();
+  const maxBytes = request.maxBytes ?? MAX_CHANGES_BYTES;
+  const changes: MeetingChange[] = [];
+  let bytes = 0;
+  let last: ChangeEntry | undefined;
+  for (const entry of entries) {
+    const change = changeOf(entry, records.get(entry.meetingId));
+    const changeBytes = Buffer.byteLength(JSON.stringify(change));
+    if (changes.length > 0 && bytes + changeBytes > maxBytes) break;
+    changes.push(change);
+    bytes += changeBytes;
+    last = entry;
+  }
+  const hasMore = more || changes.length < entries.length;
+  return { changes, next: { position: hasMore ? last! : settled, knownSince }, hasMore };
+}
+
+/** An entry of the change order as the client learns it: the meeting as stored now, or its deletion. */
+function changeOf(entry: ChangeEntry, record: MeetingRecord | undefined): MeetingChange {
+  if (record && !isTombstone(record))
+    return { meetingId: entry.meetingId, changeType: 'CHANGED', meeting: record.meeting };
+  // No record at all: the tombstone's time to live ran out after the index listed it.
+  const deletionTime = record ? record.deletionTime : entry.time;
+  return { meetingId: entry.meetingId, changeType: 'DELETED', deletionTime };
 }

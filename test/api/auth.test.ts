@@ -107,7 +107,9 @@ describe('authorizer (real signed JWTs, aws-jwt-verify)', () => {
     }
     expect((await api.call('GET', `/meetings/${id}`, { token: readOnly })).status).toBe(200);
     expect((await api.call('GET', '/meetings', { token: readOnly })).status).toBe(200);
+    expect((await api.call('GET', '/meetings/changes', { token: readOnly })).status).toBe(200);
     const noScopes = signed(claims({ scope: 'profile' }));
     expect((await api.call('GET', '/meetings', { token: noScopes })).status).toBe(403);
+    expect((await api.call('GET', '/meetings/changes', { token: noScopes })).status).toBe(403);
   });
 });

@@ -18,7 +18,7 @@ describe('docs page', () => {
     expect(response.status).toBe(200);
     const spec = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths)).toEqual(['/meetings', '/meetings/{meetingId}']);
+    expect(Object.keys(spec.paths)).toEqual(['/meetings', '/meetings/changes', '/meetings/{meetingId}']);
   });
 
   it.skipIf(!existsSync(CHROMIUM))(

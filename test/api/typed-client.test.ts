@@ -3,6 +3,7 @@ import { createMeetingApiClient, MeetingApiError } from '../../clients/typescrip
 import { tokenFor, useApi } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
+process.env.CHANGES_SETTLE_SECONDS = '1';
 const tenant = uniqueTenant();
 const api = useApi(tenant);
 
@@ -47,5 +48,15 @@ describe('typed TypeScript client (clients/typescript)', () => {
       (error: unknown) => error as MeetingApiError,
     );
     expect([gone?.status, gone?.body.errorCode]).toEqual([410, 'GONE']);
+
+    // A copy kept in sync through the changes feed: the first meeting (LOST), the second deleted.
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    const feed = await client.listMeetingChanges({ size: 1000 });
+    expect(feed.hasMore).toBe(false);
+    expect(feed.changes).toEqual([
+      { meetingId, changeType: 'CHANGED', meeting: await client.getMeeting(meetingId) },
+      { meetingId: created.meetingId, changeType: 'DELETED', deletionTime: expect.any(String) },
+    ]);
+    expect(await client.listMeetingChanges({ since: feed.nextSince })).toMatchObject({ changes: [], hasMore: false });
   });
 });

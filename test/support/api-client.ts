@@ -6,6 +6,7 @@ import { createLocalGateway } from '../../local/gateway.js';
 import { operations } from '../../shared/generated/contract.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { validate as validateMeeting } from '../../shared/generated/validators/Meeting.cjs';
+import { validate as validateMeetingChanges } from '../../shared/generated/validators/MeetingChanges.cjs';
 import { validate as validateMeetingCreated } from '../../shared/generated/validators/MeetingCreated.cjs';
 import { validate as validateMeetingSearchResult } from '../../shared/generated/validators/MeetingSearchResult.cjs';
 import { matchRoute } from '../../shared/routes.js';
@@ -13,6 +14,7 @@ import { matchRoute } from '../../shared/routes.js';
 const responseValidators: Record<string, (data: unknown) => boolean> = {
   Error: validateError,
   Meeting: validateMeeting,
+  MeetingChanges: validateMeetingChanges,
   MeetingCreated: validateMeetingCreated,
   MeetingSearchResult: validateMeetingSearchResult,
 };
