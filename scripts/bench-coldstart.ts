@@ -442,7 +442,7 @@ try {
   console.log(`node ${process.version}, ${RUNS} runs each, medians; node -e 0: ${empty.toFixed(1)} ms`);
   console.log(
     [
-      'function'.padEnd(16),
+      'function'.padEnd(20),
       'KiB'.padStart(7),
       'ref KiB'.padStart(8),
       'cold ms'.padStart(8),
@@ -455,7 +455,7 @@ try {
   for (const r of rows) {
     console.log(
       [
-        r.name.padEnd(16),
+        r.name.padEnd(20),
         kib(r.bytes).padStart(7),
         kib(r.referenceBytes).padStart(8),
         r.request.toFixed(1).padStart(8),
