@@ -11,7 +11,8 @@ export interface TableAccess {
 }
 
 export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
-  createMeeting: { table: ['dynamodb:PutItem'], indexes: {} },
+  // A create that loses a race with no item handed back (a transaction conflict) reads what holds the id.
+  createMeeting: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], indexes: {} },
   getMeeting: { table: ['dynamodb:GetItem'], indexes: {} },
   // Reads, then writes conditioned on the version read; a lost condition returns the item (ALL_OLD).
   updateMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },

@@ -29,34 +29,41 @@ export const routeOf = (operationId: OperationId): Route => {
   return route;
 };
 
-const parameterCount = (route: Route) => route.path.split('{').length - 1;
-/** As API Gateway matches: a literal segment before a path parameter (/meetings/changes before /meetings/{meetingId}). */
-const routesByLiteralFirst = [...routes].sort((a, b) => parameterCount(a) - parameterCount(b));
+const parameterCount = (path: string) => path.split('{').length - 1;
+/**
+ * The API's resources (paths), as API Gateway matches them: a literal segment before a path
+ * parameter (/meetings/changes before /meetings/{meetingId}).
+ */
+const resourcesLiteralFirst = [...new Set(routes.map((route) => route.path))].sort(
+  (a, b) => parameterCount(a) - parameterCount(b),
+);
 
 /**
- * The route a request path reaches, with its path parameters (percent-decoded when they decode):
- * the one path matcher, used by the local gateway and the tests' contract check.
+ * The route a request reaches, with its path parameters (percent-decoded when they decode): the
+ * one path matcher, used by the local gateway and the tests' contract check. As in API Gateway the
+ * path picks the resource first; a method the resource does not have reaches no route (PUT
+ * /meetings/changes is not PUT /meetings/{meetingId}).
  */
 export function matchRoute(
   method: string,
   path: string,
 ): { route: Route; pathParameters: Record<string, string> } | undefined {
-  for (const route of routesByLiteralFirst) {
-    if (route.method !== method) continue;
+  for (const resource of resourcesLiteralFirst) {
     const names: string[] = [];
     const pattern = new RegExp(
-      `^${route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
+      `^${resource.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
     );
     const match = pattern.exec(path);
-    if (match) {
-      let pathParameters: Record<string, string>;
-      try {
-        pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
-      } catch {
-        pathParameters = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
-      }
-      return { route, pathParameters };
+    if (!match) continue;
+    const route = routes.find((r) => r.path === resource && r.method === method);
+    if (!route) return undefined;
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+    } catch {
+      pathParameters = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
     }
+    return { route, pathParameters };
   }
   return undefined;
 }

@@ -82,7 +82,7 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     /**
      * The changes after `since` (from the start without it). Apply them in order (CHANGED: store
      * the meeting; DELETED: drop it), keep `nextSince`, and call again with it, also when `hasMore`
-     * is false. A 410 means the token is older than 30 days: start again without `since`.
+     * is false. A 410 means the token is older than 30 days: empty the copy and follow again without `since`.
      */
     listMeetingChanges(query: { since?: string; size?: number } = {}): Promise<MeetingChanges> {
       const h = header();

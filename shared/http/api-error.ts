@@ -89,7 +89,8 @@ export const gone = () => new ApiError('GONE');
 
 export const changesTokenExpired = () =>
   new ApiError('GONE', {
-    description: 'The since token is older than the 30 days deletions are kept; start again without since.',
+    description:
+      'The since token is older than the 30 days deletions are kept; rebuild your copy from empty, following the feed without since.',
   });
 
 export const idempotencyKeyReused = () =>

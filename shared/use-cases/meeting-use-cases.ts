@@ -180,8 +180,14 @@ export async function searchMeetings(
   return { meetings, totalCount };
 }
 
-/** Lambda answers at most 6 MB: one answer of the feed stays under this many bytes of changes. */
+/**
+ * Lambda answers at most 6 MB, and its runtime serializes the answer's body string once more (each
+ * `"` and `\` of the JSON becomes two bytes): one answer of the feed stays under this many bytes
+ * of changes counted in that doubly serialized form.
+ */
 export const MAX_CHANGES_BYTES = 5 * 1024 * 1024;
+/** The meetings of a feed answer are read in batches of this many, in order, until the byte budget is spent. */
+const RECORD_BATCH = 100;
 
 /**
  * The next changes after `cursor` (from the start without one), at most `size`, up to the settled
@@ -207,23 +213,28 @@ export async function listChanges(
     upTo: horizon,
     limit: request.size,
   });
-  const records = entries.length
-    ? await deps.repository.getRecords(
-        tenantId,
-        entries.map((entry) => entry.meetingId),
-      )
-    : new Map<string, MeetingRecord>();
   const maxBytes = request.maxBytes ?? MAX_CHANGES_BYTES;
   const changes: MeetingChange[] = [];
   let bytes = 0;
   let last: ChangeEntry | undefined;
-  for (const entry of entries) {
-    const change = changeOf(entry, records.get(entry.meetingId));
-    const changeBytes = Buffer.byteLength(JSON.stringify(change));
-    if (changes.length > 0 && bytes + changeBytes > maxBytes) break;
-    changes.push(change);
-    bytes += changeBytes;
-    last = entry;
+  let full = false;
+  for (let start = 0; start < entries.length && !full; start += RECORD_BATCH) {
+    const batch = entries.slice(start, start + RECORD_BATCH);
+    const records = await deps.repository.getRecords(
+      tenantId,
+      batch.map((entry) => entry.meetingId),
+    );
+    for (const entry of batch) {
+      const change = changeOf(entry, records.get(entry.meetingId));
+      const changeBytes = Buffer.byteLength(JSON.stringify(JSON.stringify(change)));
+      if (changes.length > 0 && bytes + changeBytes > maxBytes) {
+        full = true;
+        break;
+      }
+      changes.push(change);
+      bytes += changeBytes;
+      last = entry;
+    }
   }
   const hasMore = more || changes.length < entries.length;
   return { changes, next: { position: hasMore ? last! : settled, knownSince }, hasMore };

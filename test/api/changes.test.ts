@@ -102,6 +102,9 @@ describe('GET /meetings/changes', () => {
       ['size=1&size=2', 'size', 'INVALID_TYPE'],
       ['modifiedAfter=2026-01-01T00:00:00Z', 'modifiedAfter', 'INVALID_TYPE'],
     ];
+    // Every bad parameter is named, since included.
+    const both = await api.call('GET', '/meetings/changes?since=nope&size=0');
+    expect(both.body.errors.map((e: { target: string }) => e.target).sort()).toEqual(['since', 'size']);
     for (const [query, target, errorCode] of cases) {
       const response = await api.call('GET', `/meetings/changes?${query}`);
       expect([response.status, response.body.errorCode], query).toEqual([400, 'BAD_REQUEST_PARAMETERS']);
@@ -115,7 +118,7 @@ describe('GET /meetings/changes', () => {
     const stale = encodeSince(tenant, { position: { time: new Date(old).toISOString() }, knownSince: old });
     const response = await api.call('GET', `/meetings/changes?since=${stale}`);
     expect([response.status, response.body.errorCode]).toEqual([410, 'GONE']);
-    expect(response.body.description).toMatch(/start again without since/);
+    expect(response.body.description).toMatch(/rebuild your copy from empty/);
     const recent = Date.now() - DELETION_RETENTION_MS + 60_000;
     const valid = encodeSince(tenant, { position: { time: new Date(recent).toISOString() }, knownSince: recent });
     expect((await api.call('GET', `/meetings/changes?since=${valid}`)).status).toBe(200);

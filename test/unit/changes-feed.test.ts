@@ -141,6 +141,27 @@ describe('listChanges', () => {
     expect(rest.hasMore).toBe(false);
   });
 
+  it("keeps an answer within Lambda's 6 MB payload as the runtime serializes it, reading meetings only until the budget is spent", async () => {
+    const { deps, clock } = harness();
+    const counted = new LaggingIndex();
+    deps.repository = counted;
+    const read: number[] = [];
+    const getRecords = counted.getRecords.bind(counted);
+    counted.getRecords = (tenantId, ids) => (read.push(ids.length), getRecords(tenantId, ids));
+    // Notes of quotes and backslashes: every character doubles when the body string is serialized again.
+    for (let i = 0; i < 400; i++) await createMeeting(deps, TENANT, meetingInput({ notes: '"\\'.repeat(5_000) }));
+    clock.now += SETTLE_MS;
+    const page = await listChanges(deps, TENANT, { size: 1000 });
+    expect(page.hasMore).toBe(true);
+    const body = JSON.stringify({ changes: page.changes, nextSince: 'x'.repeat(100), hasMore: true });
+    const lambdaPayload = JSON.stringify({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body });
+    expect(Buffer.byteLength(lambdaPayload)).toBeLessThan(6_291_556);
+    expect(page.changes.length).toBeGreaterThan(100);
+    // In batches of 100, and no further than the budget reached.
+    expect(read.every((n) => n <= 100)).toBe(true);
+    expect(read.reduce((a, b) => a + b, 0)).toBeLessThan(page.changes.length + 100);
+  });
+
   it('refuses a position older than the deletions kept (FeedPositionExpired), counting from where the client stands', async () => {
     const { deps, clock, follow } = harness();
     await createMeeting(deps, TENANT, meetingInput());
