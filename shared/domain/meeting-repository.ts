@@ -18,8 +18,12 @@ export interface MeetingRepository {
   replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void>;
   /** Turns `current` into a tombstone if storage still holds `current.version`. */
   delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void>;
-  /** Search entries of every meeting that may match `criteria` (a superset is fine). */
-  findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]>;
+  /**
+   * Offers `visit` the search entry of every meeting that may match `criteria` (a superset is
+   * fine), each meeting once, batch by batch as storage reads them: however many meetings match,
+   * nothing is held beyond the batches being read.
+   */
+  visitSearchEntries(tenantId: string, criteria: SearchCriteria, visit: (entry: SearchEntry) => void): Promise<void>;
   /** The meetings of these ids, in the given order (missing ones left out). */
   getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]>;
   /**
@@ -40,14 +44,6 @@ export class ConcurrentModificationError extends Error {
   constructor(readonly current?: MeetingRecord | null) {
     super('the meeting changed since it was read');
     this.name = 'ConcurrentModificationError';
-  }
-}
-
-/** A search that would read more candidates than the cap allows; the caller must narrow it. */
-export class SearchTooBroadError extends Error {
-  constructor(readonly cap: number) {
-    super(`search would read more than ${cap} meetings`);
-    this.name = 'SearchTooBroadError';
   }
 }
 

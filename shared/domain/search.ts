@@ -82,18 +82,87 @@ export function compareEntries(sort: readonly SortKey[]): (a: SearchEntry, b: Se
   };
 }
 
-/** Filters, sorts, counts and slices: the ids of the requested page and the number of all matches. */
+/** The deepest page a search may ask for: startIndex + size at most this (the contract's bound). */
+export const MAX_SEARCH_DEPTH = 10_000;
+
+/**
+ * The page of a search and the number of all matches, in one pass over the candidates: it keeps only
+ * the best startIndex + size matches (a max-heap whose top is the worst kept), so its memory is
+ * bounded by the page depth (at most MAX_SEARCH_DEPTH entries), never by the number of matches.
+ * Each meeting must be offered once.
+ */
+export class PageSelector {
+  private readonly kept: SearchEntry[] = [];
+  private readonly compare: (a: SearchEntry, b: SearchEntry) => number;
+  private readonly depth: number;
+  totalCount = 0;
+
+  constructor(private readonly criteria: SearchCriteria) {
+    this.compare = compareEntries(criteria.sort);
+    this.depth = criteria.startIndex + criteria.size;
+  }
+
+  offer(entry: SearchEntry): void {
+    if (!matches(entry, this.criteria)) return;
+    this.totalCount++;
+    const heap = this.kept;
+    if (heap.length < this.depth) {
+      heap.push(entry);
+      this.siftUp(heap.length - 1);
+    } else if (this.compare(entry, heap[0]!) < 0) {
+      heap[0] = entry;
+      this.siftDown(0);
+    }
+  }
+
+  /** The ids of the requested page, in order, and the number of all matches offered. */
+  page(): { pageIds: string[]; totalCount: number } {
+    const sorted = [...this.kept].sort(this.compare);
+    return {
+      pageIds: sorted.slice(this.criteria.startIndex, this.depth).map((entry) => entry.meetingId),
+      totalCount: this.totalCount,
+    };
+  }
+
+  /** Max-heap by the search order: a parent sorts after (or with) its children. */
+  private siftUp(index: number): void {
+    const heap = this.kept;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (this.compare(heap[index]!, heap[parent]!) <= 0) return;
+      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      index = parent;
+    }
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.kept;
+    for (;;) {
+      const left = 2 * index + 1;
+      const right = left + 1;
+      let largest = index;
+      if (left < heap.length && this.compare(heap[left]!, heap[largest]!) > 0) largest = left;
+      if (right < heap.length && this.compare(heap[right]!, heap[largest]!) > 0) largest = right;
+      if (largest === index) return;
+      [heap[index], heap[largest]] = [heap[largest]!, heap[index]!];
+      index = largest;
+    }
+  }
+}
+
+/** Filters, sorts, counts and slices a list of candidates (a meeting listed twice counts once). */
 export function selectPage(
   candidates: Iterable<SearchEntry>,
   criteria: SearchCriteria,
 ): { pageIds: string[]; totalCount: number } {
-  const unique = new Map<string, SearchEntry>();
-  for (const entry of candidates) if (matches(entry, criteria)) unique.set(entry.meetingId, entry);
-  const sorted = [...unique.values()].sort(compareEntries(criteria.sort));
-  return {
-    pageIds: sorted.slice(criteria.startIndex, criteria.startIndex + criteria.size).map((e) => e.meetingId),
-    totalCount: sorted.length,
-  };
+  const selector = new PageSelector(criteria);
+  const seen = new Set<string>();
+  for (const entry of candidates) {
+    if (seen.has(entry.meetingId)) continue;
+    seen.add(entry.meetingId);
+    selector.offer(entry);
+  }
+  return selector.page();
 }
 
 export const toSearchEntry = (meeting: Meeting, searchText: string): SearchEntry => ({

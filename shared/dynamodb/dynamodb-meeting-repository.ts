@@ -19,7 +19,6 @@ import {
 } from '../domain/changes-feed.js';
 import {
   ConcurrentModificationError,
-  SearchTooBroadError,
   StorageUnavailableError,
   type MeetingRepository,
 } from '../domain/meeting-repository.js';
@@ -41,6 +40,9 @@ import {
   modifiedKey,
   officeKey,
   partyKey,
+  shardOf,
+  SHARDS,
+  statusKey,
   tenantKey,
   visitKey,
   type LinkKind,
@@ -63,16 +65,14 @@ function isUnavailable(error: unknown): boolean {
 }
 
 const BATCH_GET_LIMIT = 100;
-/** The work cap of one search: index entries read. Exact counts need every candidate read. */
-export const MAX_SEARCH_ENTRIES = 50_000;
+/** Index queries of one search (or changes read) run at most this many at a time. */
+const QUERY_CONCURRENCY = 16;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RepositoryLimits {
-  /** Index entries one search may read. */
-  maxSearchEntries: number;
   /**
    * How long after its modificationTime a write may still be sent or retried; past it the write is
    * abandoned (503). The changes feed's settle delay counts on it (shared/domain/changes-feed.ts).
@@ -81,7 +81,6 @@ export interface RepositoryLimits {
 }
 
 export const DEFAULT_LIMITS: RepositoryLimits = {
-  maxSearchEntries: MAX_SEARCH_ENTRIES,
   writeDeadlineMs: writeDeadlineOf(DEFAULT_SETTLE_DELAY_MS),
 };
 
@@ -160,7 +159,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
               deleted: true,
               deletedAt,
               version: current.version + 1,
-              tenantKey: tenantKey(tenantId),
+              tenantKey: tenantKey(tenantId, shardOf(meetingId)),
               modifiedKey: modifiedKey(deletedAt, meetingId),
               modificationTime: deletedAt,
               [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil((Date.parse(deletedAt) + DELETION_RETENTION_MS) / 1000),
@@ -177,11 +176,28 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     );
   }
 
+  /**
+   * Each shard's first `limit + 1` distinct meetings after the position, merged in order: the
+   * first `limit + 1` of the tenant are among them.
+   */
   async findChanges(
     tenantId: string,
     range: { after?: FeedPosition; upTo: string; limit: number },
   ): Promise<{ entries: ChangeEntry[]; more: boolean }> {
-    const entries: ChangeEntry[] = [];
+    const perShard: Array<{ key: string; entry: ChangeEntry }[]> = [];
+    await forEachConcurrently(SHARDS, QUERY_CONCURRENCY, async (shard) => {
+      perShard.push(await this.changesOfShard(tenantId, shard, range));
+    });
+    const merged = perShard.flat().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { entries: merged.slice(0, range.limit).map(({ entry }) => entry), more: merged.length > range.limit };
+  }
+
+  private async changesOfShard(
+    tenantId: string,
+    shard: number,
+    range: { after?: FeedPosition; upTo: string; limit: number },
+  ): Promise<{ key: string; entry: ChangeEntry }[]> {
+    const found: { key: string; entry: ChangeEntry }[] = [];
     const seen = new Set<string>();
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -194,12 +210,11 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
               ? 'tenantKey = :tenant AND modifiedKey BETWEEN :from AND :to'
               : 'tenantKey = :tenant AND modifiedKey <= :to',
             ExpressionAttributeValues: {
-              ':tenant': tenantKey(tenantId),
+              ':tenant': tenantKey(tenantId, shard),
               ':to': afterInstant(range.upTo),
               ...(range.after ? { ':from': changeAfter(range.after) } : {}),
             },
             ProjectionExpression: 'meetingId, modifiedKey',
-            // One more than asked tells whether more follow; an index that lags may list a meeting twice.
             Limit: range.limit + 1,
             ExclusiveStartKey,
           }),
@@ -207,14 +222,16 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       );
       for (const item of page.Items ?? []) {
         const meetingId = item.meetingId as string;
+        // An index that lags may still list a meeting's earlier write: its first entry is kept.
         if (seen.has(meetingId)) continue;
-        if (entries.length === range.limit) return { entries, more: true };
         seen.add(meetingId);
-        entries.push({ meetingId, time: (item.modifiedKey as string).split('#')[0]! });
+        const key = item.modifiedKey as string;
+        found.push({ key, entry: { meetingId, time: key.split('#')[0]! } });
+        if (found.length > range.limit) return found;
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return { entries, more: false };
+    return found;
   }
 
   async getRecords(tenantId: string, meetingIds: string[]): Promise<Map<string, MeetingRecord>> {
@@ -225,9 +242,15 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     return records;
   }
 
-  async findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
-    const entries: SearchEntry[] = [];
-    for (const query of planSearch(tenantId, criteria).queries) {
+  async visitSearchEntries(
+    tenantId: string,
+    criteria: SearchCriteria,
+    visit: (entry: SearchEntry) => void,
+  ): Promise<void> {
+    const plan = planSearch(tenantId, criteria);
+    // Only a search by several parties (or agents) can meet a meeting twice; its reads are small.
+    const seen = plan.mayRepeat ? new Set<string>() : undefined;
+    await forEachConcurrently(plan.queries, QUERY_CONCURRENCY, async (query) => {
       const { expression, values } = keyCondition(query);
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
@@ -243,16 +266,19 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
             }),
           ),
         );
-        for (const item of page.Items ?? []) {
-          // Tombstones sit in the modification index (for the changes feed) with no meeting fields.
-          if (item.statusCode !== undefined) entries.push(toEntry(item));
+        // Tombstones sit in the modification index (for the changes feed) with no meeting fields.
+        const entries = (page.Items ?? []).filter((item) => item.statusCode !== undefined).map(toEntry);
+        if (criteria.freeTextTerms) await this.addSearchTexts(tenantId, entries, criteria);
+        for (const entry of entries) {
+          if (seen) {
+            if (seen.has(entry.meetingId)) continue;
+            seen.add(entry.meetingId);
+          }
+          visit(entry);
         }
-        if (entries.length > this.limits.maxSearchEntries) throw new SearchTooBroadError(this.limits.maxSearchEntries);
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
-    }
-    if (criteria.freeTextTerms) await this.addSearchTexts(tenantId, entries, criteria);
-    return entries;
+    });
   }
 
   /**
@@ -394,7 +420,8 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       ...entry,
       meeting,
       version,
-      tenantKey: tenantKey(tenantId),
+      tenantKey: tenantKey(tenantId, shardOf(meeting.meetingId)),
+      statusKey: statusKey(tenantId, meeting.statusCode, shardOf(meeting.meetingId)),
       visitKey: visit,
       modifiedKey: modifiedKey(meeting.modificationTime, meeting.meetingId),
       officeKey: officeKey(tenantId, meeting.agencyOfficeId),
@@ -439,4 +466,13 @@ function toRecord(item: Item): MeetingRecord {
 /** An index entry; searchText stays undefined for a link item's entry (filled in when a search needs it). */
 function toEntry(item: Item): SearchEntry {
   return Object.fromEntries(SEARCH_ENTRY_ATTRIBUTES.map((name) => [name, item[name]])) as unknown as SearchEntry;
+}
+
+/** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -2,6 +2,8 @@
  * Key builders: pure functions, the only place that knows how keys are spelled. Every key starts
  * with the tenant, so no key of one tenant can address another tenant's items.
  */
+import { SHARD_COUNT } from './table-definition.js';
+
 const MEETING_SK = 'MEETING';
 
 /** A meeting and its link items share one partition (item collection). */
@@ -21,7 +23,17 @@ export const linkKey = (tenantId: string, meetingId: string, kind: LinkKind, slo
   sk: `LINK#${kind}#${String(slot).padStart(2, '0')}`,
 });
 
-export const tenantKey = (tenantId: string) => `TENANT#${tenantId}`;
+/** The shard of a meeting in the tenant-wide indexes: from the random tail of its id, so spread evenly. */
+export const shardOf = (meetingId: string): number => Number.parseInt(meetingId.slice(-8), 16) % SHARD_COUNT;
+
+/** The shards of a tenant-wide index, to read them all. */
+export const SHARDS: readonly number[] = Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
+
+/** One shard of the tenant's partitions in the visitTime and modification indexes. */
+export const tenantKey = (tenantId: string, shard: number) => `TENANT#${tenantId}#SHARD#${shard}`;
+/** One shard of the tenant's partition of one status (the status index). */
+export const statusKey = (tenantId: string, statusCode: string, shard: number) =>
+  `TENANT#${tenantId}#STATUS#${statusCode}#SHARD#${shard}`;
 export const officeKey = (tenantId: string, officeId: string) => `TENANT#${tenantId}#OFFICE#${officeId}`;
 export const agentKey = (tenantId: string, agentId: string) => `TENANT#${tenantId}#AGENT#${agentId}`;
 export const partyKey = (tenantId: string, partyId: string) => `TENANT#${tenantId}#PARTY#${partyId}`;

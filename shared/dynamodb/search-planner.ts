@@ -4,7 +4,7 @@
  * attributes, so whatever filters the plan does not apply in the key condition are applied after.
  */
 import type { SearchCriteria } from '../domain/search.js';
-import { afterInstant, agentKey, beforeInstant, officeKey, partyKey, tenantKey } from './keys.js';
+import { afterInstant, agentKey, beforeInstant, officeKey, partyKey, SHARDS, statusKey, tenantKey } from './keys.js';
 import { INDEXES, type IndexName } from './table-definition.js';
 
 export interface KeyRangeQuery {
@@ -17,48 +17,75 @@ export interface KeyRangeQuery {
 
 export interface SearchPlan {
   /** The filter whose index drives the search ('tenant' when none narrows it). */
-  drivenBy: 'partyId' | 'agentId' | 'agencyOfficeId' | 'visitTime' | 'modifiedAfter' | 'tenant';
-  /** One query per value of the driving filter (values are OR-ed); empty when nothing can match. */
+  drivenBy: 'partyId' | 'agentId' | 'agencyOfficeId' | 'statusCode' | 'visitTime' | 'modifiedAfter' | 'tenant';
+  /**
+   * One query per value of the driving filter (values are OR-ed) and, on a tenant-wide index, per
+   * shard; run in parallel. Empty when nothing can match.
+   */
   queries: KeyRangeQuery[];
+  /** Whether a meeting can come up in more than one query (a meeting with two of the parties asked for). */
+  mayRepeat: boolean;
 }
 
-/** Most selective first: a party has a handful of meetings, an agent more, an office more still. */
+const STATUS_COUNT = 4;
+
+/**
+ * The cheapest driving index from what the criteria say: a party has a handful of meetings, an
+ * agent more, an office more still; then the statuses asked for (when they leave some out), in
+ * the visitTime window if one is given; then the window alone; then modifiedAfter; then the whole
+ * tenant. Whatever the index does not apply is filtered after.
+ */
 export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
   const visitRange = {
     after: c.visitTimeAfter && afterInstant(c.visitTimeAfter),
     before: c.visitTimeBefore && beforeInstant(c.visitTimeBefore),
   };
+  const hasWindow = c.visitTimeAfter !== undefined || c.visitTimeBefore !== undefined;
   if (c.visitTimeAfter !== undefined && c.visitTimeBefore !== undefined && c.visitTimeAfter >= c.visitTimeBefore) {
-    return { drivenBy: 'visitTime', queries: [] };
+    return { drivenBy: 'visitTime', queries: [], mayRepeat: false };
   }
   const perValue = (indexName: IndexName, values: string[], key: (value: string) => string): KeyRangeQuery[] =>
     [...new Set(values)].map((value) => ({ indexName, partitionKey: key(value), ...visitRange }));
+  const perShard = (
+    indexName: IndexName,
+    key: (shard: number) => string,
+    range: Omit<KeyRangeQuery, 'indexName' | 'partitionKey'>,
+  ) => SHARDS.map((shard) => ({ indexName, partitionKey: key(shard), ...range }));
 
-  if (c.partyId)
-    return { drivenBy: 'partyId', queries: perValue('byPartyVisitTime', c.partyId, (id) => partyKey(tenantId, id)) };
-  if (c.agentId)
-    return { drivenBy: 'agentId', queries: perValue('byAgentVisitTime', c.agentId, (id) => agentKey(tenantId, id)) };
-  if (c.agencyOfficeId) {
-    return {
-      drivenBy: 'agencyOfficeId',
-      queries: perValue('byOfficeVisitTime', c.agencyOfficeId, (id) => officeKey(tenantId, id)),
-    };
+  if (c.partyId) {
+    const queries = perValue('byPartyVisitTime', c.partyId, (id) => partyKey(tenantId, id));
+    return { drivenBy: 'partyId', queries, mayRepeat: queries.length > 1 };
   }
-  if (c.visitTimeAfter !== undefined || c.visitTimeBefore !== undefined || c.modifiedAfter === undefined) {
+  if (c.agentId) {
+    const queries = perValue('byAgentVisitTime', c.agentId, (id) => agentKey(tenantId, id));
+    return { drivenBy: 'agentId', queries, mayRepeat: queries.length > 1 };
+  }
+  if (c.agencyOfficeId) {
+    // A meeting has one office: it comes up in one query at most.
+    const queries = perValue('byOfficeVisitTime', c.agencyOfficeId, (id) => officeKey(tenantId, id));
+    return { drivenBy: 'agencyOfficeId', queries, mayRepeat: false };
+  }
+  const statuses = [...new Set(c.statusCode ?? [])];
+  if (statuses.length > 0 && statuses.length < STATUS_COUNT) {
+    // A meeting has one status: it comes up in one query at most.
+    const queries = statuses.flatMap((status) =>
+      perShard('byTenantStatusVisitTime', (shard) => statusKey(tenantId, status, shard), visitRange),
+    );
+    return { drivenBy: 'statusCode', queries, mayRepeat: false };
+  }
+  if (hasWindow || c.modifiedAfter === undefined) {
     return {
-      drivenBy: c.visitTimeAfter !== undefined || c.visitTimeBefore !== undefined ? 'visitTime' : 'tenant',
-      queries: [{ indexName: 'byTenantVisitTime', partitionKey: tenantKey(tenantId), ...visitRange }],
+      drivenBy: hasWindow ? 'visitTime' : 'tenant',
+      queries: perShard('byTenantVisitTime', (shard) => tenantKey(tenantId, shard), visitRange),
+      mayRepeat: false,
     };
   }
   return {
     drivenBy: 'modifiedAfter',
-    queries: [
-      {
-        indexName: 'byTenantModificationTime',
-        partitionKey: tenantKey(tenantId),
-        after: afterInstant(c.modifiedAfter),
-      },
-    ],
+    queries: perShard('byTenantModificationTime', (shard) => tenantKey(tenantId, shard), {
+      after: afterInstant(c.modifiedAfter),
+    }),
+    mayRepeat: false,
   };
 }
 

@@ -25,11 +25,20 @@ export const SEARCH_ENTRY_ATTRIBUTES = [
  */
 export const LINK_ENTRY_ATTRIBUTES = SEARCH_ENTRY_ATTRIBUTES.filter((name) => name !== 'searchText');
 
+/**
+ * Tenant-wide index partitions are write-sharded: each of a tenant's meetings lives in one of this
+ * many partitions (by its id), so a busy tenant's writes spread over them and a broad read runs
+ * over them in parallel. Changing it means rewriting every meeting's keys.
+ */
+export const SHARD_COUNT = 8;
+
 /** Each global secondary index is named after the access pattern it serves. */
 export const INDEXES = {
-  /** a tenant's meetings in a visitTime window */
+  /** a tenant's meetings in a visitTime window (SHARD_COUNT partitions) */
   byTenantVisitTime: { partitionKey: 'tenantKey', sortKey: 'visitKey' },
-  /** a tenant's meetings modified after T; with the tombstones, the changes feed's order */
+  /** a tenant's meetings of one status, in a visitTime window (SHARD_COUNT partitions per status) */
+  byTenantStatusVisitTime: { partitionKey: 'statusKey', sortKey: 'visitKey' },
+  /** a tenant's meetings modified after T; with the tombstones, the changes feed's order (SHARD_COUNT partitions) */
   byTenantModificationTime: { partitionKey: 'tenantKey', sortKey: 'modifiedKey' },
   /** meetings of an agency office, by visitTime */
   byOfficeVisitTime: { partitionKey: 'officeKey', sortKey: 'visitKey' },

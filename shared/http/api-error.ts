@@ -78,11 +78,6 @@ export const invalidStatus = (errors: ErrorItem[]) =>
     errors,
   });
 
-export const searchTooBroad = (cap: number) =>
-  new ApiError('BAD_REQUEST_PARAMETERS', {
-    description: `Search too broad: it would read more than ${cap} meetings (the cap of one search). Narrow it with partyId, agentId, agencyOfficeId or a visitTime window.`,
-  });
-
 export const invalidId = () => new ApiError('INVALID_ID');
 
 export const gone = () => new ApiError('GONE');

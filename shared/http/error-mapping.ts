@@ -12,7 +12,7 @@ import {
   StatusRuleViolation,
   type FieldViolation,
 } from '../domain/errors.js';
-import { SearchTooBroadError, StorageUnavailableError } from '../domain/meeting-repository.js';
+import { StorageUnavailableError } from '../domain/meeting-repository.js';
 import {
   ApiError,
   badRequestBody,
@@ -22,7 +22,6 @@ import {
   invalidId,
   invalidStatus,
   preconditionFailed,
-  searchTooBroad,
   serviceUnavailable,
   technicalError,
   type ErrorItem,
@@ -40,7 +39,6 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof IdempotencyKeyReused) return idempotencyKeyReused();
   if (error instanceof StatusRuleViolation) return invalidStatus(items(error.violations, 'INVALID_STATUS'));
   if (error instanceof MeetingRuleViolation) return badRequestBody(items(error.violations, 'BAD_REQUEST_BODY'));
-  if (error instanceof SearchTooBroadError) return searchTooBroad(error.cap);
   if (error instanceof StorageUnavailableError) return serviceUnavailable();
   return technicalError();
 }

@@ -1,5 +1,12 @@
 import { toInstant } from '../domain/meeting.js';
-import { DEFAULT_SORT, foldSearchTerms, type SearchCriteria, type SortField, type SortKey } from '../domain/search.js';
+import {
+  DEFAULT_SORT,
+  foldSearchTerms,
+  MAX_SEARCH_DEPTH,
+  type SearchCriteria,
+  type SortField,
+  type SortKey,
+} from '../domain/search.js';
 import { isStorableInstant } from '../domain/storable-values.js';
 import { searchParameters } from '../generated/contract.js';
 import { validate as validateSearchQuery } from '../generated/validators/SearchQuery.cjs';
@@ -26,6 +33,15 @@ export function parseSearchCriteria(event: QueryEvent): SearchCriteria {
         target: 'freeTextSearch',
         errorCode: 'INVALID_TYPE',
         message: 'freeTextSearch has a term with no letters, digits or symbols left after folding',
+      });
+    }
+    const startIndex = (raw.startIndex as number | undefined) ?? (defaultOf(searchParameters, 'startIndex') as number);
+    const size = (raw.size as number | undefined) ?? (defaultOf(searchParameters, 'size') as number);
+    if (startIndex + size > MAX_SEARCH_DEPTH) {
+      errors.push({
+        target: 'startIndex',
+        errorCode: 'INVALID_TYPE',
+        message: `startIndex + size must be at most ${MAX_SEARCH_DEPTH}: narrow the search with filters, or read every meeting with GET /meetings/changes`,
       });
     }
   }

@@ -27,7 +27,7 @@ import {
   type MeetingRecord,
   type StoredMeeting,
 } from '../domain/meeting.js';
-import { selectPage, type SearchCriteria, type SearchEntry } from '../domain/search.js';
+import { PageSelector, type SearchCriteria } from '../domain/search.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../domain/status-rules.js';
 
 export interface UseCaseDeps {
@@ -174,8 +174,10 @@ export async function searchMeetings(
   tenantId: string,
   criteria: SearchCriteria,
 ): Promise<{ meetings: Meeting[]; totalCount: number }> {
-  const entries: SearchEntry[] = await deps.repository.findSearchEntries(tenantId, criteria);
-  const { pageIds, totalCount } = selectPage(entries, criteria);
+  // One pass: the selector keeps the best startIndex + size matches and counts them all.
+  const selector = new PageSelector(criteria);
+  await deps.repository.visitSearchEntries(tenantId, criteria, (entry) => selector.offer(entry));
+  const { pageIds, totalCount } = selector.page();
   const meetings = pageIds.length ? await deps.repository.getMany(tenantId, pageIds) : [];
   return { meetings, totalCount };
 }

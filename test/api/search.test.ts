@@ -159,7 +159,7 @@ describe('sorting and paging', () => {
     expect(await search('size=2&startIndex=2')).toEqual({ names: 'CD', totalCount: 5 });
     expect(await search('size=2&startIndex=4')).toEqual({ names: 'E', totalCount: 5 });
     expect(await search('startIndex=5')).toEqual({ names: '', totalCount: 5 });
-    expect(await search('startIndex=2147483647&size=100')).toEqual({ names: '', totalCount: 5 });
+    expect(await search('startIndex=9999&size=1')).toEqual({ names: '', totalCount: 5 });
     expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2`)).toEqual({ names: 'DB', totalCount: 3 });
     expect(await search(`agentId=${agent[0]}&sort=visitTime|desc&size=2&startIndex=2`)).toEqual({
       names: 'A',
@@ -173,6 +173,8 @@ describe('sorting and paging', () => {
       'size=101',
       'startIndex=-1',
       'startIndex=2147483648',
+      'startIndex=2147483647&size=100',
+      'startIndex=9951',
       'statusCode=DONE',
       'sort=notes|asc',
       'sort=visitTime|asc&sort=visitTime|desc',

@@ -1,6 +1,6 @@
 /**
  * What only the DynamoDB adapter has: link items and index keys, read straight from the table. The
- * port's promises (versions, tombstones, tenants, search, getMany, the work cap) are checked on it by
+ * port's promises (versions, tombstones, tenants, search, getMany, the change order) are checked on it by
  * the repository contract suite (dynamodb-meeting-repository-contract.test.ts).
  */
 import { randomUUID } from 'node:crypto';
@@ -11,9 +11,9 @@ import { ConcurrentModificationError } from '../../shared/domain/meeting-reposit
 import type { StoredMeeting } from '../../shared/domain/meeting.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
-import { agentKey, partyKey } from '../../shared/dynamodb/keys.js';
-import { INDEXES } from '../../shared/dynamodb/table-definition.js';
-import { newMeeting, searchCriteria, uniqueTenant } from '../support/fixtures.js';
+import { agentKey, partyKey, shardOf, statusKey, tenantKey } from '../../shared/dynamodb/keys.js';
+import { INDEXES, SHARD_COUNT, type IndexName } from '../../shared/dynamodb/table-definition.js';
+import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
@@ -29,7 +29,7 @@ async function stored(tenant: string, meetingId: string): Promise<StoredMeeting>
 }
 
 /** Meeting ids an index lists under a partition key (what search by agent or party will read). */
-async function indexed(index: 'byAgentVisitTime' | 'byPartyVisitTime', key: string): Promise<string[]> {
+async function indexed(index: IndexName, key: string): Promise<string[]> {
   const { Items = [] } = await sdk.send(
     new QueryCommand({
       TableName: config.tableName,
@@ -42,6 +42,36 @@ async function indexed(index: 'byAgentVisitTime' | 'byPartyVisitTime', key: stri
 }
 
 describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () => {
+  it('spreads a tenant over write shards, and moves a meeting between status partitions in its own write', async () => {
+    const tenant = uniqueTenant();
+    const meetings = Array.from({ length: 24 }, () => newMeeting());
+    for (const m of meetings) await repository.create(tenant, m);
+    const shards = new Set(meetings.map((m) => shardOf(m.meetingId)));
+    expect(shards.size).toBeGreaterThan(SHARD_COUNT / 2);
+    const [first] = meetings as [(typeof meetings)[number]];
+    const shard = shardOf(first.meetingId);
+    expect(await indexed('byTenantVisitTime', tenantKey(tenant, shard))).toContain(first.meetingId);
+    expect(await indexed('byTenantStatusVisitTime', statusKey(tenant, 'WAITING', shard))).toContain(first.meetingId);
+
+    await repository.replace(tenant, await stored(tenant, first.meetingId), {
+      ...first,
+      statusCode: 'WON',
+      modificationTime: '2026-01-02T00:00:00.000Z',
+    });
+    expect(await indexed('byTenantStatusVisitTime', statusKey(tenant, 'WAITING', shard))).not.toContain(
+      first.meetingId,
+    );
+    expect(await indexed('byTenantStatusVisitTime', statusKey(tenant, 'WON', shard))).toEqual([first.meetingId]);
+    // Every meeting is found by a search of its status, whatever its shard.
+    const waiting = await searchEntries(repository, tenant, searchCriteria({ statusCode: ['WAITING'] }));
+    expect(waiting.map((e) => e.meetingId).sort()).toEqual(
+      meetings
+        .slice(1)
+        .map((m) => m.meetingId)
+        .sort(),
+    );
+  });
+
   it('moves link items with the meeting: added, removed and re-timed agents and parties', async () => {
     const tenant = uniqueTenant();
     const [a1, a2, a3] = [randomUUID(), randomUUID(), randomUUID()];
@@ -88,7 +118,7 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
       version: 3,
       deletionTime: '2026-01-03T00:00:00.000Z',
     });
-    expect(await repository.findSearchEntries(tenant, criteria)).toEqual([]);
+    expect(await searchEntries(repository, tenant, criteria)).toEqual([]);
     expect(await indexed('byAgentVisitTime', agentKey(tenant, agent))).toEqual([]);
     expect(await repository.getMany(tenant, [meeting.meetingId])).toEqual([]);
   });
@@ -100,21 +130,21 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
     const meetings = times.map((visitTime) => newMeeting({ visitTime }));
     for (const m of meetings) await repository.create(tenant, m);
     const ids = (entries: { meetingId: string }[]) => entries.map((e) => e.meetingId).sort();
-    const window = await repository.findSearchEntries(tenant, {
+    const window = await searchEntries(repository, tenant, {
       ...criteria,
       visitTimeAfter: '2026-03-01T10:00:00.000Z',
       visitTimeBefore: '2026-03-03T10:00:00.000Z',
     });
     expect(ids(window)).toEqual([meetings[1]!.meetingId]);
     expect(
-      await repository.findSearchEntries(tenant, {
+      await searchEntries(repository, tenant, {
         ...criteria,
         visitTimeAfter: '2026-03-03T00:00:00.000Z',
         visitTimeBefore: '2026-03-02T00:00:00.000Z',
       }),
     ).toEqual([]);
     expect(
-      ids(await repository.findSearchEntries(tenant, { ...criteria, modifiedAfter: '2025-12-31T00:00:00.000Z' })),
+      ids(await searchEntries(repository, tenant, { ...criteria, modifiedAfter: '2025-12-31T00:00:00.000Z' })),
     ).toEqual(ids(meetings));
   });
 });

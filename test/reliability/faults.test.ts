@@ -16,6 +16,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { meetingKey } from '../../shared/dynamodb/keys.js';
+import { SHARD_COUNT } from '../../shared/dynamodb/table-definition.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
 import { useApi } from '../support/api-client.js';
 import { dynamoDbErrorAnswer, timeoutError } from '../support/dynamodb-answers.js';
@@ -86,8 +87,10 @@ beforeAll(() => {
   const { middlewareStack } = documentClient();
   // once per call: number the steps of the operation, and read the SDK's count of attempts
   middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
       const step = ++calls;
+      // Calls may run concurrently (a search reads its shards in parallel): each keeps its own number.
+      (context as { faultStep?: number }).faultStep = step;
       try {
         return await next(args);
       } catch (error) {
@@ -100,8 +103,8 @@ beforeAll(() => {
   );
   // once per attempt, below the retry layer and the deserializer: answer for DynamoDB
   middlewareStack.add(
-    (next) => async (args) => {
-      if (!plan || calls !== plan.step) return next(args);
+    (next, context) => async (args) => {
+      if (!plan || (context as { faultStep?: number }).faultStep !== plan.step) return next(args);
       attemptsAtStep++;
       const fault = FAULTS[plan.kind];
       if (fault.afterSending) await next(args);
@@ -151,7 +154,8 @@ const OPERATIONS = [
       }),
   },
   { name: 'delete', steps: 2, run: (id: string) => api.call('DELETE', `/meetings/${id}`) },
-  { name: 'search', steps: 2, run: (_id: string) => api.call('GET', '/meetings?size=5') },
+  // One Query per shard of the tenant's visitTime index, then the page's BatchGetItem.
+  { name: 'search', steps: SHARD_COUNT + 1, run: (_id: string) => api.call('GET', '/meetings?size=5') },
 ];
 
 describe('injected storage faults', () => {

@@ -3,8 +3,9 @@
  * knows what a valid input and a stored meeting look like.
  */
 import { randomUUID } from 'node:crypto';
+import type { MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import { normalizeInput, type Meeting, type MeetingInput, type READ_ONLY_FIELDS } from '../../shared/domain/meeting.js';
-import { DEFAULT_SORT, type SearchCriteria } from '../../shared/domain/search.js';
+import { DEFAULT_SORT, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
 
 export const uniqueTenant = () => `t-${randomUUID()}`;
 
@@ -61,3 +62,14 @@ export const searchCriteria = (overrides: Partial<SearchCriteria> = {}): SearchC
   sort: DEFAULT_SORT,
   ...overrides,
 });
+
+/** Every search entry a repository offers for `criteria`, collected (tests only: search itself streams them). */
+export async function searchEntries(
+  repository: Pick<MeetingRepository, 'visitSearchEntries'>,
+  tenantId: string,
+  criteria: SearchCriteria,
+): Promise<SearchEntry[]> {
+  const entries: SearchEntry[] = [];
+  await repository.visitSearchEntries(tenantId, criteria, (entry) => entries.push(entry));
+  return entries;
+}

@@ -4,11 +4,7 @@
  * runs the same suite against both to keep it so.
  */
 import { comparePositions, type ChangeEntry, type FeedPosition } from '../../shared/domain/changes-feed.js';
-import {
-  ConcurrentModificationError,
-  SearchTooBroadError,
-  type MeetingRepository,
-} from '../../shared/domain/meeting-repository.js';
+import { ConcurrentModificationError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import {
   canonicalMeeting,
   isTombstone,
@@ -17,7 +13,7 @@ import {
   type MeetingRecord,
   type StoredMeeting,
 } from '../../shared/domain/meeting.js';
-import { matches, toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+import { toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
 
 /** Copies in and out, so that neither a caller nor a test can change what is stored behind its back. */
 const copy = <T>(value: T): T => structuredClone(value);
@@ -29,12 +25,6 @@ function readRecord(record: MeetingRecord): MeetingRecord {
 
 export class InMemoryMeetingRepository implements MeetingRepository {
   private readonly tenants = new Map<string, Map<string, MeetingRecord>>();
-
-  /**
-   * `maxSearchEntries`: the adapter's work cap. The adapter counts the index entries its plan
-   * reads; with no indexes here, the matches stand in for them (what the best plan would read).
-   */
-  constructor(private readonly limits: { maxSearchEntries?: number } = {}) {}
 
   private recordsOf(tenantId: string): Map<string, MeetingRecord> {
     let records = this.tenants.get(tenantId);
@@ -88,18 +78,13 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   }
 
   /** Every meeting of the tenant: the widest superset the port allows, so use cases must filter. */
-  async findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
-    const entries = [...(this.tenants.get(tenantId)?.values() ?? [])]
-      .filter((record): record is StoredMeeting => !isTombstone(record))
-      .map(({ meeting }) => toSearchEntry(copy(meeting), searchableText(meeting)));
-    const { maxSearchEntries } = this.limits;
-    if (
-      maxSearchEntries !== undefined &&
-      entries.filter((entry) => matches(entry, criteria)).length > maxSearchEntries
-    ) {
-      throw new SearchTooBroadError(maxSearchEntries);
-    }
-    return entries;
+  async visitSearchEntries(
+    tenantId: string,
+    _criteria: SearchCriteria,
+    visit: (entry: SearchEntry) => void,
+  ): Promise<void> {
+    for (const record of [...(this.tenants.get(tenantId)?.values() ?? [])])
+      if (!isTombstone(record)) visit(toSearchEntry(copy(record.meeting), searchableText(record.meeting)));
   }
 
   /** The change order as the adapter's index has it, but never lagging. */

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { readAuthConfig, readStorageConfig } from '../../shared/config.js';
 import { MeetingGone, MeetingNotFound, MeetingRuleViolation, StatusRuleViolation } from '../../shared/domain/errors.js';
-import { SearchTooBroadError, StorageUnavailableError } from '../../shared/domain/meeting-repository.js';
+import { StorageUnavailableError } from '../../shared/domain/meeting-repository.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { ERROR_CATALOG } from '../../shared/generated/error-catalog.js';
 import { ApiError } from '../../shared/http/api-error.js';
@@ -42,7 +42,6 @@ describe('the one mapping from domain errors to HTTP answers', () => {
       errorCode: 'BAD_REQUEST_BODY',
       errors: [{ target: 'agents[1].agentId', errorCode: 'BAD_REQUEST_BODY', message: 'twice' }],
     });
-    expect(answer(new SearchTooBroadError(10))).toMatchObject({ status: 400, errorCode: 'BAD_REQUEST_PARAMETERS' });
     expect(answer(new StorageUnavailableError(new Error('x')))).toMatchObject({
       status: 503,
       errorCode: 'SERVICE_UNAVAILABLE',

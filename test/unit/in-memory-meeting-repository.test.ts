@@ -1,4 +1,4 @@
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
 import { describeMeetingRepositoryContract } from '../support/meeting-repository-contract.js';
 
-describeMeetingRepositoryContract('in memory', (limits) => new InMemoryMeetingRepository(limits));
+describeMeetingRepositoryContract('in memory', () => new InMemoryMeetingRepository());

@@ -25,7 +25,7 @@ import {
   updateMeeting,
   type UseCaseDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, meetingOf, searchCriteria } from '../support/fixtures.js';
+import { meetingInput, meetingOf, searchCriteria, searchEntries } from '../support/fixtures.js';
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
 
 const TENANT = 'tenant-a';
@@ -89,8 +89,8 @@ class RacedRepository implements MeetingRepository {
     this.deletedAt.push(deletedAt);
     return this.inner.delete(tenantId, current, deletedAt);
   }
-  findSearchEntries(tenantId: string, criteria: SearchCriteria): Promise<SearchEntry[]> {
-    return this.inner.findSearchEntries(tenantId, criteria);
+  visitSearchEntries(tenantId: string, criteria: SearchCriteria, visit: (entry: SearchEntry) => void) {
+    return this.inner.visitSearchEntries(tenantId, criteria, visit);
   }
   getMany(tenantId: string, meetingIds: string[]) {
     return this.inner.getMany(tenantId, meetingIds);
@@ -153,7 +153,7 @@ describe('createMeeting', () => {
       'parties[1].partyId',
       'priceEstimate.minPrice',
     ]);
-    expect(await deps.repository.findSearchEntries(TENANT, searchCriteria())).toEqual([]);
+    expect(await searchEntries(deps.repository, TENANT, searchCriteria())).toEqual([]);
   });
 
   it('never overwrites a meeting when an id comes round again', async () => {

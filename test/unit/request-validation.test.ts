@@ -228,6 +228,16 @@ describe('search parameters', () => {
     expect(error.errors).toHaveLength(9);
   });
 
+  it('bounds deep paging: startIndex + size at most 10,000, naming startIndex', () => {
+    expect(query({ startIndex: ['9950'], size: ['50'] })).toMatchObject({ startIndex: 9950, size: 50 });
+    expect(items(apiErrorOf(() => query({ startIndex: ['9951'], size: ['50'] })))).toEqual([
+      { target: 'startIndex', errorCode: 'INVALID_TYPE' },
+    ]);
+    expect(items(apiErrorOf(() => query({ startIndex: ['9999'] })))).toEqual([
+      { target: 'startIndex', errorCode: 'INVALID_TYPE' },
+    ]);
+  });
+
   it('refuses unsupported sort fields and directions, and size 0', () => {
     for (const [name, value] of [
       ['sort', 'notes|asc'],

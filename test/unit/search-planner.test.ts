@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SORT, type SearchCriteria } from '../../shared/domain/search.js';
+import { SHARDS, shardOf } from '../../shared/dynamodb/keys.js';
 import { keyCondition, planSearch } from '../../shared/dynamodb/search-planner.js';
 
 const c = (overrides: Partial<SearchCriteria>): SearchCriteria => ({
@@ -12,18 +14,63 @@ const T1 = '2026-01-01T00:00:00.000Z';
 const T2 = '2026-02-01T00:00:00.000Z';
 
 describe('search planner', () => {
-  it('drives by party, then agent, then office, then the visitTime window, then modifiedAfter, then the tenant', () => {
-    const all = { partyId: ['p'], agentId: ['a'], agencyOfficeId: ['o'], visitTimeAfter: T1, modifiedAfter: T1 };
+  const shards = (indexName: string, key: (shard: number) => string, range: object = {}) =>
+    SHARDS.map((shard) => ({ indexName, partitionKey: key(shard), ...range }));
+
+  it('drives by party, then agent, then office, then status, then the visitTime window, then modifiedAfter, then the tenant', () => {
+    const all = {
+      partyId: ['p'],
+      agentId: ['a'],
+      agencyOfficeId: ['o'],
+      statusCode: ['WON' as const],
+      visitTimeAfter: T1,
+      modifiedAfter: T1,
+    };
     expect(planSearch('t', c(all)).drivenBy).toBe('partyId');
     expect(planSearch('t', c({ ...all, partyId: undefined })).drivenBy).toBe('agentId');
     expect(planSearch('t', c({ ...all, partyId: undefined, agentId: undefined })).drivenBy).toBe('agencyOfficeId');
+    expect(planSearch('t', c({ statusCode: ['WON'], visitTimeAfter: T1, modifiedAfter: T1 })).drivenBy).toBe(
+      'statusCode',
+    );
     expect(planSearch('t', c({ visitTimeAfter: T1, modifiedAfter: T1 })).drivenBy).toBe('visitTime');
-    expect(planSearch('t', c({ modifiedAfter: T1 })).queries).toEqual([
-      { indexName: 'byTenantModificationTime', partitionKey: 'TENANT#t', after: `${T1}#~` },
-    ]);
-    expect(planSearch('t', c({ statusCode: ['WON'] })).queries).toEqual([
-      { indexName: 'byTenantVisitTime', partitionKey: 'TENANT#t' },
-    ]);
+    expect(planSearch('t', c({ modifiedAfter: T1 })).queries).toEqual(
+      shards('byTenantModificationTime', (s) => `TENANT#t#SHARD#${s}`, { after: `${T1}#~` }),
+    );
+    expect(planSearch('t', c({})).queries).toEqual(shards('byTenantVisitTime', (s) => `TENANT#t#SHARD#${s}`));
+    expect(planSearch('t', c({})).drivenBy).toBe('tenant');
+  });
+
+  it('reads only the statuses asked for, every shard of each, in the visitTime window', () => {
+    const plan = planSearch('t', c({ statusCode: ['WON', 'LOST', 'WON'], visitTimeBefore: T2 }));
+    expect(plan).toEqual({
+      drivenBy: 'statusCode',
+      queries: [
+        ...shards('byTenantStatusVisitTime', (s) => `TENANT#t#STATUS#WON#SHARD#${s}`, { before: `${T2}#` }),
+        ...shards('byTenantStatusVisitTime', (s) => `TENANT#t#STATUS#LOST#SHARD#${s}`, { before: `${T2}#` }),
+      ],
+      mayRepeat: false,
+    });
+    // Every status asked for is no status filter: the window (or the tenant) drives.
+    expect(planSearch('t', c({ statusCode: ['WAITING', 'WON', 'LOST', 'CANCELLED'] })).drivenBy).toBe('tenant');
+    expect(planSearch('t', c({ statusCode: ['CANCELLED'], modifiedAfter: T1 })).drivenBy).toBe('statusCode');
+  });
+
+  it('says when a meeting can come up twice: only for several parties or agents', () => {
+    expect(planSearch('t', c({ partyId: ['p1', 'p2'] })).mayRepeat).toBe(true);
+    expect(planSearch('t', c({ partyId: ['p1', 'p1'] })).mayRepeat).toBe(false);
+    expect(planSearch('t', c({ agentId: ['a1', 'a2'] })).mayRepeat).toBe(true);
+    expect(planSearch('t', c({ agencyOfficeId: ['o1', 'o2'] })).mayRepeat).toBe(false);
+    expect(planSearch('t', c({ statusCode: ['WON', 'LOST'] })).mayRepeat).toBe(false);
+  });
+
+  it('spreads meetings over every shard', () => {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 8_000; i++) {
+      const shard = shardOf(randomUUID());
+      counts.set(shard, (counts.get(shard) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual([...SHARDS]);
+    for (const count of counts.values()) expect(count).toBeGreaterThan(800);
   });
 
   it('queries each distinct value of the driving filter with the visitTime window on the sort key', () => {

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldText, nextModificationTime, searchableText } from '../../shared/domain/meeting.js';
 import {
+  compareEntries,
   DEFAULT_SORT,
   matches,
+  PageSelector,
   selectPage,
   foldSearchTerms,
   type SearchCriteria,
@@ -144,6 +146,46 @@ describe('sorting and paging', () => {
     });
     expect(selectPage(entries, criteria({ startIndex: 2, size: 5 }))).toEqual({ pageIds: ['b'], totalCount: 3 });
     expect(selectPage(entries, criteria({ startIndex: 3 }))).toEqual({ pageIds: [], totalCount: 3 });
+  });
+
+  it('the one-pass selector gives exactly the page and count of a full sort, whatever the order of arrival', () => {
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString();
+    const arbitraryEntry = fc.record({
+      meetingId: fc.uuid(),
+      visitTime: fc.integer({ min: 0, max: 20 }).map(day), // ties on purpose
+      modificationTime: fc.integer({ min: 0, max: 20 }).map(day),
+      statusCode: fc.constantFrom('WAITING' as const, 'WON' as const),
+    });
+    const sortKey = fc.record({
+      field: fc.constantFrom('visitTime' as const, 'modificationTime' as const),
+      direction: fc.constantFrom('asc' as const, 'desc' as const),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(arbitraryEntry, { selector: (e) => e.meetingId, maxLength: 120 }),
+        fc.integer({ min: 0, max: 130 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.array(sortKey, { maxLength: 2 }),
+        fc.boolean(),
+        (raw, startIndex, size, sort, onlyWon) => {
+          const all = raw.map((r) => entry(r));
+          const c = criteria({
+            startIndex,
+            size,
+            sort: sort.length && sort[0]!.field !== sort[1]?.field ? sort : DEFAULT_SORT,
+            ...(onlyWon ? { statusCode: ['WON' as const] } : {}),
+          });
+          const selector = new PageSelector(c);
+          for (const e of all) selector.offer(e);
+          const matching = all.filter((e) => matches(e, c)).sort(compareEntries(c.sort));
+          expect(selector.page()).toEqual({
+            pageIds: matching.slice(startIndex, startIndex + size).map((e) => e.meetingId),
+            totalCount: matching.length,
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
