@@ -19,6 +19,10 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   deleteMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
   // The change order from the modification index, then each meeting's latest state (consistent).
   listMeetingChanges: { table: ['dynamodb:BatchGetItem'], indexes: { byTenantModificationTime: ['dynamodb:Query'] } },
+  // Subscriptions: items of the table in one partition per tenant, outside every index.
+  createSubscription: { table: ['dynamodb:PutItem'], indexes: {} },
+  listSubscriptions: { table: ['dynamodb:Query'], indexes: {} },
+  deleteSubscription: { table: ['dynamodb:DeleteItem'], indexes: {} },
   searchMeetings: {
     table: ['dynamodb:BatchGetItem'],
     // The planner may drive a search from any index (shared/dynamodb/search-planner.ts).

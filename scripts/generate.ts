@@ -95,6 +95,9 @@ const exported = [
   'MeetingCreated',
   'MeetingSearchResult',
   'MeetingChanges',
+  'SubscriptionRequest',
+  'SubscriptionCreated',
+  'SubscriptionList',
   'Error',
 ];
 

@@ -1,9 +1,12 @@
+import { lookup } from 'node:dns/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readFeedConfig, readStorageConfig, type StorageConfig } from './config.js';
+import { readFeedConfig, readStorageConfig, readWebhookConfig, type StorageConfig } from './config.js';
 import { writeDeadlineOf } from './domain/changes-feed.js';
 import { createDocumentClient } from './dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
+import { DynamoDbSubscriptionRepository } from './dynamodb/dynamodb-subscription-repository.js';
 import type { UseCaseDeps } from './use-cases/meeting-use-cases.js';
+import type { SubscriptionDeps } from './use-cases/subscription-use-cases.js';
 
 let config: StorageConfig | undefined;
 let client: DynamoDBDocumentClient | undefined;
@@ -25,4 +28,24 @@ export function useCaseDeps(): UseCaseDeps {
     writeDeadlineMs: writeDeadlineOf(settleDelayMs),
   });
   return (deps = { repository, settleDelayMs });
+}
+
+let subscriptions: SubscriptionDeps | undefined;
+
+/** The subscription use cases' dependencies, built once per cold start. */
+export function subscriptionDeps(): SubscriptionDeps {
+  return (subscriptions ??= {
+    repository: new DynamoDbSubscriptionRepository(documentClient(), storageConfig().tableName),
+    policy: readWebhookConfig(),
+    resolveHost: resolveAllAddresses,
+  });
+}
+
+/** Every address of a host name (IPv4 and IPv6), or none when it does not resolve. */
+async function resolveAllAddresses(hostname: string): Promise<string[]> {
+  try {
+    return (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+  } catch {
+    return [];
+  }
 }

@@ -71,6 +71,14 @@ export function readFeedConfig(env: Env = process.env): FeedConfig {
   return { settleDelayMs: Number(value) * 1000 };
 }
 
+/** WEBHOOK_ALLOW_LOOPBACK=true lets webhooks reach loopback hosts (plain http too): the local runner only. */
+export function readWebhookConfig(env: Env = process.env): { allowLoopback: boolean } {
+  const value = env.WEBHOOK_ALLOW_LOOPBACK?.trim();
+  if (value !== undefined && value !== '' && value !== 'true' && value !== 'false')
+    throw new ConfigError(`WEBHOOK_ALLOW_LOOPBACK must be true or false, got "${value}"`);
+  return { allowLoopback: value === 'true' };
+}
+
 export interface AuthConfig {
   issuer: string;
   /** Accepted audiences; null only when JWT_AUDIENCE is explicitly "*" (no audience check). */

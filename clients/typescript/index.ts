@@ -18,6 +18,8 @@ export type ErrorBody = components['schemas']['Error'];
 export type SearchQuery = NonNullable<operations['searchMeetings']['parameters']['query']>;
 export type MeetingChanges = components['schemas']['MeetingChanges'];
 export type MeetingChange = components['schemas']['MeetingChange'];
+export type Subscription = components['schemas']['Subscription'];
+export type SubscriptionRequest = components['schemas']['SubscriptionRequest'];
 
 export class MeetingApiError extends Error {
   constructor(
@@ -87,6 +89,22 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     listMeetingChanges(query: { since?: string; size?: number } = {}): Promise<MeetingChanges> {
       const h = header();
       return unwrap(client.GET('/meetings/changes', { params: { header: h, query } }), h['Request-ID']);
+    },
+    /** Subscribes a webhook; keep the returned `secret` to verify signatures (it is never shown again). */
+    createSubscription(request: SubscriptionRequest) {
+      const h = header();
+      return unwrap(client.POST('/subscriptions', { params: { header: h }, body: request }), h['Request-ID']);
+    },
+    listSubscriptions() {
+      const h = header();
+      return unwrap(client.GET('/subscriptions', { params: { header: h } }), h['Request-ID']);
+    },
+    async deleteSubscription(subscriptionId: string) {
+      const h = header();
+      await unwrap(
+        client.DELETE('/subscriptions/{subscriptionId}', { params: { header: h, path: { subscriptionId } } }),
+        h['Request-ID'],
+      );
     },
     getMeeting(meetingId: string) {
       const h = header();

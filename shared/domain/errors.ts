@@ -62,3 +62,18 @@ export class FeedPositionExpired extends Error {
     this.name = 'FeedPositionExpired';
   }
 }
+
+/** A webhook URL the service may not deliver to (scheme, credentials, or where its host resolves). */
+export class WebhookUrlRefused extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'WebhookUrlRefused';
+  }
+}
+
+export class SubscriptionNotFound extends Error {
+  constructor(readonly subscriptionId: string) {
+    super(`no subscription ${subscriptionId}`);
+    this.name = 'SubscriptionNotFound';
+  }
+}

@@ -9,7 +9,6 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import {
   DEFAULT_SETTLE_DELAY_MS,
   DELETION_RETENTION_MS,
@@ -49,20 +48,10 @@ import {
 } from './keys.js';
 import { keyCondition, planSearch } from './search-planner.js';
 import { LINK_ENTRY_ATTRIBUTES, SEARCH_ENTRY_ATTRIBUTES, TIME_TO_LIVE_ATTRIBUTE } from './table-definition.js';
+import { isUnavailable } from './unavailability.js';
 
 type Item = Record<string, unknown>;
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/**
- * Unavailability (503 with Retry-After), classified with the SDK's own functions: throttling and
- * transient failures (no answer, 500/502/503/504), which its retry strategy retries until its
- * attempts are spent, and other server faults (501, 505-599), which it does not retry.
- */
-function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const sdkError = error as Parameters<typeof isTransientError>[0];
-  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
-}
 
 const BATCH_GET_LIMIT = 100;
 /** Index queries of one search (or changes read) run at most this many at a time. */

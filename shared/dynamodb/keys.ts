@@ -55,3 +55,10 @@ export const beforeInstant = (instant: string) => `${instant}#`;
  */
 export const changeAfter = (position: { time: string; meetingId?: string }) =>
   position.meetingId === undefined ? afterInstant(position.time) : `${modifiedKey(position.time, position.meetingId)}!`;
+
+/** A tenant's webhook subscriptions share one partition: listing them is one consistent Query. */
+export const subscriptionKey = (tenantId: string, subscriptionId: string) => ({
+  pk: subscriptionsPartition(tenantId),
+  sk: `SUBSCRIPTION#${subscriptionId}`,
+});
+export const subscriptionsPartition = (tenantId: string) => `TENANT#${tenantId}#SUBSCRIPTIONS`;

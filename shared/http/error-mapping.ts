@@ -4,6 +4,8 @@
  */
 import {
   FeedPositionExpired,
+  SubscriptionNotFound,
+  WebhookUrlRefused,
   IdempotencyKeyReused,
   MeetingGone,
   MeetingNotFound,
@@ -33,6 +35,9 @@ const items = (violations: FieldViolation[], errorCode: ErrorItem['errorCode']):
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof MeetingNotFound) return invalidId();
+  if (error instanceof SubscriptionNotFound) return invalidId();
+  if (error instanceof WebhookUrlRefused)
+    return badRequestBody([{ target: 'url', errorCode: 'BAD_REQUEST_BODY', message: error.reason }]);
   if (error instanceof MeetingGone) return gone();
   if (error instanceof FeedPositionExpired) return changesTokenExpired();
   if (error instanceof PreconditionFailed) return preconditionFailed();

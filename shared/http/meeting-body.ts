@@ -52,6 +52,22 @@ function unstorableValues(body: MeetingInput): ErrorItem[] {
 export function parseMeetingBody(
   event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>,
 ): MeetingInput {
+  const body = readJsonBody(event, validateMeetingRequest) as MeetingInput;
+  const unstorable = unstorableValues(body);
+  if (unstorable.length) throw badRequestBody(unstorable);
+  return body;
+}
+
+interface BodyValidator {
+  (data: unknown): boolean;
+  errors?: Parameters<typeof toErrorItems>[0] | null;
+}
+
+/** A JSON request body: Content-Type (415), presence and size, JSON syntax, then the document's schema (400). */
+export function readJsonBody(
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>,
+  validate: BodyValidator,
+): unknown {
   const mediaType = headerOf(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') throw unsupportedMediaType();
   const raw =
@@ -71,8 +87,6 @@ export function parseMeetingBody(
       { target: 'body', errorCode: 'BAD_REQUEST_BODY', message: 'Request body is not valid JSON' },
     ]);
   }
-  if (!validateMeetingRequest(body)) throw badRequestBody(toErrorItems(validateMeetingRequest.errors ?? []));
-  const unstorable = unstorableValues(body as MeetingInput);
-  if (unstorable.length) throw badRequestBody(unstorable);
-  return body as MeetingInput;
+  if (!validate(body)) throw badRequestBody(toErrorItems(validate.errors ?? []));
+  return body;
 }

@@ -42,6 +42,13 @@ export function parseMeetingId(event: Pick<APIGatewayProxyEvent, 'pathParameters
   return id.toLowerCase();
 }
 
+/** The subscription id of the path, lowercase; not a uuid is an unknown id (404). */
+export function parseSubscriptionId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
+  const id = event.pathParameters?.subscriptionId;
+  if (!isUuid(id)) throw invalidId();
+  return id.toLowerCase();
+}
+
 /** Idempotency-Key: 1..255 printable ASCII characters; absent is fine. */
 export function parseIdempotencyKey(event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined {
   const value = headerOf(event, 'Idempotency-Key');

@@ -18,7 +18,13 @@ describe('docs page', () => {
     expect(response.status).toBe(200);
     const spec = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths)).toEqual(['/meetings', '/meetings/changes', '/meetings/{meetingId}']);
+    expect(Object.keys(spec.paths)).toEqual([
+      '/meetings',
+      '/meetings/changes',
+      '/meetings/{meetingId}',
+      '/subscriptions',
+      '/subscriptions/{subscriptionId}',
+    ]);
   });
 
   it.skipIf(!existsSync(CHROMIUM))(

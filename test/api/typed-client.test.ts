@@ -58,5 +58,19 @@ describe('typed TypeScript client (clients/typescript)', () => {
       { meetingId: created.meetingId, changeType: 'DELETED', deletionTime: expect.any(String) },
     ]);
     expect(await client.listMeetingChanges({ since: feed.nextSince })).toMatchObject({ changes: [], hasMore: false });
+
+    // Webhook subscriptions: the secret once, never in a listing.
+    const subscription = await client.createSubscription({ url: 'http://127.0.0.1:4200/hook' });
+    expect(subscription.secret.length).toBeGreaterThan(20);
+    expect((await client.listSubscriptions()).subscriptions).toEqual([
+      {
+        subscriptionId: subscription.subscriptionId,
+        url: subscription.url,
+        eventTypes: subscription.eventTypes,
+        creationTime: subscription.creationTime,
+      },
+    ]);
+    await client.deleteSubscription(subscription.subscriptionId);
+    expect((await client.listSubscriptions()).subscriptions).toEqual([]);
   });
 });

@@ -9,6 +9,8 @@ import { validate as validateMeeting } from '../../shared/generated/validators/M
 import { validate as validateMeetingChanges } from '../../shared/generated/validators/MeetingChanges.cjs';
 import { validate as validateMeetingCreated } from '../../shared/generated/validators/MeetingCreated.cjs';
 import { validate as validateMeetingSearchResult } from '../../shared/generated/validators/MeetingSearchResult.cjs';
+import { validate as validateSubscriptionCreated } from '../../shared/generated/validators/SubscriptionCreated.cjs';
+import { validate as validateSubscriptionList } from '../../shared/generated/validators/SubscriptionList.cjs';
 import { matchRoute } from '../../shared/routes.js';
 
 const responseValidators: Record<string, (data: unknown) => boolean> = {
@@ -17,6 +19,8 @@ const responseValidators: Record<string, (data: unknown) => boolean> = {
   MeetingChanges: validateMeetingChanges,
   MeetingCreated: validateMeetingCreated,
   MeetingSearchResult: validateMeetingSearchResult,
+  SubscriptionCreated: validateSubscriptionCreated,
+  SubscriptionList: validateSubscriptionList,
 };
 
 /**

@@ -20,6 +20,7 @@ export default async function setup() {
     DYNAMODB_ENDPOINT: dynamoDb.endpoint,
     AWS_REGION: 'local',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
     ...devAuthEnvironment(ensureDevIssuer(dataDir)),
   });
   return async () => {

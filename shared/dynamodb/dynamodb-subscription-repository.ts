@@ -1,0 +1,85 @@
+import {
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { StorageUnavailableError } from '../domain/meeting-repository.js';
+import type { SubscriptionRepository } from '../domain/subscription-repository.js';
+import type { MeetingEventType, StoredSubscription } from '../domain/subscriptions.js';
+import { subscriptionKey, subscriptionsPartition } from './keys.js';
+import { isUnavailable } from './unavailability.js';
+
+/** Subscriptions are items of the meetings table (one partition per tenant), outside every index. */
+export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isUnavailable(error)) throw new StorageUnavailableError(error);
+      throw error;
+    }
+  }
+
+  async create(tenantId: string, subscription: StoredSubscription): Promise<void> {
+    await this.call(() =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...subscriptionKey(tenantId, subscription.subscriptionId), ...subscription },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async list(tenantId: string): Promise<StoredSubscription[]> {
+    const subscriptions: StoredSubscription[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.call(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': subscriptionsPartition(tenantId) },
+            ConsistentRead: true,
+            ExclusiveStartKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        subscriptions.push({
+          subscriptionId: item.subscriptionId as string,
+          url: item.url as string,
+          eventTypes: item.eventTypes as MeetingEventType[],
+          creationTime: item.creationTime as string,
+          secret: item.secret as string,
+        });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return subscriptions.sort(
+      (a, b) => a.creationTime.localeCompare(b.creationTime) || a.subscriptionId.localeCompare(b.subscriptionId),
+    );
+  }
+
+  async delete(tenantId: string, subscriptionId: string): Promise<boolean> {
+    const { Attributes } = await this.call(() =>
+      this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(tenantId, subscriptionId),
+          ReturnValues: 'ALL_OLD',
+        }),
+      ),
+    );
+    return Attributes !== undefined;
+  }
+}
