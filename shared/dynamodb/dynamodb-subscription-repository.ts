@@ -1,5 +1,6 @@
 import {
   DeleteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
@@ -39,6 +40,19 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     );
   }
 
+  async get(tenantId: string, subscriptionId: string): Promise<StoredSubscription | undefined> {
+    const { Item } = await this.call(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: subscriptionKey(tenantId, subscriptionId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return Item ? toSubscription(Item) : undefined;
+  }
+
   async list(tenantId: string): Promise<StoredSubscription[]> {
     const subscriptions: StoredSubscription[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -54,15 +68,7 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
           }),
         ),
       );
-      for (const item of page.Items ?? []) {
-        subscriptions.push({
-          subscriptionId: item.subscriptionId as string,
-          url: item.url as string,
-          eventTypes: item.eventTypes as MeetingEventType[],
-          creationTime: item.creationTime as string,
-          secret: item.secret as string,
-        });
-      }
+      for (const item of page.Items ?? []) subscriptions.push(toSubscription(item));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return subscriptions.sort(
@@ -83,3 +89,11 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     return Attributes !== undefined;
   }
 }
+
+const toSubscription = (item: Record<string, unknown>): StoredSubscription => ({
+  subscriptionId: item.subscriptionId as string,
+  url: item.url as string,
+  eventTypes: item.eventTypes as MeetingEventType[],
+  creationTime: item.creationTime as string,
+  secret: item.secret as string,
+});

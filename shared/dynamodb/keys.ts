@@ -12,6 +12,16 @@ export const meetingKey = (tenantId: string, meetingId: string) => ({
   sk: MEETING_SK,
 });
 
+/** The tenant and meeting of a meeting item's key, or undefined for any other item (links, subscriptions). */
+export function parseMeetingKey(key: {
+  pk?: unknown;
+  sk?: unknown;
+}): { tenantId: string; meetingId: string } | undefined {
+  if (key.sk !== MEETING_SK || typeof key.pk !== 'string') return undefined;
+  const match = /^TENANT#(.+)#MEETING#([^#]+)$/.exec(key.pk);
+  return match ? { tenantId: match[1]!, meetingId: match[2]! } : undefined;
+}
+
 export type LinkKind = 'PARTY' | 'AGENT';
 
 /**

@@ -50,6 +50,9 @@ export const INDEXES = {
 
 export type IndexName = keyof typeof INDEXES;
 
+/** The table's stream (change notifications are built from it): both images of every change. */
+export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES' as const;
+
 /** DynamoDB's time to live: tombstones carry their expiry here (epoch seconds). */
 export const TIME_TO_LIVE_ATTRIBUTE = 'expiresAt';
 
@@ -65,6 +68,7 @@ export function createTableInput(tableName: string) {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST' as const,
+    StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
     AttributeDefinitions: [...keyAttributes].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
     KeySchema: [
       { AttributeName: TABLE_KEY.partitionKey, KeyType: 'HASH' as const },

@@ -1,0 +1,214 @@
+/**
+ * Change notifications on the developer's machine: what the stack's pipe, queues and delivery
+ * function do on AWS, in process. It polls DynamoDB Local's stream, builds each meeting event with
+ * the same code as the pipe's enrichment function, fans it out to the tenant's subscriptions with
+ * the same code as the fan-out function, and delivers with the same code as the delivery function:
+ * in order per subscription and meeting, a failing event holding back the later ones, retried with
+ * backoff until it is delivered or its retry time is spent, then appended to a dead-letter file.
+ */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { MeetingCloudEvent } from '../shared/domain/meeting-events.js';
+import type { SubscriptionRepository } from '../shared/domain/subscription-repository.js';
+import type { StoredSubscription, WebhookUrlPolicy } from '../shared/domain/subscriptions.js';
+import { eventOfStreamChange } from '../shared/dynamodb/stream-events.js';
+import { logger } from '../shared/logger.js';
+import { deliverEvent } from '../shared/webhooks/deliver.js';
+import { subscriptionsFor } from '../shared/webhooks/fan-out.js';
+
+export interface RetrySchedule {
+  /** Delay before the first retry; each next one doubles, up to maxDelayMs. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** Retries stop this long after the first attempt; the event is then dead-lettered. */
+  retryForMs: number;
+}
+
+/** WEBHOOK_RETRY_FIRST_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_RETRY_FOR_MS: 1 s, 1 h, 24 h unless set (tests: milliseconds). */
+export function readRetrySchedule(env = process.env): RetrySchedule {
+  const number = (name: string, fallback: number) => {
+    const value = env[name]?.trim();
+    if (!value) return fallback;
+    if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number of milliseconds, got "${value}"`);
+    return Number(value);
+  };
+  return {
+    firstDelayMs: number('WEBHOOK_RETRY_FIRST_MS', 1_000),
+    maxDelayMs: number('WEBHOOK_RETRY_MAX_MS', 3_600_000),
+    retryForMs: number('WEBHOOK_RETRY_FOR_MS', 86_400_000),
+  };
+}
+
+interface Pending {
+  event: MeetingCloudEvent;
+  subscription: StoredSubscription;
+  attempts: number;
+  firstAttemptAt?: number;
+}
+
+export interface LocalEventsOptions {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  tableName: string;
+  dataDir: string;
+  subscriptions: SubscriptionRepository;
+  policy: WebhookUrlPolicy;
+  resolveHost: (hostname: string) => Promise<string[]>;
+  retry?: RetrySchedule;
+  pollIntervalMs?: number;
+}
+
+export interface LocalEvents {
+  stop(): Promise<void>;
+  /** Where events that exhausted their retries are appended, one JSON object per line. */
+  deadLetterFile: string;
+}
+
+/** Starts following the table's stream from now. */
+export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
+  const retry = options.retry ?? readRetrySchedule();
+  const deadLetterFile = join(options.dataDir, 'webhook-dead-letters.jsonl');
+  const queues = new Map<string, Pending[]>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const later = (ms: number, run: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!stopped) run();
+    }, ms);
+    timers.add(timer);
+  };
+
+  /** Works through one subscription+meeting queue in order; the head blocks the rest until it is done. */
+  const work = async (key: string): Promise<void> => {
+    const queue = queues.get(key);
+    const head = queue?.[0];
+    if (!queue || !head || stopped) return;
+    head.firstAttemptAt ??= Date.now();
+    head.attempts++;
+    // A subscription deleted since the fan-out gets nothing more.
+    const current = await options.subscriptions
+      .get(head.event.tenantid, head.subscription.subscriptionId)
+      .catch(() => head.subscription);
+    const outcome = current
+      ? await deliverEvent(options, current, head.event)
+      : { delivered: true as const, status: 0 };
+    if (!outcome.delivered) {
+      const elapsed = Date.now() - head.firstAttemptAt;
+      const delay = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (head.attempts - 1));
+      if (elapsed + delay <= retry.retryForMs) {
+        logger.warn('webhook delivery failed; retrying', {
+          subscriptionId: head.subscription.subscriptionId,
+          eventId: head.event.id,
+          reason: outcome.reason,
+          retryInMs: delay,
+        });
+        later(delay, () => void work(key));
+        return;
+      }
+      appendFileSync(
+        deadLetterFile,
+        `${JSON.stringify({ subscriptionId: head.subscription.subscriptionId, event: head.event, attempts: head.attempts, reason: outcome.reason, deadLetteredAt: new Date().toISOString() })}\n`,
+      );
+      logger.warn('webhook event dead-lettered', {
+        subscriptionId: head.subscription.subscriptionId,
+        eventId: head.event.id,
+      });
+    }
+    queue.shift();
+    if (queue.length) void work(key);
+    else queues.delete(key);
+  };
+
+  const accept = async (event: MeetingCloudEvent) => {
+    for (const subscription of await subscriptionsFor(options.subscriptions, event)) {
+      const key = `${subscription.subscriptionId}#${event.subject}`;
+      const queue = queues.get(key);
+      if (queue) queue.push({ event, subscription, attempts: 0 });
+      else {
+        queues.set(key, [{ event, subscription, attempts: 0 }]);
+        void work(key);
+      }
+    }
+  };
+
+  const clientConfig = { endpoint: options.endpoint, region: options.region, credentials: options.credentials };
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+
+  /** Open shards and their iterators; shards found after start are read from their beginning. */
+  const iterators = new Map<string, string | undefined>();
+  const seenShards = new Set<string>();
+  const discover = async (initial: boolean) => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (seenShards.has(shardId)) continue;
+      seenShards.add(shardId);
+      if (initial && shard.SequenceNumberRange?.EndingSequenceNumber) continue; // closed before we started
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(shardId, ShardIterator);
+    }
+  };
+  await discover(true);
+
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  let lastDiscovery = Date.now();
+  const poll = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      if (Date.now() - lastDiscovery > 2_000) {
+        lastDiscovery = Date.now();
+        await discover(false);
+      }
+      for (const [shardId, iterator] of iterators) {
+        if (!iterator) {
+          iterators.delete(shardId);
+          continue;
+        }
+        const { Records = [], NextShardIterator } = await streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator }),
+        );
+        iterators.set(shardId, NextShardIterator);
+        for (const record of Records) {
+          const event = eventOfStreamChange(record);
+          if (event) await accept(event);
+        }
+      }
+    } catch (error) {
+      logger.warn('reading the table stream failed; trying again', { error: error as Error });
+    }
+    later(pollIntervalMs, () => void poll());
+  };
+  void poll();
+
+  return {
+    deadLetterFile,
+    stop() {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      dynamodb.destroy();
+      streams.destroy();
+      return Promise.resolve();
+    },
+  };
+}
