@@ -5,7 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_RESULT_TTL_SECONDS, routes } from '../shared/routes.js';
+import { AUTHORIZER_RESULT_TTL_SECONDS, routes, type OperationId } from '../shared/routes.js';
 import { EdgeProtection } from './constructs/edge-protection.js';
 import { namingScopes } from './constructs/flat-construct.js';
 import { MeetingFunction } from './constructs/meeting-function.js';
@@ -16,6 +16,13 @@ import { CognitoTokenIssuer, externalTokenIssuer, type ExternalIssuer } from './
 import { TABLE_ACCESS } from './table-access.js';
 
 export type { ExternalIssuer } from './constructs/token-issuer.js';
+
+/**
+ * Search evaluates every entry of a broad search's range in the function (about 4.6 µs each on a
+ * full core, measured by bench:search): at 1,000,000 entries a third of a vCPU (512 MB) would take
+ * about 16 s of the 20 s timeout. One full vCPU keeps it near 5 s (docs/scaling.md).
+ */
+const FUNCTION_MEMORY_MB: Partial<Record<OperationId, number>> = { searchMeetings: 1769 };
 
 export interface MeetingApiStackProps extends StackProps {
   /** Tokens from this issuer; without it the stack creates a Cognito user pool to issue them. */
@@ -57,6 +64,7 @@ export class MeetingApiStack extends Stack {
       const fn = new MeetingFunction(this, route.operationId, {
         name: route.functionName,
         tableAccess: { table: this.table, access: TABLE_ACCESS[route.operationId] },
+        memorySize: FUNCTION_MEMORY_MB[route.operationId],
       }).function;
       this.functions[route.operationId] = fn;
       api.addRoute(route, fn);

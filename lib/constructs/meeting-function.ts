@@ -19,13 +19,19 @@ export interface MeetingFunctionProps {
   environment?: Record<string, string>;
   /** The table it uses and what it does to it: it gets the table's name and exactly these grants. */
   tableAccess?: { table: dynamodb.ITableV2; access: TableAccess };
+  /** Default 512 MB. Lambda gives CPU in proportion: 1,769 MB is one full vCPU. */
+  memorySize?: number;
 }
 
 /** One Lambda function of the API with its own log group and its own role. */
 export class MeetingFunction extends FlatConstruct {
   readonly function: NodejsFunction;
 
-  constructor(scope: Construct, id: string, { name, environment = {}, tableAccess }: MeetingFunctionProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { name, environment = {}, tableAccess, memorySize = 512 }: MeetingFunctionProps,
+  ) {
     super(scope, id);
     // Child ids carry the function name: they are the ids the resources had in the stack (FlatConstruct).
     const logGroup = new logs.LogGroup(this, `${name}-logs`, {
@@ -50,7 +56,7 @@ export class MeetingFunction extends FlatConstruct {
         depsLockFilePath: join(projectRoot, 'package-lock.json'),
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
+        memorySize,
         // Room for the bounded retries of shared/dynamodb/document-client.ts (a failing call gives up
         // within 3 x (0.5 s + 2 s) plus the SDK's backoff) after the calls that preceded it;
         // API Gateway waits 29 s.

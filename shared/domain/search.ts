@@ -72,8 +72,11 @@ export function matches(entry: SearchEntry, c: SearchCriteria): boolean {
   );
 }
 
+/** What sorting needs of an entry. */
+export type SortedEntry = Pick<SearchEntry, 'meetingId' | 'visitTime' | 'modificationTime'>;
+
 /** The sort keys in order, then meetingId ascending, so that paging is stable. */
-export function compareEntries(sort: readonly SortKey[]): (a: SearchEntry, b: SearchEntry) => number {
+export function compareEntries(sort: readonly SortKey[]): (a: SortedEntry, b: SortedEntry) => number {
   return (a, b) => {
     for (const { field, direction } of sort) {
       if (a[field] !== b[field]) return (a[field] < b[field] ? -1 : 1) * (direction === 'asc' ? 1 : -1);
@@ -92,8 +95,11 @@ export const MAX_SEARCH_DEPTH = 10_000;
  * Each meeting must be offered once.
  */
 export class PageSelector {
-  private readonly kept: SearchEntry[] = [];
-  private readonly compare: (a: SearchEntry, b: SearchEntry) => number;
+  /** Only what ordering needs: entries can carry long texts and id lists, the kept ones never do. */
+  private readonly kept: SortedEntry[] = [];
+  /** The ids kept, so that a meeting an index lists twice (briefly, during a write) is kept once. */
+  private readonly keptIds = new Set<string>();
+  private readonly compare: (a: SortedEntry, b: SortedEntry) => number;
   private readonly depth: number;
   totalCount = 0;
 
@@ -103,14 +109,22 @@ export class PageSelector {
   }
 
   offer(entry: SearchEntry): void {
-    if (!matches(entry, this.criteria)) return;
+    if (!matches(entry, this.criteria) || this.keptIds.has(entry.meetingId)) return;
     this.totalCount++;
+    const slim: SortedEntry = {
+      meetingId: entry.meetingId,
+      visitTime: entry.visitTime,
+      modificationTime: entry.modificationTime,
+    };
     const heap = this.kept;
     if (heap.length < this.depth) {
-      heap.push(entry);
+      heap.push(slim);
+      this.keptIds.add(slim.meetingId);
       this.siftUp(heap.length - 1);
-    } else if (this.compare(entry, heap[0]!) < 0) {
-      heap[0] = entry;
+    } else if (this.compare(slim, heap[0]!) < 0) {
+      this.keptIds.delete(heap[0]!.meetingId);
+      heap[0] = slim;
+      this.keptIds.add(slim.meetingId);
       this.siftDown(0);
     }
   }

@@ -237,8 +237,11 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     visit: (entry: SearchEntry) => void,
   ): Promise<void> {
     const plan = planSearch(tenantId, criteria);
-    // Only a search by several parties (or agents) can meet a meeting twice; its reads are small.
-    const seen = plan.mayRepeat ? new Set<string>() : undefined;
+    // A meeting with several of the parties (agents) asked for is taken from the query of the
+    // first of them only: no set of seen ids, however many entries are read.
+    const ownQuery = (entry: SearchEntry, query: { value?: string }) =>
+      !plan.repeatsOn ||
+      plan.repeatsOn.values.find((value) => entry[plan.repeatsOn!.field].includes(value)) === query.value;
     await forEachConcurrently(plan.queries, QUERY_CONCURRENCY, async (query) => {
       const { expression, values } = keyCondition(query);
       let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -256,15 +259,12 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
           ),
         );
         // Tombstones sit in the modification index (for the changes feed) with no meeting fields.
-        const entries = (page.Items ?? []).filter((item) => item.statusCode !== undefined).map(toEntry);
+        const entries = (page.Items ?? [])
+          .filter((item) => item.statusCode !== undefined)
+          .map(toEntry)
+          .filter((entry) => ownQuery(entry, query));
         if (criteria.freeTextTerms) await this.addSearchTexts(tenantId, entries, criteria);
-        for (const entry of entries) {
-          if (seen) {
-            if (seen.has(entry.meetingId)) continue;
-            seen.add(entry.meetingId);
-          }
-          visit(entry);
-        }
+        for (const entry of entries) visit(entry);
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
     });

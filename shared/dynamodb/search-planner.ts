@@ -4,12 +4,15 @@
  * attributes, so whatever filters the plan does not apply in the key condition are applied after.
  */
 import type { SearchCriteria } from '../domain/search.js';
+import { ALLOWED_TRANSITIONS } from '../domain/status-rules.js';
 import { afterInstant, agentKey, beforeInstant, officeKey, partyKey, SHARDS, statusKey, tenantKey } from './keys.js';
 import { INDEXES, type IndexName } from './table-definition.js';
 
 export interface KeyRangeQuery {
   indexName: IndexName;
   partitionKey: string;
+  /** The filter value this query reads (party, agent, office), for a per-value query. */
+  value?: string;
   /** Exclusive bounds on the index sort key. */
   after?: string;
   before?: string;
@@ -23,11 +26,16 @@ export interface SearchPlan {
    * shard; run in parallel. Empty when nothing can match.
    */
   queries: KeyRangeQuery[];
-  /** Whether a meeting can come up in more than one query (a meeting with two of the parties asked for). */
-  mayRepeat: boolean;
+  /**
+   * Set when a meeting can come up in more than one query (a meeting with two of the parties asked
+   * for): each meeting is then taken only from the query of the first value asked for that its
+   * entry lists, with no memory of what was seen.
+   */
+  repeatsOn?: { field: 'partyIds' | 'agentIds'; values: string[] };
 }
 
-const STATUS_COUNT = 4;
+/** Every status there is: asking for all of them filters nothing. */
+const STATUS_COUNT = Object.keys(ALLOWED_TRANSITIONS).length;
 
 /**
  * The cheapest driving index from what the criteria say: a party has a handful of meetings, an
@@ -42,10 +50,12 @@ export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
   };
   const hasWindow = c.visitTimeAfter !== undefined || c.visitTimeBefore !== undefined;
   if (c.visitTimeAfter !== undefined && c.visitTimeBefore !== undefined && c.visitTimeAfter >= c.visitTimeBefore) {
-    return { drivenBy: 'visitTime', queries: [], mayRepeat: false };
+    return { drivenBy: 'visitTime', queries: [] };
   }
   const perValue = (indexName: IndexName, values: string[], key: (value: string) => string): KeyRangeQuery[] =>
-    [...new Set(values)].map((value) => ({ indexName, partitionKey: key(value), ...visitRange }));
+    [...new Set(values)].map((value) => ({ indexName, partitionKey: key(value), value, ...visitRange }));
+  const repeatsOn = (field: 'partyIds' | 'agentIds', values: string[]) =>
+    new Set(values).size > 1 ? { repeatsOn: { field, values: [...new Set(values)] } } : {};
   const perShard = (
     indexName: IndexName,
     key: (shard: number) => string,
@@ -54,16 +64,16 @@ export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
 
   if (c.partyId) {
     const queries = perValue('byPartyVisitTime', c.partyId, (id) => partyKey(tenantId, id));
-    return { drivenBy: 'partyId', queries, mayRepeat: queries.length > 1 };
+    return { drivenBy: 'partyId', queries, ...repeatsOn('partyIds', c.partyId) };
   }
   if (c.agentId) {
     const queries = perValue('byAgentVisitTime', c.agentId, (id) => agentKey(tenantId, id));
-    return { drivenBy: 'agentId', queries, mayRepeat: queries.length > 1 };
+    return { drivenBy: 'agentId', queries, ...repeatsOn('agentIds', c.agentId) };
   }
   if (c.agencyOfficeId) {
     // A meeting has one office: it comes up in one query at most.
     const queries = perValue('byOfficeVisitTime', c.agencyOfficeId, (id) => officeKey(tenantId, id));
-    return { drivenBy: 'agencyOfficeId', queries, mayRepeat: false };
+    return { drivenBy: 'agencyOfficeId', queries };
   }
   const statuses = [...new Set(c.statusCode ?? [])];
   if (statuses.length > 0 && statuses.length < STATUS_COUNT) {
@@ -71,13 +81,12 @@ export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
     const queries = statuses.flatMap((status) =>
       perShard('byTenantStatusVisitTime', (shard) => statusKey(tenantId, status, shard), visitRange),
     );
-    return { drivenBy: 'statusCode', queries, mayRepeat: false };
+    return { drivenBy: 'statusCode', queries };
   }
   if (hasWindow || c.modifiedAfter === undefined) {
     return {
       drivenBy: hasWindow ? 'visitTime' : 'tenant',
       queries: perShard('byTenantVisitTime', (shard) => tenantKey(tenantId, shard), visitRange),
-      mayRepeat: false,
     };
   }
   return {
@@ -85,7 +94,6 @@ export function planSearch(tenantId: string, c: SearchCriteria): SearchPlan {
     queries: perShard('byTenantModificationTime', (shard) => tenantKey(tenantId, shard), {
       after: afterInstant(c.modifiedAfter),
     }),
-    mayRepeat: false,
   };
 }
 

@@ -74,12 +74,14 @@ describe('MeetingApiStack', () => {
       ([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'),
     );
     expect(functions.length).toBe(routes.length + 1);
-    for (const [, fn] of functions) {
+    const searchFunction = stack.getLogicalId(stack.functions.searchMeetings!.node.defaultChild as never);
+    for (const [logicalId, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
-        MemorySize: 512,
+        // Search gets a full vCPU for broad searches of a large tenant (docs/scaling.md).
+        MemorySize: logicalId === searchFunction ? 1769 : 512,
         Timeout: 20,
       });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();

@@ -48,7 +48,6 @@ describe('search planner', () => {
         ...shards('byTenantStatusVisitTime', (s) => `TENANT#t#STATUS#WON#SHARD#${s}`, { before: `${T2}#` }),
         ...shards('byTenantStatusVisitTime', (s) => `TENANT#t#STATUS#LOST#SHARD#${s}`, { before: `${T2}#` }),
       ],
-      mayRepeat: false,
     });
     // Every status asked for is no status filter: the window (or the tenant) drives.
     expect(planSearch('t', c({ statusCode: ['WAITING', 'WON', 'LOST', 'CANCELLED'] })).drivenBy).toBe('tenant');
@@ -56,11 +55,17 @@ describe('search planner', () => {
   });
 
   it('says when a meeting can come up twice: only for several parties or agents', () => {
-    expect(planSearch('t', c({ partyId: ['p1', 'p2'] })).mayRepeat).toBe(true);
-    expect(planSearch('t', c({ partyId: ['p1', 'p1'] })).mayRepeat).toBe(false);
-    expect(planSearch('t', c({ agentId: ['a1', 'a2'] })).mayRepeat).toBe(true);
-    expect(planSearch('t', c({ agencyOfficeId: ['o1', 'o2'] })).mayRepeat).toBe(false);
-    expect(planSearch('t', c({ statusCode: ['WON', 'LOST'] })).mayRepeat).toBe(false);
+    expect(planSearch('t', c({ partyId: ['p1', 'p2', 'p1'] })).repeatsOn).toEqual({
+      field: 'partyIds',
+      values: ['p1', 'p2'],
+    });
+    expect(planSearch('t', c({ partyId: ['p1', 'p1'] })).repeatsOn).toBeUndefined();
+    expect(planSearch('t', c({ agentId: ['a1', 'a2'] })).repeatsOn).toEqual({
+      field: 'agentIds',
+      values: ['a1', 'a2'],
+    });
+    expect(planSearch('t', c({ agencyOfficeId: ['o1', 'o2'] })).repeatsOn).toBeUndefined();
+    expect(planSearch('t', c({ statusCode: ['WON', 'LOST'] })).repeatsOn).toBeUndefined();
   });
 
   it('spreads meetings over every shard', () => {
@@ -76,8 +81,20 @@ describe('search planner', () => {
   it('queries each distinct value of the driving filter with the visitTime window on the sort key', () => {
     const plan = planSearch('t', c({ agentId: ['a1', 'a2', 'a1'], visitTimeAfter: T1, visitTimeBefore: T2 }));
     expect(plan.queries).toEqual([
-      { indexName: 'byAgentVisitTime', partitionKey: 'TENANT#t#AGENT#a1', after: `${T1}#~`, before: `${T2}#` },
-      { indexName: 'byAgentVisitTime', partitionKey: 'TENANT#t#AGENT#a2', after: `${T1}#~`, before: `${T2}#` },
+      {
+        indexName: 'byAgentVisitTime',
+        partitionKey: 'TENANT#t#AGENT#a1',
+        value: 'a1',
+        after: `${T1}#~`,
+        before: `${T2}#`,
+      },
+      {
+        indexName: 'byAgentVisitTime',
+        partitionKey: 'TENANT#t#AGENT#a2',
+        value: 'a2',
+        after: `${T1}#~`,
+        before: `${T2}#`,
+      },
     ]);
     expect(keyCondition(plan.queries[0]!)).toEqual({
       expression: 'agentKey = :pk AND visitKey BETWEEN :after AND :before',

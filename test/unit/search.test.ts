@@ -148,6 +148,15 @@ describe('sorting and paging', () => {
     expect(selectPage(entries, criteria({ startIndex: 3 }))).toEqual({ pageIds: [], totalCount: 3 });
   });
 
+  it('keeps a meeting an index lists twice once, and keeps nothing but what ordering needs', () => {
+    const selector = new PageSelector(criteria({ size: 5 }));
+    const long = entry({ meetingId: 'x', searchText: 'y'.repeat(50_000), partyIds: ['p'.repeat(1000)] });
+    selector.offer(long);
+    selector.offer(long);
+    expect(selector.page()).toEqual({ pageIds: ['x'], totalCount: 1 });
+    expect(JSON.stringify(selector).length).toBeLessThan(1_000);
+  });
+
   it('the one-pass selector gives exactly the page and count of a full sort, whatever the order of arrival', () => {
     const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString();
     const arbitraryEntry = fc.record({
