@@ -6,6 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_RESULT_TTL_SECONDS, routes, type OperationId } from '../shared/routes.js';
+import { ChangeNotifications } from './constructs/change-notifications.js';
 import { EdgeProtection } from './constructs/edge-protection.js';
 import { namingScopes } from './constructs/flat-construct.js';
 import { MeetingFunction } from './constructs/meeting-function.js';
@@ -36,6 +37,7 @@ export class MeetingApiStack extends Stack {
   readonly functions: Record<string, NodejsFunction> = {};
   readonly authorizerFunction: NodejsFunction;
   readonly userPool?: cognito.UserPool;
+  readonly changeNotifications: ChangeNotifications;
 
   constructor(scope: Construct, id: string, props: MeetingApiStackProps = {}) {
     super(scope, id, props);
@@ -70,14 +72,22 @@ export class MeetingApiStack extends Stack {
       api.addRoute(route, fn);
     }
 
-    // The event pipeline (table stream to consumers) will be composed here, from the table. As a
-    // construct new to the deployed stack, a plain Construct (see FlatConstruct).
-
     new EdgeProtection(this, 'EdgeProtection', { stageArn: api.deploymentStage.stageArn });
-    new Monitoring(this, 'Monitoring', { api, table: this.table, authorizerFunction: this.authorizerFunction });
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      api,
+      table: this.table,
+      authorizerFunction: this.authorizerFunction,
+    });
+
+    // New to the deployed stack, so a plain Construct (see FlatConstruct).
+    this.changeNotifications = new ChangeNotifications(this, 'ChangeNotifications', {
+      table: this.table,
+      alarmTopic: monitoring.alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'MeetingEventBusName', { value: this.changeNotifications.bus.eventBusName });
   }
 
   /** CDK's logical IDs, computed on the path without the FlatConstructs: the IDs the stack deployed with. */

@@ -16,7 +16,7 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
   acknowledge(
     stack,
     'Serverless::Serverless-LambdaDLQ',
-    'Every function is invoked synchronously by API Gateway, which returns its error to the client; a DLQ only applies to asynchronous invocations.',
+    'No function is invoked asynchronously, where a Lambda DLQ applies: API Gateway invokes the API functions and returns their errors to the client; the pipe invokes its enrichment synchronously (failures retried, then alarmed); SQS event sources invoke the fan-out and delivery functions, and their queues have dead-letter queues.',
   );
   acknowledge(
     stack,
@@ -28,11 +28,29 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
     'AwsSolutions::AwsSolutions-APIG2',
     'Requests are validated in each function by validators generated from the OpenAPI document, so that every error uses the house error body and check order of the contract; API Gateway request validation would answer in its own format.',
   );
-  for (const fn of [stack.authorizerFunction, ...Object.values(stack.functions)]) {
+  for (const fn of [
+    stack.authorizerFunction,
+    ...Object.values(stack.functions),
+    ...stack.changeNotifications.functions,
+  ]) {
     acknowledge(
       fn.role!,
       'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    );
+  }
+  for (const queue of stack.changeNotifications.deadLetterQueues) {
+    acknowledge(
+      queue,
+      'Serverless::Serverless-SQSRedrivePolicy',
+      'A dead-letter queue: the end of the line, watched by an alarm; it has no redrive of its own.',
+    );
+  }
+  for (const fn of stack.changeNotifications.queueConsumers) {
+    acknowledge(
+      fn,
+      'Serverless::Serverless-LambdaEventSourceMappingDestination',
+      "SQS event sources take no on-failure destination; a message that keeps failing goes to its queue's dead-letter queue (redrive policy), which is alarmed.",
     );
   }
   const cloudWatchRole = stack.api.node.tryFindChild('CloudWatchRole');

@@ -14,7 +14,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function required(env: Env, name: string, what: string): string {
+export function required(env: Env, name: string, what: string): string {
   const value = env[name]?.trim();
   if (!value) throw new ConfigError(`${name} is not set (${what})`);
   return value;

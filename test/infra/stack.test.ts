@@ -6,6 +6,7 @@ import { TABLE_ACCESS } from '../../lib/table-access.js';
 import { INDEXES, TIME_TO_LIVE_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
 import { routes } from '../../shared/routes.js';
+import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
 
 let template: Template;
 let stack: MeetingApiStack;
@@ -73,7 +74,8 @@ describe('MeetingApiStack', () => {
     const functions = resources('AWS::Lambda::Function').filter(
       ([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'),
     );
-    expect(functions.length).toBe(routes.length + 1);
+    // One per route, the authorizer, and the change notifications' enrichment, fan-out and delivery.
+    expect(functions.length).toBe(routes.length + 1 + 3);
     const searchFunction = stack.getLogicalId(stack.functions.searchMeetings!.node.defaultChild as never);
     for (const [logicalId, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -168,11 +170,40 @@ describe('MeetingApiStack', () => {
     }
   });
 
-  it('alarms on 5xx rate, p99 latency, authorizer errors and DynamoDB throttling, to an encrypted topic', () => {
+  it('alarms on 5xx rate, p99 latency, authorizer errors, DynamoDB throttling, dead letters and pipe failures, to an encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(8);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('has the change notifications: the table stream, both pipes, the bus, FIFO queues with dead-letter queues', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const pipes = resources('AWS::Pipes::Pipe');
+    expect(pipes).toHaveLength(2);
+    for (const [, pipe] of pipes) {
+      expect(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern).toContain('"MEETING"');
+      expect(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern).toContain('"INSERT","MODIFY"');
+    }
+    const queues = resources('AWS::SQS::Queue');
+    expect(queues).toHaveLength(4);
+    for (const [, queue] of queues)
+      expect(queue.Properties).toMatchObject({ FifoQueue: true, SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: DELIVERY_MAX_RECEIVES }),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Pipes::Pipe', {
+      TargetParameters: {
+        SqsQueueParameters: { MessageGroupId: '$.dynamodb.Keys.pk.S', MessageDeduplicationId: '$.eventID' },
+      },
+    });
   });
 
   it('puts a WAF web ACL with a rate limit in front of the stage, answering in the house body', () => {

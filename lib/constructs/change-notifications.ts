@@ -1,0 +1,188 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as pipes from 'aws-cdk-lib/aws-pipes';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
+import { MeetingFunction } from './meeting-function.js';
+
+export interface ChangeNotificationsProps {
+  table: dynamodb.ITableV2;
+  alarmTopic: sns.ITopic;
+}
+
+/** Meeting items only, and only writes (a tombstone expiring is a REMOVE: no event). */
+const MEETING_WRITES = { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['MEETING'] } } } };
+
+/**
+ * Change notifications from the table's stream (contract-integration.md, "Change notifications"):
+ *
+ *   stream -> pipe "events" (filter: meeting writes; enrichment: build the CloudEvent) -> event bus
+ *             "meetings", which other AWS consumers subscribe to with their own rules;
+ *   stream -> pipe "delivery" (same filter) -> FIFO queue, one message group per meeting ->
+ *             fan-out function -> FIFO delivery queue, one group per subscription + meeting ->
+ *             delivery function (signed POST; backoff by visibility timeout) -> dead-letter queue.
+ *
+ * Webhook delivery reads the stream through its own pipe rather than from the bus: EventBridge
+ * does not keep the order of events to a target, and deliveries must keep it per meeting. A
+ * stream shard keeps a meeting's records in order, and so do the FIFO groups after it.
+ */
+export class ChangeNotifications extends Construct {
+  readonly bus: events.EventBus;
+  readonly deliveryDeadLetters: sqs.Queue;
+  /** Its functions (the enrichment, the fan-out, the delivery). */
+  readonly functions: lambda.IFunction[];
+  /** The queues at the end of the line (no redrive of their own). */
+  readonly deadLetterQueues: sqs.Queue[];
+  /** The functions fed by SQS event sources. */
+  readonly queueConsumers: lambda.IFunction[];
+
+  constructor(scope: Construct, id: string, { table, alarmTopic }: ChangeNotificationsProps) {
+    super(scope, id);
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error('the meetings table needs its stream for change notifications');
+
+    this.bus = new events.EventBus(this, 'MeetingEventBus', { eventBusName: `${this.node.addr}-meetings` });
+    const buildEvents = new MeetingFunction(this, 'BuildMeetingEvents', { name: 'build-meeting-events' }).function;
+
+    const fifoQueue = (name: string, props: Partial<sqs.QueueProps> = {}) =>
+      new sqs.Queue(this, name, {
+        fifo: true,
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        ...props,
+      });
+    const streamDeadLetters = fifoQueue('StreamRecordsDeadLetters');
+    const streamRecords = fifoQueue('StreamRecords', {
+      visibilityTimeout: Duration.seconds(120),
+      deadLetterQueue: { queue: streamDeadLetters, maxReceiveCount: 10 },
+    });
+    this.deliveryDeadLetters = fifoQueue('DeliveryDeadLetters');
+    const deliveries = fifoQueue('Deliveries', {
+      visibilityTimeout: Duration.seconds(60),
+      deadLetterQueue: { queue: this.deliveryDeadLetters, maxReceiveCount: DELIVERY_MAX_RECEIVES },
+    });
+
+    const pipeRole = (name: string) => {
+      const role = new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com') });
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'dynamodb:DescribeStream',
+            'dynamodb:GetRecords',
+            'dynamodb:GetShardIterator',
+            'dynamodb:ListStreams',
+          ],
+          resources: [streamArn],
+        }),
+      );
+      return role;
+    };
+    const source = {
+      source: streamArn,
+      sourceParameters: {
+        dynamoDbStreamParameters: { startingPosition: 'LATEST', batchSize: 10, maximumRetryAttempts: 10 },
+        filterCriteria: { filters: [{ pattern: JSON.stringify(MEETING_WRITES) }] },
+      },
+    };
+
+    const eventsRole = pipeRole('EventsPipeRole');
+    // The function itself, not its versions (grantInvoke would add <arn>:*).
+    eventsRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [buildEvents.functionArn] }),
+    );
+    eventsRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [this.bus.eventBusArn] }),
+    );
+    const eventsPipe = new pipes.CfnPipe(this, 'EventsPipe', {
+      roleArn: eventsRole.roleArn,
+      ...source,
+      enrichment: buildEvents.functionArn,
+      target: this.bus.eventBusArn,
+      targetParameters: { eventBridgeEventBusParameters: { source: 'meeting-api', detailType: 'meeting-event' } },
+    });
+
+    const deliveryRole = pipeRole('DeliveryPipeRole');
+    streamRecords.grantSendMessages(deliveryRole);
+    const deliveryPipe = new pipes.CfnPipe(this, 'DeliveryPipe', {
+      roleArn: deliveryRole.roleArn,
+      ...source,
+      target: streamRecords.queueArn,
+      targetParameters: {
+        // The meeting item's key: one group per meeting; the stream record's id deduplicates a resend.
+        sqsQueueParameters: { messageGroupId: '$.dynamodb.Keys.pk.S', messageDeduplicationId: '$.eventID' },
+      },
+    });
+
+    const fanOut = new MeetingFunction(this, 'FanOutMeetingEvents', {
+      name: 'fan-out-meeting-events',
+      environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl },
+      tableAccess: { table, access: { table: ['dynamodb:Query'], indexes: {} } },
+    }).function;
+    deliveries.grantSendMessages(fanOut);
+    fanOut.addEventSource(
+      new lambdaEventSources.SqsEventSource(streamRecords, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    const deliver = new MeetingFunction(this, 'DeliverWebhooks', {
+      name: 'deliver-webhooks',
+      environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl },
+      tableAccess: { table, access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: {} } },
+    }).function;
+    deliver.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:ChangeMessageVisibility'], resources: [deliveries.queueArn] }),
+    );
+    deliver.addEventSource(
+      new lambdaEventSources.SqsEventSource(deliveries, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+
+    this.functions = [buildEvents, fanOut, deliver];
+    this.deadLetterQueues = [streamDeadLetters, this.deliveryDeadLetters];
+    this.queueConsumers = [fanOut, deliver];
+
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
+      new cloudwatch.Alarm(this, alarmId, {
+        metric,
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+    const period = Duration.minutes(5);
+    alarm(
+      'DeliveryDeadLettersAlarm',
+      this.deliveryDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'Webhook events gave up after 24 hours of retries',
+    );
+    alarm(
+      'StreamRecordsDeadLettersAlarm',
+      streamDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'Stream records the fan-out could not queue',
+    );
+    for (const [name, pipe] of [
+      ['EventsPipe', eventsPipe],
+      ['DeliveryPipe', deliveryPipe],
+    ] as const) {
+      alarm(
+        `${name}FailuresAlarm`,
+        new cloudwatch.Metric({
+          namespace: 'AWS/EventBridge/Pipes',
+          metricName: 'ExecutionFailed',
+          dimensionsMap: { PipeName: pipe.ref },
+          period,
+          statistic: 'Sum',
+        }),
+        `The ${name} failed to process stream records`,
+      );
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { MeetingCloudEvent } from '../domain/meeting-events.js';
+
+/** A message of the delivery queue: one event for one subscription (message group: subscription + meeting). */
+export interface DeliveryMessage {
+  subscriptionId: string;
+  event: MeetingCloudEvent;
+}
+
+/**
+ * The backoff of a failed delivery, by how often the message was received: 30 s doubling to 2 h.
+ * With DELIVERY_MAX_RECEIVES attempts that is more than 24 hours of retries before the dead-letter queue.
+ */
+export const retryDelaySeconds = (receiveCount: number): number => Math.min(7_200, 30 * 2 ** (receiveCount - 1));
+export const DELIVERY_MAX_RECEIVES = 20;
