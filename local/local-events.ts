@@ -14,7 +14,6 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { MeetingCloudEvent } from '../shared/domain/meeting-events.js';
 import type { SubscriptionRepository } from '../shared/domain/subscription-repository.js';
@@ -96,13 +95,14 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     if (!queue || !head || stopped) return;
     head.firstAttemptAt ??= Date.now();
     head.attempts++;
-    // A subscription deleted since the fan-out gets nothing more.
-    const current = await options.subscriptions
-      .get(head.event.tenantid, head.subscription.subscriptionId)
-      .catch(() => head.subscription);
-    const outcome = current
-      ? await deliverEvent(options, current, head.event)
-      : { delivered: true as const, status: 0 };
+    // A subscription deleted since the fan-out gets nothing more; one that cannot be read now is retried.
+    const outcome = await options.subscriptions.get(head.event.tenantid, head.subscription.subscriptionId).then(
+      (current) => (current ? deliverEvent(options, current, head.event) : { delivered: true as const, status: 0 }),
+      (error: unknown) => ({
+        delivered: false as const,
+        reason: `subscription unreadable: ${(error as Error).message}`,
+      }),
+    );
     if (!outcome.delivered) {
       const elapsed = Date.now() - head.firstAttemptAt;
       const delay = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (head.attempts - 1));
@@ -152,6 +152,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   /** Open shards and their iterators; shards found after start are read from their beginning. */
   const iterators = new Map<string, string | undefined>();
   const seenShards = new Set<string>();
+  const lastSequence = new Map<string, string>();
   const discover = async (initial: boolean) => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
@@ -185,14 +186,31 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
           iterators.delete(shardId);
           continue;
         }
-        const { Records = [], NextShardIterator } = await streams.send(
-          new GetRecordsCommand({ ShardIterator: iterator }),
-        );
-        iterators.set(shardId, NextShardIterator);
-        for (const record of Records) {
+        let answer;
+        try {
+          answer = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        } catch (error) {
+          // An expired iterator: take up again right after the last record handled.
+          const after = lastSequence.get(shardId);
+          const { ShardIterator } = await streams.send(
+            new GetShardIteratorCommand({
+              StreamArn: streamArn,
+              ShardId: shardId,
+              ...(after
+                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+                : { ShardIteratorType: 'LATEST' }),
+            }),
+          );
+          iterators.set(shardId, ShardIterator);
+          throw error;
+        }
+        // The iterator moves on only once every record is handed over: a failure reads them again.
+        for (const record of answer.Records ?? []) {
           const event = eventOfStreamChange(record);
           if (event) await accept(event);
+          if (record.dynamodb?.SequenceNumber) lastSequence.set(shardId, record.dynamodb.SequenceNumber);
         }
+        iterators.set(shardId, answer.NextShardIterator);
       }
     } catch (error) {
       logger.warn('reading the table stream failed; trying again', { error: error as Error });

@@ -46,12 +46,6 @@ async function main() {
     ...auth,
   });
 
-  const server = createLocalGateway();
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolveListen);
-  });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   // Change notifications: the table's stream to webhook subscribers, as the stack does on AWS.
   const { repository, policy, resolveHost } = subscriptionDeps();
   events = await startLocalEvents({
@@ -64,6 +58,14 @@ async function main() {
     policy,
     resolveHost,
   });
+  // (Started before the gateway listens: no write can come before the stream is followed.)
+
+  const server = createLocalGateway();
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolveListen);
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   console.log(
     [
       '',

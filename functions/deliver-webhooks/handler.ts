@@ -20,20 +20,29 @@ export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> 
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of Records) {
     const { subscriptionId, event } = JSON.parse(record.body) as DeliveryMessage;
-    // A subscription deleted since gets nothing more.
-    const subscription = await deps.repository.get(event.tenantid, subscriptionId);
-    if (!subscription) continue;
-    const outcome = await deliverEvent(deps, subscription, event);
-    if (outcome.delivered) continue;
+    let reason: string;
+    try {
+      // A subscription deleted since gets nothing more.
+      const subscription = await deps.repository.get(event.tenantid, subscriptionId);
+      if (!subscription) continue;
+      const outcome = await deliverEvent(deps, subscription, event);
+      if (outcome.delivered) continue;
+      reason = outcome.reason;
+    } catch (error) {
+      // Storage or DNS trouble: backed off like a refused delivery, not retried at once.
+      reason = (error as Error).message;
+    }
     const receives = Number(record.attributes.ApproximateReceiveCount);
-    logger.warn('webhook delivery failed', { subscriptionId, eventId: event.id, reason: outcome.reason, receives });
-    await sqs.send(
-      new ChangeMessageVisibilityCommand({
-        QueueUrl: queueUrl,
-        ReceiptHandle: record.receiptHandle,
-        VisibilityTimeout: retryDelaySeconds(receives),
-      }),
-    );
+    logger.warn('webhook delivery failed', { subscriptionId, eventId: event.id, reason, receives });
+    await sqs
+      .send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: retryDelaySeconds(receives),
+        }),
+      )
+      .catch((error: unknown) => logger.warn('could not back off the message', { error: error as Error }));
     failures.push({ itemIdentifier: record.messageId });
   }
   return { batchItemFailures: failures };

@@ -18,7 +18,13 @@ const sqs = new SQSClient({});
 const { repository } = subscriptionDeps();
 
 export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> => {
-  for (const [index, record] of Records.entries()) {
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  const failed = new Set<string | undefined>();
+  for (const record of Records) {
+    if (failed.has(record.attributes.MessageGroupId)) {
+      failures.push({ itemIdentifier: record.messageId });
+      continue;
+    }
     try {
       const event = eventOfStreamChange(JSON.parse(record.body) as StreamChange);
       if (!event) continue;
@@ -35,10 +41,14 @@ export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> 
         if (Failed.length) throw new Error(`queueing failed for ${Failed.length} subscriptions`);
       }
     } catch (error) {
-      logger.error('fan-out failed; the record and the later ones come again', { error: error as Error });
-      // FIFO: this record and every later one are retried, in order (deduplication ids make a resend harmless).
-      return { batchItemFailures: Records.slice(index).map((r) => ({ itemIdentifier: r.messageId })) };
+      logger.error('fan-out failed; the record and the later ones of its meeting come again', {
+        error: error as Error,
+      });
+      // FIFO: this record and the later ones of its group (its meeting) are retried, in order; the
+      // other meetings' records go on (deduplication ids make a resend harmless).
+      failed.add(record.attributes.MessageGroupId);
+      failures.push({ itemIdentifier: record.messageId });
     }
   }
-  return { batchItemFailures: [] };
+  return { batchItemFailures: failures };
 };

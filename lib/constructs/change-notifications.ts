@@ -60,6 +60,13 @@ export class ChangeNotifications extends Construct {
         retentionPeriod: Duration.days(14),
         ...props,
       });
+    // Stream records a pipe could not pass on after its retries (a standard queue: a stream source's
+    // dead letters cannot go to a FIFO queue).
+    const pipeDeadLetters = new sqs.Queue(this, 'PipeDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     const streamDeadLetters = fifoQueue('StreamRecordsDeadLetters');
     const streamRecords = fifoQueue('StreamRecords', {
       visibilityTimeout: Duration.seconds(120),
@@ -84,12 +91,22 @@ export class ChangeNotifications extends Construct {
           resources: [streamArn],
         }),
       );
+      pipeDeadLetters.grantSendMessages(role);
       return role;
     };
     const source = {
       source: streamArn,
       sourceParameters: {
-        dynamoDbStreamParameters: { startingPosition: 'LATEST', batchSize: 10, maximumRetryAttempts: 10 },
+        dynamoDbStreamParameters: {
+          startingPosition: 'LATEST',
+          batchSize: 10,
+          // A failing batch is split until the failing record is alone; it is retried for up to a
+          // day, then its description goes to the dead-letter queue (alarmed).
+          onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+          maximumRetryAttempts: 1000,
+          maximumRecordAgeInSeconds: 86_400,
+          deadLetterConfig: { arn: pipeDeadLetters.queueArn },
+        },
         filterCriteria: { filters: [{ pattern: JSON.stringify(MEETING_WRITES) }] },
       },
     };
@@ -117,35 +134,52 @@ export class ChangeNotifications extends Construct {
       ...source,
       target: streamRecords.queueArn,
       targetParameters: {
-        // The meeting item's key: one group per meeting; the stream record's id deduplicates a resend.
-        sqsQueueParameters: { messageGroupId: '$.dynamodb.Keys.pk.S', messageDeduplicationId: '$.eventID' },
+        // One group per meeting (its id: 36 characters, within SQS's 128 whatever the tenant id);
+        // the stream record's id deduplicates a resend.
+        sqsQueueParameters: { messageGroupId: '$.dynamodb.NewImage.meetingId.S', messageDeduplicationId: '$.eventID' },
       },
     });
 
+    // Both read subscriptions only: items under TENANT#<tenant>#SUBSCRIPTIONS, never a meeting.
+    const subscriptionItems = (actions: string[]) =>
+      new iam.PolicyStatement({
+        actions,
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#SUBSCRIPTIONS'] } },
+      });
     const fanOut = new MeetingFunction(this, 'FanOutMeetingEvents', {
       name: 'fan-out-meeting-events',
-      environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl },
-      tableAccess: { table, access: { table: ['dynamodb:Query'], indexes: {} } },
+      environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl, TABLE_NAME: table.tableName },
     }).function;
+    fanOut.addToRolePolicy(subscriptionItems(['dynamodb:Query']));
     deliveries.grantSendMessages(fanOut);
     fanOut.addEventSource(
-      new lambdaEventSources.SqsEventSource(streamRecords, { batchSize: 10, reportBatchItemFailures: true }),
+      new lambdaEventSources.SqsEventSource(streamRecords, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 5,
+      }),
     );
 
     const deliver = new MeetingFunction(this, 'DeliverWebhooks', {
       name: 'deliver-webhooks',
-      environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl },
-      tableAccess: { table, access: { table: ['dynamodb:GetItem', 'dynamodb:Query'], indexes: {} } },
+      environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl, TABLE_NAME: table.tableName },
     }).function;
+    deliver.addToRolePolicy(subscriptionItems(['dynamodb:GetItem']));
     deliver.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sqs:ChangeMessageVisibility'], resources: [deliveries.queueArn] }),
     );
+    // Bounded, so that slow receivers cannot take the account's concurrency from the API.
     deliver.addEventSource(
-      new lambdaEventSources.SqsEventSource(deliveries, { batchSize: 1, reportBatchItemFailures: true }),
+      new lambdaEventSources.SqsEventSource(deliveries, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: 20,
+      }),
     );
 
     this.functions = [buildEvents, fanOut, deliver];
-    this.deadLetterQueues = [streamDeadLetters, this.deliveryDeadLetters];
+    this.deadLetterQueues = [pipeDeadLetters, streamDeadLetters, this.deliveryDeadLetters];
     this.queueConsumers = [fanOut, deliver];
 
     const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
@@ -162,6 +196,11 @@ export class ChangeNotifications extends Construct {
       'DeliveryDeadLettersAlarm',
       this.deliveryDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
       'Webhook events gave up after 24 hours of retries',
+    );
+    alarm(
+      'PipeDeadLettersAlarm',
+      pipeDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      'Stream records a pipe gave up on after a day of retries',
     );
     alarm(
       'StreamRecordsDeadLettersAlarm',

@@ -77,3 +77,11 @@ export class SubscriptionNotFound extends Error {
     this.name = 'SubscriptionNotFound';
   }
 }
+
+/** A tenant already has as many subscriptions as it may. */
+export class SubscriptionLimitReached extends Error {
+  constructor(readonly limit: number) {
+    super(`a tenant may have at most ${limit} subscriptions`);
+    this.name = 'SubscriptionLimitReached';
+  }
+}

@@ -8,7 +8,7 @@ import type { MeetingEventType } from './subscriptions.js';
 
 export interface MeetingCloudEvent {
   specversion: '1.0';
-  /** The same on every redelivery: derived from the tenant, the meeting and the version written. */
+  /** The same on every redelivery: derived from the tenant, the meeting, the version written and its time. */
   id: string;
   source: '/meetings';
   type: MeetingEventType;
@@ -19,8 +19,10 @@ export interface MeetingCloudEvent {
   data: (Meeting & { previousStatusCode?: StatusCode }) | { meetingId: string; deletionTime: string };
 }
 
-const eventId = (tenantId: string, meetingId: string, version: number) =>
-  createHash('sha256').update(`${tenantId}\n${meetingId}\n${version}`).digest('hex').slice(0, 32);
+// The time too: an Idempotency-Key reused after its meeting's tombstone expired makes the same
+// meetingId at version 1 again, and that create must not repeat the first one's id.
+const eventId = (tenantId: string, meetingId: string, version: number, time: string) =>
+  createHash('sha256').update(`${tenantId}\n${meetingId}\n${version}\n${time}`).digest('hex').slice(0, 32);
 
 /**
  * The event of a write that turned `before` into `after`, or undefined for a change that is no
@@ -42,7 +44,7 @@ export function meetingEventOf(
     if (!before || isTombstone(before)) return undefined;
     return {
       ...common,
-      id: eventId(tenantId, after.meetingId, after.version),
+      id: eventId(tenantId, after.meetingId, after.version, after.deletionTime),
       type: 'meeting.deleted',
       subject: after.meetingId,
       time: after.deletionTime,
@@ -54,7 +56,7 @@ export function meetingEventOf(
   const statusChanged = previous !== undefined && previous.statusCode !== meeting.statusCode;
   return {
     ...common,
-    id: eventId(tenantId, meeting.meetingId, version),
+    id: eventId(tenantId, meeting.meetingId, version, meeting.modificationTime),
     type: previous ? 'meeting.updated' : 'meeting.created',
     subject: meeting.meetingId,
     time: meeting.modificationTime,

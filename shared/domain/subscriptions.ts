@@ -48,7 +48,22 @@ export function parseWebhookUrl(
   return ipaddr.isValid(host) ? { ok: true, url: parsed, literalAddress: host } : { ok: true, url: parsed };
 }
 
-const isLoopback = (address: string) => ipaddr.process(address).range() === 'loopback';
+const isLoopback = (address: string) => rangeOf(address) === 'loopback';
+
+/**
+ * The address's range, IPv4-mapped IPv6 judged as its IPv4; the deprecated IPv4-compatible form
+ * (::a.b.c.d, which ipaddr.js calls unicast) is never a place for webhooks.
+ */
+function rangeOf(address: string): string {
+  const parsed = ipaddr.process(address);
+  const range = parsed.range();
+  if (range === 'unicast' && parsed.kind() === 'ipv6' && parsed.toNormalizedString().startsWith('0:0:0:0:0:0:'))
+    return 'ipv4Compatible';
+  return range;
+}
+
+/** At most this many subscriptions per tenant: each write fans out to every one of them. */
+export const MAX_SUBSCRIPTIONS_PER_TENANT = 25;
 
 /**
  * Why these resolved addresses of a URL's host may not receive webhooks, or undefined when they
@@ -59,7 +74,7 @@ export function addressRefusal(protocol: string, addresses: string[], policy: We
   if (addresses.length === 0) return 'the url host does not resolve';
   for (const address of addresses) {
     if (!ipaddr.isValid(address)) return 'the url host does not resolve to an IP address';
-    const range = ipaddr.process(address).range();
+    const range = rangeOf(address);
     if (range === 'unicast') continue;
     if (range === 'loopback' && policy.allowLoopback) continue;
     return `the url host is (or resolves to) a ${range} address, which webhooks may not reach`;

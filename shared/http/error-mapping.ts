@@ -4,6 +4,7 @@
  */
 import {
   FeedPositionExpired,
+  SubscriptionLimitReached,
   SubscriptionNotFound,
   WebhookUrlRefused,
   IdempotencyKeyReused,
@@ -36,6 +37,8 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof MeetingNotFound) return invalidId();
   if (error instanceof SubscriptionNotFound) return invalidId();
+  if (error instanceof SubscriptionLimitReached)
+    return badRequestBody([{ target: 'url', errorCode: 'BAD_REQUEST_BODY', message: error.message }]);
   if (error instanceof WebhookUrlRefused)
     return badRequestBody([{ target: 'url', errorCode: 'BAD_REQUEST_BODY', message: error.reason }]);
   if (error instanceof MeetingGone) return gone();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SubscriptionNotFound, WebhookUrlRefused } from '../domain/errors.js';
+import { SubscriptionLimitReached, SubscriptionNotFound, WebhookUrlRefused } from '../domain/errors.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import {
   addressRefusal,
+  MAX_SUBSCRIPTIONS_PER_TENANT,
   MEETING_EVENT_TYPES,
   newSigningSecret,
   parseWebhookUrl,
@@ -39,6 +40,8 @@ export async function createSubscription(
   request: { url: string; eventTypes?: MeetingEventType[] },
 ): Promise<Subscription & { secret: string }> {
   await checkWebhookUrl(deps, request.url);
+  if ((await deps.repository.list(tenantId)).length >= MAX_SUBSCRIPTIONS_PER_TENANT)
+    throw new SubscriptionLimitReached(MAX_SUBSCRIPTIONS_PER_TENANT);
   const subscription: StoredSubscription = {
     subscriptionId: randomUUID(),
     url: request.url,

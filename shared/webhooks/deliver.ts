@@ -29,13 +29,13 @@ export async function deliverEvent(
     return { delivered: false, reason: `url refused: ${(error as Error).message}` };
   }
   const body = JSON.stringify(event);
-  const pinned = target.addresses[0]!;
-  const family = pinned.includes(':') ? 6 : 4;
-  // Every connection of this request resolves to the address just checked, whatever DNS says now.
+  // Every connection of this request goes to an address just checked, whatever DNS says now
+  // (all of them offered, so that a dual-stack host can fall back from one family to the other).
+  const checked = target.addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
     if ((lookupOptions as { all?: boolean }).all)
-      (callback as unknown as (e: null, a: unknown[]) => void)(null, [{ address: pinned, family }]);
-    else callback(null, pinned, family);
+      (callback as unknown as (e: null, a: typeof checked) => void)(null, checked);
+    else callback(null, checked[0]!.address, checked[0]!.family);
   };
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<DeliveryOutcome>((resolve) => {

@@ -50,6 +50,17 @@ describe('subscriptions', () => {
     expect((await api.call('DELETE', `/subscriptions/${randomUUID()}`)).status).toBe(404);
   });
 
+  it('allows at most 25 subscriptions per tenant', async () => {
+    const token = tokenFor({ tenant: uniqueTenant() });
+    for (let i = 0; i < 25; i++)
+      expect(
+        (await api.call('POST', '/subscriptions', { token, body: { url: `http://127.0.0.1:5000/${i}` } })).status,
+      ).toBe(201);
+    const refused = await api.call('POST', '/subscriptions', { token, body: { url: 'http://127.0.0.1:5000/26' } });
+    expect([refused.status, refused.body.errorCode]).toEqual([400, 'BAD_REQUEST_BODY']);
+    expect((await api.call('GET', '/subscriptions', { token })).body.subscriptions).toHaveLength(25);
+  });
+
   it('needs the write scope to create and delete, the read scope to list', async () => {
     const readOnly = tokenFor({ tenant, readOnly: true });
     const create = await api.call('POST', '/subscriptions', { token: readOnly, body: { url: 'http://localhost:1/' } });

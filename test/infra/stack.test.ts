@@ -172,7 +172,7 @@ describe('MeetingApiStack', () => {
 
   it('alarms on 5xx rate, p99 latency, authorizer errors, DynamoDB throttling, dead letters and pipe failures, to an encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(9);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
@@ -187,11 +187,15 @@ describe('MeetingApiStack', () => {
     for (const [, pipe] of pipes) {
       expect(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern).toContain('"MEETING"');
       expect(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern).toContain('"INSERT","MODIFY"');
+      expect(pipe.Properties.SourceParameters.DynamoDBStreamParameters).toMatchObject({
+        OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/PipeDeadLetters/), 'Arn'] } },
+      });
     }
     const queues = resources('AWS::SQS::Queue');
-    expect(queues).toHaveLength(4);
-    for (const [, queue] of queues)
-      expect(queue.Properties).toMatchObject({ FifoQueue: true, SqsManagedSseEnabled: true });
+    expect(queues).toHaveLength(5);
+    for (const [, queue] of queues) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(queues.filter(([, queue]) => queue.Properties.FifoQueue)).toHaveLength(4);
     template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: DELIVERY_MAX_RECEIVES }),
     });
@@ -201,7 +205,7 @@ describe('MeetingApiStack', () => {
     });
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       TargetParameters: {
-        SqsQueueParameters: { MessageGroupId: '$.dynamodb.Keys.pk.S', MessageDeduplicationId: '$.eventID' },
+        SqsQueueParameters: { MessageGroupId: '$.dynamodb.NewImage.meetingId.S', MessageDeduplicationId: '$.eventID' },
       },
     });
   });

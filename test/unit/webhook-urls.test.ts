@@ -44,6 +44,8 @@ describe('webhook URLs', () => {
       'https://[fd00:ec2::254]/',
       'https://[fe80::1]/',
       'https://[64:ff9b::a00:1]/', // NAT64 of 10.0.0.1
+      'https://[::127.0.0.1]/', // IPv4-compatible (deprecated) spellings
+      'https://[::169.254.169.254]/',
       'https://localhost/',
       'https://metadata.example.com/',
       'https://rebinding.example.com/', // one private address among public ones is enough
