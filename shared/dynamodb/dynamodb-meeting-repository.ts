@@ -6,6 +6,8 @@ import {
   TransactWriteCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -48,7 +50,7 @@ import {
 } from './keys.js';
 import { keyCondition, planSearch } from './search-planner.js';
 import { LINK_ENTRY_ATTRIBUTES, SEARCH_ENTRY_ATTRIBUTES, TIME_TO_LIVE_ATTRIBUTE } from './table-definition.js';
-import { isUnavailable } from './unavailability.js';
+import { callStore } from './unavailability.js';
 
 type Item = Record<string, unknown>;
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -88,15 +90,20 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   /** Every store call goes through here, so that unavailability is classified in one place. */
-  private async call<T>(operation: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
-    try {
-      return await operation(this.client);
-    } catch (error) {
-      // A cancelled transaction is an answer (transact reads its reasons), not unavailability.
-      if (error instanceof TransactionCanceledException) throw error;
-      if (isUnavailable(error)) throw new StorageUnavailableError(error);
-      throw error;
-    }
+  private call<T>(operation: (client: DynamoDBDocumentClient) => Promise<T>): Promise<T> {
+    return callStore(() => operation(this.client));
+  }
+
+  /** The pages of a Query, one request at a time (the caller may stop early). */
+  private async *queryPages(input: Omit<QueryCommandInput, 'ExclusiveStartKey'>) {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.call((client) =>
+        client.send(new QueryCommand({ ...input, ExclusiveStartKey })),
+      );
+      yield page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   async create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void> {
@@ -188,28 +195,22 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   ): Promise<{ key: string; entry: ChangeEntry }[]> {
     const found: { key: string; entry: ChangeEntry }[] = [];
     const seen = new Set<string>();
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.call((client) =>
-        client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'byTenantModificationTime',
-            KeyConditionExpression: range.after
-              ? 'tenantKey = :tenant AND modifiedKey BETWEEN :from AND :to'
-              : 'tenantKey = :tenant AND modifiedKey <= :to',
-            ExpressionAttributeValues: {
-              ':tenant': tenantKey(tenantId, shard),
-              ':to': afterInstant(range.upTo),
-              ...(range.after ? { ':from': changeAfter(range.after) } : {}),
-            },
-            ProjectionExpression: 'meetingId, modifiedKey',
-            Limit: range.limit + 1,
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) {
+    const pages = this.queryPages({
+      TableName: this.tableName,
+      IndexName: 'byTenantModificationTime',
+      KeyConditionExpression: range.after
+        ? 'tenantKey = :tenant AND modifiedKey BETWEEN :from AND :to'
+        : 'tenantKey = :tenant AND modifiedKey <= :to',
+      ExpressionAttributeValues: {
+        ':tenant': tenantKey(tenantId, shard),
+        ':to': afterInstant(range.upTo),
+        ...(range.after ? { ':from': changeAfter(range.after) } : {}),
+      },
+      ProjectionExpression: 'meetingId, modifiedKey',
+      Limit: range.limit + 1,
+    });
+    for await (const items of pages) {
+      for (const item of items) {
         const meetingId = item.meetingId as string;
         // An index that lags may still list a meeting's earlier write: its first entry is kept.
         if (seen.has(meetingId)) continue;
@@ -218,8 +219,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         found.push({ key, entry: { meetingId, time: key.split('#')[0]! } });
         if (found.length > range.limit) return found;
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return found;
   }
 
@@ -244,29 +244,22 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       plan.repeatsOn.values.find((value) => entry[plan.repeatsOn!.field].includes(value)) === query.value;
     await forEachConcurrently(plan.queries, QUERY_CONCURRENCY, async (query) => {
       const { expression, values } = keyCondition(query);
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await this.call((client) =>
-          client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: query.indexName,
-              KeyConditionExpression: expression,
-              ExpressionAttributeValues: values,
-              ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
-              ExclusiveStartKey,
-            }),
-          ),
-        );
+      const pages = this.queryPages({
+        TableName: this.tableName,
+        IndexName: query.indexName,
+        KeyConditionExpression: expression,
+        ExpressionAttributeValues: values,
+        ProjectionExpression: SEARCH_ENTRY_ATTRIBUTES.join(', '),
+      });
+      for await (const items of pages) {
         // Tombstones sit in the modification index (for the changes feed) with no meeting fields.
-        const entries = (page.Items ?? [])
+        const entries = items
           .filter((item) => item.statusCode !== undefined)
           .map(toEntry)
           .filter((entry) => ownQuery(entry, query));
         if (criteria.freeTextTerms) await this.addSearchTexts(tenantId, entries, criteria);
         for (const entry of entries) visit(entry);
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      }
     });
   }
 
@@ -291,13 +284,12 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async getMany(tenantId: string, meetingIds: string[]): Promise<Meeting[]> {
-    const found = new Map<string, Meeting>();
-    await this.batchGet(tenantId, meetingIds, { consistent: true }, (item) => {
-      const record = toRecord(item);
-      // A meeting deleted between the index read and this read is simply left out.
-      if (!isTombstone(record)) found.set(record.meeting.meetingId, record.meeting);
+    const records = await this.getRecords(tenantId, meetingIds);
+    // A meeting deleted between the index read and this read is simply left out.
+    return meetingIds.flatMap((id) => {
+      const record = records.get(id);
+      return record && !isTombstone(record) ? [record.meeting] : [];
     });
-    return meetingIds.flatMap((id) => found.get(id) ?? []);
   }
 
   /** Meeting items by id, 100 per BatchGetItem, unprocessed keys retried with backoff. */

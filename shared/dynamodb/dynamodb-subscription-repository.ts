@@ -6,11 +6,10 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { StorageUnavailableError } from '../domain/meeting-repository.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import type { MeetingEventType, StoredSubscription } from '../domain/subscriptions.js';
 import { subscriptionKey, subscriptionsPartition } from './keys.js';
-import { isUnavailable } from './unavailability.js';
+import { callStore } from './unavailability.js';
 
 /** Subscriptions are items of the meetings table (one partition per tenant), outside every index. */
 export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
@@ -19,17 +18,8 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     private readonly tableName: string,
   ) {}
 
-  private async call<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      if (isUnavailable(error)) throw new StorageUnavailableError(error);
-      throw error;
-    }
-  }
-
   async create(tenantId: string, subscription: StoredSubscription): Promise<void> {
-    await this.call(() =>
+    await callStore(() =>
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
@@ -41,7 +31,7 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
   }
 
   async get(tenantId: string, subscriptionId: string): Promise<StoredSubscription | undefined> {
-    const { Item } = await this.call(() =>
+    const { Item } = await callStore(() =>
       this.client.send(
         new GetCommand({
           TableName: this.tableName,
@@ -57,7 +47,7 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     const subscriptions: StoredSubscription[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page: QueryCommandOutput = await this.call(() =>
+      const page: QueryCommandOutput = await callStore(() =>
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
@@ -77,7 +67,7 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
   }
 
   async delete(tenantId: string, subscriptionId: string): Promise<boolean> {
-    const { Attributes } = await this.call(() =>
+    const { Attributes } = await callStore(() =>
       this.client.send(
         new DeleteCommand({
           TableName: this.tableName,

@@ -17,6 +17,8 @@ import { defaultOf, readQuery, type QueryEvent } from './query-parameters.js';
 export function parseSearchCriteria(event: QueryEvent): SearchCriteria {
   const { raw, errors, valid } = readQuery(event, searchParameters, validateSearchQuery);
   const sort = parseSort(raw.sort as string[] | undefined, errors);
+  const startIndex = (raw.startIndex as number | undefined) ?? (defaultOf(searchParameters, 'startIndex') as number);
+  const size = (raw.size as number | undefined) ?? (defaultOf(searchParameters, 'size') as number);
   const terms = raw.freeTextSearch === undefined ? undefined : foldSearchTerms(raw.freeTextSearch as string);
   if (valid) {
     for (const name of ['visitTimeBefore', 'visitTimeAfter', 'modifiedAfter'] as const) {
@@ -35,8 +37,6 @@ export function parseSearchCriteria(event: QueryEvent): SearchCriteria {
         message: 'freeTextSearch has a term with no letters, digits or symbols left after folding',
       });
     }
-    const startIndex = (raw.startIndex as number | undefined) ?? (defaultOf(searchParameters, 'startIndex') as number);
-    const size = (raw.size as number | undefined) ?? (defaultOf(searchParameters, 'size') as number);
     if (startIndex + size > MAX_SEARCH_DEPTH) {
       errors.push({
         target: 'startIndex',
@@ -60,8 +60,8 @@ export function parseSearchCriteria(event: QueryEvent): SearchCriteria {
     visitTimeBefore: instant(raw.visitTimeBefore),
     visitTimeAfter: instant(raw.visitTimeAfter),
     modifiedAfter: instant(raw.modifiedAfter),
-    startIndex: (raw.startIndex as number | undefined) ?? (defaultOf(searchParameters, 'startIndex') as number),
-    size: (raw.size as number | undefined) ?? (defaultOf(searchParameters, 'size') as number),
+    startIndex,
+    size,
     sort,
   };
 }
