@@ -3,50 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
 import { createLocalGateway } from '../../local/gateway.js';
-import { operations } from '../../shared/generated/contract.js';
-import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
-import { validate as validateMeeting } from '../../shared/generated/validators/Meeting.cjs';
-import { validate as validateMeetingChanges } from '../../shared/generated/validators/MeetingChanges.cjs';
-import { validate as validateMeetingCreated } from '../../shared/generated/validators/MeetingCreated.cjs';
-import { validate as validateMeetingSearchResult } from '../../shared/generated/validators/MeetingSearchResult.cjs';
-import { validate as validateSubscriptionCreated } from '../../shared/generated/validators/SubscriptionCreated.cjs';
-import { validate as validateSubscriptionList } from '../../shared/generated/validators/SubscriptionList.cjs';
-import { matchRoute } from '../../shared/routes.js';
+import { assertConformsToContract } from '../../scripts/support/contract-check.js';
 
-const responseValidators: Record<string, (data: unknown) => boolean> = {
-  Error: validateError,
-  Meeting: validateMeeting,
-  MeetingChanges: validateMeetingChanges,
-  MeetingCreated: validateMeetingCreated,
-  MeetingSearchResult: validateMeetingSearchResult,
-  SubscriptionCreated: validateSubscriptionCreated,
-  SubscriptionList: validateSubscriptionList,
-};
-
-/**
- * Every response the API tests see must be one the document promises: a status the operation
- * declares, a body in its schema (none for 204), and the Request-ID echoed when one was sent.
- */
-export function assertConformsToContract(
-  method: string,
-  path: string,
-  requestId: string | null,
-  response: { status: number; headers: Headers; text: string; body: unknown },
-) {
-  const where = `${method} ${path} -> ${response.status}`;
-  if (requestId !== null && response.headers.get('request-id') !== requestId)
-    throw new Error(`${where}: Request-ID not echoed`);
-  const route = matchRoute(method, path.split('?')[0]!)?.route;
-  const operation = route && operations.find((op) => op.operationId === route.operationId);
-  const schema = operation ? (operation.responses as Record<string, string | null>)[String(response.status)] : 'Error';
-  if (schema === undefined) throw new Error(`${where}: status not declared for ${operation!.operationId}`);
-  if (schema === null) {
-    if (response.text !== '') throw new Error(`${where}: body where the contract has none`);
-    return;
-  }
-  if (!responseValidators[schema]!(response.body))
-    throw new Error(`${where}: body does not match ${schema}: ${response.text.slice(0, 300)}`);
-}
+/** Every response the API tests see is checked by the one conformance check the smoke check uses too. */
+export { assertConformsToContract };
 
 export interface ApiResponse {
   status: number;
