@@ -14,8 +14,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 90_000,
     pool: 'forks',
-    // Quiet logs in every tier: the unit and infra tiers have no global setup to set it.
-    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // Quiet logs and no metric lines in every tier: the unit and infra tiers have no global setup to set them.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },

@@ -41,6 +41,8 @@ async function main() {
     AWS_REGION: process.env.AWS_REGION ?? 'local',
     // The changes feed's settle delay: 30 s on AWS, where an index may lag; DynamoDB Local's do not.
     CHANGES_SETTLE_SECONDS: process.env.CHANGES_SETTLE_SECONDS ?? '5',
+    // CloudWatch's embedded-metric lines would only clutter a terminal (set false to see them).
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     // Webhooks may go to a listener on this machine (plain http to loopback): here and only here.
     WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
     ...auth,

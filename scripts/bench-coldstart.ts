@@ -239,6 +239,8 @@ try {
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    // Powertools writes its ColdStart metric only for on-demand instances.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...variables,
     TABLE_NAME,
     // No DYNAMODB_ENDPOINT: ours takes its production path (the role's credentials from the

@@ -1,12 +1,14 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { accessPolicy, grantedScopes } from '../../shared/auth/access-policy.js';
-import { createTokenVerifier, InvalidTokenError } from '../../shared/auth/token-verifier.js';
+import { createTokenVerifier, InvalidTokenError, type TokenRejectionReason } from '../../shared/auth/token-verifier.js';
 import { readAuthConfig } from '../../shared/config.js';
 import { echoableRequestId } from '../../shared/http/request-parsing.js';
 import { logger } from '../../shared/logger.js';
+import { AUTHORIZER_OPERATION, OperationMetrics } from '../../shared/metrics.js';
 
 const config = readAuthConfig();
 const verify = createTokenVerifier(config);
+const metrics = new OperationMetrics(AUTHORIZER_OPERATION);
 
 /** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer throws exactly this. */
 const UNAUTHORIZED = 'Unauthorized';
@@ -17,20 +19,25 @@ const bearerToken = (headers: Record<string, string | undefined> | null): string
   return match?.[1];
 };
 
+/** Refuses the request (401 from the gateway), counted and logged by reason. */
+const reject = (event: APIGatewayRequestAuthorizerEvent, reason: TokenRejectionReason, message: string): never => {
+  metrics.authorizerRejection(reason);
+  logger.info('token rejected', {
+    requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none',
+    reason: message,
+  });
+  throw new Error(UNAUTHORIZED);
+};
+
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  metrics.coldStart();
   const token = bearerToken(event.headers);
-  if (!token) throw new Error(UNAUTHORIZED);
+  if (!token) return reject(event, 'missing', 'no bearer token');
   try {
     const { tenantId, scopes, validUntil } = await verify(token);
     return accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config), validUntil);
   } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      logger.info('token rejected', {
-        requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none',
-        reason: error.message,
-      });
-      throw new Error(UNAUTHORIZED);
-    }
+    if (error instanceof InvalidTokenError) return reject(event, error.reason, error.message);
     throw error;
   }
 };

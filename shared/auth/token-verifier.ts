@@ -1,6 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { JwtVerifier } from 'aws-jwt-verify';
+import {
+  FetchError,
+  JwksNotAvailableInCacheError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  KidNotFoundInJwksError,
+} from 'aws-jwt-verify/error';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { AuthConfig } from '../config.js';
@@ -26,9 +38,41 @@ export interface VerifiedClaims {
 /** Tenants become key prefixes: keep them to characters that cannot forge another key. */
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
+/** Why a token was refused: a bounded set, fit to be a metric dimension (the message may hold claim values). */
+export type TokenRejectionReason =
+  | 'missing'
+  | 'malformed'
+  | 'signature'
+  | 'algorithm'
+  | 'unknown-key'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'issuer'
+  | 'audience'
+  | 'no-expiry'
+  | 'tenant-claim'
+  | 'keys-unavailable'
+  | 'other';
+
+const reasonOf = (error: unknown): TokenRejectionReason => {
+  if (error instanceof JwtParseError) return 'malformed';
+  if (error instanceof JwtInvalidSignatureAlgorithmError) return 'algorithm';
+  if (error instanceof JwtInvalidSignatureError) return 'signature';
+  if (error instanceof KidNotFoundInJwksError) return 'unknown-key';
+  if (error instanceof JwtExpiredError) return 'expired';
+  if (error instanceof JwtNotBeforeError) return 'not-yet-valid';
+  if (error instanceof JwtInvalidIssuerError) return 'issuer';
+  if (error instanceof JwtInvalidAudienceError) return 'audience';
+  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) return 'keys-unavailable';
+  return 'other';
+};
+
 export class InvalidTokenError extends Error {
-  constructor(reason: string) {
-    super(reason);
+  constructor(
+    message: string,
+    readonly reason: TokenRejectionReason,
+  ) {
+    super(message);
     this.name = 'InvalidTokenError';
   }
 }
@@ -50,14 +94,14 @@ export function createTokenVerifier(config: AuthConfig) {
     try {
       payload = await verifier.verify(token);
     } catch (error) {
-      throw new InvalidTokenError((error as Error).message);
+      throw new InvalidTokenError((error as Error).message, reasonOf(error));
     }
     // aws-jwt-verify checks exp only when present; a token without one would be valid for ever.
     if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp))
-      throw new InvalidTokenError('missing exp claim');
+      throw new InvalidTokenError('missing exp claim', 'no-expiry');
     const tenantId = payload[config.tenantClaim];
     if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId))
-      throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`);
+      throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`, 'tenant-claim');
     const scope = payload.scope ?? payload.scp;
     const scopes =
       typeof scope === 'string' ? scope.split(' ').filter(Boolean) : Array.isArray(scope) ? scope.map(String) : [];

@@ -1,6 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { logger } from '../logger.js';
+import { OperationMetrics } from '../metrics.js';
 import { routeOf, type OperationId } from '../routes.js';
 import { forbidden, unauthorized } from './api-error.js';
 import { toApiError } from './error-mapping.js';
@@ -13,6 +14,8 @@ type Result = APIGatewayProxyResult;
 export interface RequestContext {
   requestId: string;
   tenantId: string;
+  /** For the business metrics a handler learns of from its use case (status transitions). */
+  metrics: OperationMetrics;
 }
 
 const withRequestId = (event: Event, result: Result): Result => {
@@ -21,7 +24,7 @@ const withRequestId = (event: Event, result: Result): Result => {
 };
 
 /** The one place errors become responses: every error, once, in the house error body; never internals. */
-const errorMapper = (): MiddlewareObj<Event, Result> => ({
+const errorMapper = (errorCodes: WeakMap<object, string>): MiddlewareObj<Event, Result> => ({
   onError: (request) => {
     const { error } = request;
     const apiError = toApiError(error);
@@ -32,29 +35,38 @@ const errorMapper = (): MiddlewareObj<Event, Result> => ({
         error: error as Error,
       });
     }
+    errorCodes.set(request.event, apiError.errorCode);
     request.response = json(apiError.status, apiError.toBody(), apiError.headers);
   },
 });
 
 /**
- * Request-ID on every log line and every response; one access log line per request. The Request-ID
- * goes into each line explicitly (not logger-wide keys) and the start time is kept per request,
- * because the local gateway runs concurrent requests through one module instance.
+ * Request-ID on every log line and every response; one access log line and one set of metrics
+ * (count, latency, errorCode) per request. The Request-ID goes into each line explicitly (not
+ * logger-wide keys) and the start time is kept per request, because the local gateway runs
+ * concurrent requests through one module instance.
  */
-const requestLogging = (operationId: OperationId): MiddlewareObj<Event, Result> => {
+const requestObservation = (
+  operationId: OperationId,
+  metrics: OperationMetrics,
+  errorCodes: WeakMap<object, string>,
+): MiddlewareObj<Event, Result> => {
   const startedAt = new WeakMap<object, number>();
   const finish = (request: { event: Event; response: Result | null | undefined }) => {
     if (request.response) request.response = withRequestId(request.event, request.response);
+    const durationMs = Date.now() - (startedAt.get(request.event) ?? Date.now());
     logger.info('request completed', {
       requestId: echoableRequestId(request.event) ?? 'none',
       operationId,
       statusCode: request.response?.statusCode,
-      durationMs: Date.now() - (startedAt.get(request.event) ?? Date.now()),
+      durationMs,
     });
+    metrics.request(durationMs, errorCodes.get(request.event));
   };
   return {
     before: (request) => {
       startedAt.set(request.event, Date.now());
+      metrics.coldStart();
     },
     after: (request) => finish(request),
     // middy runs onError hooks in reverse order of registration: the error mapper, registered
@@ -89,12 +101,14 @@ export function apiHandler(
   operationId: OperationId,
   handle: (event: Event, context: RequestContext) => Promise<Result>,
 ) {
+  const metrics = new OperationMetrics(operationId);
+  const errorCodes = new WeakMap<object, string>();
   return middy<Event, Result, Error, Context>()
-    .use(requestLogging(operationId))
-    .use(errorMapper())
+    .use(requestObservation(operationId, metrics, errorCodes))
+    .use(errorMapper(errorCodes))
     .handler(async (event) => {
       const tenantId = authorizedTenant(event, operationId, Date.now());
       const requestId = parseRequestId(event);
-      return handle(event, { requestId, tenantId });
+      return handle(event, { requestId, tenantId, metrics });
     });
 }

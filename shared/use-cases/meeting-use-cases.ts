@@ -30,6 +30,12 @@ import {
 import { PageSelector, type SearchCriteria } from '../domain/search.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../domain/status-rules.js';
 
+/** The status a write moved a meeting from and to (decided on the version it replaced). */
+export interface StatusChange {
+  from: string;
+  to: string;
+}
+
 export interface UseCaseDeps {
   repository: MeetingRepository;
   now?: () => Date;
@@ -139,10 +145,10 @@ export async function updateMeeting(
   meetingId: string,
   input: MeetingInput,
   ifMatch?: EntityTagCondition,
-): Promise<{ entityTag: string }> {
+): Promise<{ entityTag: string; statusChange?: StatusChange }> {
   assertMeetingRules(input);
   const next = normalizeInput(input);
-  const written = await decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
+  return decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
     assertUpdateAllowed(current.meeting, next);
     const modificationTime = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
     await deps.repository.replace(tenantId, current, {
@@ -151,9 +157,12 @@ export async function updateMeeting(
       creationTime: current.meeting.creationTime,
       modificationTime,
     });
-    return current.version + 1;
+    const from = current.meeting.statusCode;
+    return {
+      entityTag: entityTagOf(meetingId, current.version + 1),
+      ...(from !== next.statusCode ? { statusChange: { from, to: next.statusCode } } : {}),
+    };
   });
-  return { entityTag: entityTagOf(meetingId, written) };
 }
 
 export async function deleteMeeting(

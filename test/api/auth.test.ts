@@ -1,6 +1,8 @@
 import { createHmac, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEV_AUDIENCE, DEV_ISSUER, signJwt } from '../../local/dev-issuer.js';
+import { createTokenVerifier, InvalidTokenError } from '../../shared/auth/token-verifier.js';
+import { readAuthConfig } from '../../shared/config.js';
 import { devIssuer, tokenFor, useApi } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
@@ -111,5 +113,33 @@ describe('authorizer (real signed JWTs, aws-jwt-verify)', () => {
     const noScopes = signed(claims({ scope: 'profile' }));
     expect((await api.call('GET', '/meetings', { token: noScopes })).status).toBe(403);
     expect((await api.call('GET', '/meetings/changes', { token: noScopes })).status).toBe(403);
+  });
+});
+
+describe('why a token is refused (the AuthorizerRejections metric, by reason)', () => {
+  const reasonFor = async (token: string) => {
+    const error = await createTokenVerifier(readAuthConfig())(token).then(
+      () => undefined,
+      (refusal: unknown) => refusal,
+    );
+    if (!(error instanceof InvalidTokenError)) throw new Error(`expected InvalidTokenError, got ${String(error)}`);
+    return error.reason;
+  };
+
+  it('names a bounded reason for each kind of refusal', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const cases: [string, string][] = [
+      ['not-a-jwt', 'malformed'],
+      [signed(claims({ iat: now() - 120, exp: now() - 1 })), 'expired'],
+      [signed(claims({ nbf: now() + 300 })), 'not-yet-valid'],
+      [signed(claims({ exp: undefined })), 'no-expiry'],
+      [signed(claims({ iss: 'https://evil.example' })), 'issuer'],
+      [signed(claims({ aud: 'another-api' })), 'audience'],
+      [signed(claims({ tenant_id: 'a#MEETING#b' })), 'tenant-claim'],
+      [signJwt({ kid: randomUUID() }, claims(), privateKey), 'unknown-key'],
+      [signJwt({ kid: devIssuer().kid }, claims(), privateKey), 'signature'],
+    ];
+    for (const [token, reason] of cases)
+      expect([token.slice(0, 12), await reasonFor(token)]).toEqual([token.slice(0, 12), reason]);
   });
 });

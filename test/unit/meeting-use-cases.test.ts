@@ -198,6 +198,15 @@ describe('updateMeeting', () => {
     });
   });
 
+  it('tells the status change it wrote (for the status-transition metric), and none when the status stays', async () => {
+    const { deps } = harness();
+    const { meetingId } = await createMeeting(deps, TENANT, meetingInput({ statusCode: 'WAITING' }));
+    const same = await updateMeeting(deps, TENANT, meetingId, meetingInput({ statusCode: 'WAITING', notes: 'x' }));
+    expect(same.statusChange).toBeUndefined();
+    const won = await updateMeeting(deps, TENANT, meetingId, meetingInput({ statusCode: 'WON' }));
+    expect(won).toEqual({ entityTag: expect.any(String) as string, statusChange: { from: 'WAITING', to: 'WON' } });
+  });
+
   it('refuses what the status rules forbid, naming every field, and changes nothing', async () => {
     const { deps } = harness();
     const input = meetingInput({ statusCode: 'WON' });
