@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { MeetingApiStack, type ExternalIssuer } from '../lib/meeting-api-stack.js';
 import { acknowledgeFindings, applyNagPacks } from '../lib/nag.js';
+import { stageOf } from '../lib/stage.js';
 
 const app = new App();
 const context = (name: string) => app.node.tryGetContext(name) as string | undefined;
@@ -24,8 +25,18 @@ if (issuer) {
   };
 }
 
-const stack = new MeetingApiStack(app, 'MeetingApi', {
+// cdk deploy [-c stage=dev|prod] [-c domainName=api.example.com -c certificateArn=arn:aws:acm:...]
+const stage = stageOf(app);
+const domainName = context('domainName');
+const certificateArn = context('certificateArn');
+if (Boolean(domainName) !== Boolean(certificateArn))
+  throw new Error(
+    'A custom domain needs both -c domainName=<name> and -c certificateArn=<ACM certificate ARN in the region>',
+  );
+
+const stack = new MeetingApiStack(app, `MeetingApi-${stage.name}`, {
   externalIssuer,
+  customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 applyNagPacks(app);

@@ -13,7 +13,9 @@ import { MeetingFunction } from './constructs/meeting-function.js';
 import { MeetingRestApi } from './constructs/meeting-rest-api.js';
 import { MeetingsTable } from './constructs/meetings-table.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { CognitoTokenIssuer, externalTokenIssuer, type ExternalIssuer } from './constructs/token-issuer.js';
+import { stageOf } from './stage.js';
 import { TABLE_ACCESS } from './table-access.js';
 
 export type { ExternalIssuer } from './constructs/token-issuer.js';
@@ -28,9 +30,14 @@ const FUNCTION_MEMORY_MB: Partial<Record<OperationId, number>> = { searchMeeting
 export interface MeetingApiStackProps extends StackProps {
   /** Tokens from this issuer; without it the stack creates a Cognito user pool to issue them. */
   externalIssuer?: ExternalIssuer;
+  /** Serve the API on this name too (a regional custom domain with an ACM certificate of its region). */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
-/** The Meeting API: table, token authorizer, one function per operation, REST API, WAF, alarms. */
+/**
+ * The Meeting API: table, token authorizer, one function per operation, REST API, WAF, alarms and
+ * a dashboard, for the stage in the app's context (`-c stage=dev|prod`, lib/stage.ts).
+ */
 export class MeetingApiStack extends Stack {
   readonly table: dynamodb.TableV2;
   readonly api: apigateway.RestApi;
@@ -59,8 +66,17 @@ export class MeetingApiStack extends Stack {
       resultsCacheTtl: Duration.seconds(AUTHORIZER_RESULT_TTL_SECONDS),
     });
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.THREE_MONTHS });
-    const api = new MeetingRestApi(this, 'MeetingApi', { accessLogs, authorizer });
+    const stage = stageOf(this);
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
+    });
+    const api = new MeetingRestApi(this, 'MeetingApi', {
+      restApiName: `meeting-api-${stage.name}`,
+      accessLogs,
+      authorizer,
+      customDomain: props.customDomain,
+    });
     this.api = api;
     for (const route of routes) {
       const fn = new MeetingFunction(this, route.operationId, {
@@ -83,6 +99,14 @@ export class MeetingApiStack extends Stack {
     this.changeNotifications = new ChangeNotifications(this, 'ChangeNotifications', {
       table: this.table,
       alarmTopic: monitoring.alarmTopic,
+    });
+
+    new OperationsDashboard(this, 'Operations', {
+      dashboardName: `meeting-api-${stage.name}-${this.region}`,
+      api,
+      table: this.table,
+      throttledRequests: monitoring.throttledRequests,
+      alarms: [...monitoring.alarms, ...this.changeNotifications.alarms],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });

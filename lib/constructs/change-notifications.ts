@@ -43,6 +43,7 @@ export class ChangeNotifications extends Construct {
   readonly deadLetterQueues: sqs.Queue[];
   /** The functions fed by SQS event sources. */
   readonly queueConsumers: lambda.IFunction[];
+  readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, { table, alarmTopic }: ChangeNotificationsProps) {
     super(scope, id);
@@ -182,15 +183,18 @@ export class ChangeNotifications extends Construct {
     this.deadLetterQueues = [pipeDeadLetters, streamDeadLetters, this.deliveryDeadLetters];
     this.queueConsumers = [fanOut, deliver];
 
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) =>
-      new cloudwatch.Alarm(this, alarmId, {
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
         metric,
         threshold: 0,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
-      }).addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+      });
+      created.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
+      this.alarms.push(created);
+    };
     const period = Duration.minutes(5);
     alarm(
       'DeliveryDeadLettersAlarm',

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { productionBundling } from '../bundling/production-bundling.js';
+import { stageOf } from '../stage.js';
 import type { TableAccess } from '../table-access.js';
 import { FlatConstruct } from './flat-construct.js';
 
@@ -34,9 +35,10 @@ export class MeetingFunction extends FlatConstruct {
   ) {
     super(scope, id);
     // Child ids carry the function name: they are the ids the resources had in the stack (FlatConstruct).
+    const stage = stageOf(this);
     const logGroup = new logs.LogGroup(this, `${name}-logs`, {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
+      retention: stage.logRetention,
+      removalPolicy: stage.removalPolicy,
     });
     // Its own role, writing only to its own log group (instead of AWSLambdaBasicExecutionRole's logs:* on *).
     const role = new iam.Role(this, `${name}-role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

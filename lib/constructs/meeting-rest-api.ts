@@ -1,4 +1,6 @@
+import { CfnOutput } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -6,8 +8,10 @@ import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
 import type { Route } from '../../shared/routes.js';
 
 export interface MeetingRestApiProps {
+  restApiName: string;
   accessLogs: logs.ILogGroup;
   authorizer: apigateway.IAuthorizer;
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 /**
@@ -17,9 +21,13 @@ export interface MeetingRestApiProps {
 export class MeetingRestApi extends apigateway.RestApi {
   private readonly authorizer: apigateway.IAuthorizer;
 
-  constructor(scope: Construct, id: string, { accessLogs, authorizer }: MeetingRestApiProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { restApiName, accessLogs, authorizer, customDomain }: MeetingRestApiProps,
+  ) {
     super(scope, id, {
-      restApiName: 'meeting-api',
+      restApiName,
       description: 'Meeting API 1.0',
       cloudWatchRole: true,
       deployOptions: {
@@ -46,6 +54,19 @@ export class MeetingRestApi extends apigateway.RestApi {
           ),
         },
         templates: { 'application/json': JSON.stringify(spec.body) },
+      });
+    }
+    if (customDomain) {
+      // At the domain's root: https://<domainName>/meetings reaches the v1 stage.
+      const domain = this.addDomainName('CustomDomain', {
+        domainName: customDomain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'CustomDomainCertificate', customDomain.certificateArn),
+        endpointType: apigateway.EndpointType.REGIONAL,
+        securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
+      });
+      new CfnOutput(this, 'CustomDomainTarget', {
+        description: `Point ${customDomain.domainName} here (a CNAME, or a Route 53 alias)`,
+        value: domain.domainNameAliasDomainName,
       });
     }
   }

@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import {
@@ -8,19 +7,21 @@ import {
   STREAM_VIEW_TYPE,
   TIME_TO_LIVE_ATTRIBUTE,
 } from '../../shared/dynamodb/table-definition.js';
+import { stageOf } from '../stage.js';
 
 const string = (name: string): dynamodb.Attribute => ({ type: dynamodb.AttributeType.STRING, name });
 
-/** The single meetings table, keys and indexes from the shared definition; kept on stack deletion. */
+/** The single meetings table, keys and indexes from the shared definition; in prod kept on stack deletion. */
 export class MeetingsTable extends dynamodb.TableV2 {
   constructor(scope: Construct, id: string) {
+    const stage = stageOf(scope);
     super(scope, id, {
       partitionKey: string(TABLE_KEY.partitionKey),
       sortKey: string(TABLE_KEY.sortKey),
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: stage.tableDeletionProtection,
+      removalPolicy: stage.removalPolicy,
       // Tombstones expire 30 days after the deletion (the changes feed keeps deletions that long).
       timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
       // Change notifications are built from the stream: both images of every change.

@@ -7,6 +7,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { TokenRejectionReason } from '../../shared/auth/token-verifier.js';
+import type { ErrorCode } from '../../shared/generated/error-catalog.js';
+import { AUTHORIZER_OPERATION, DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/metrics.js';
+import { routes } from '../../shared/routes.js';
 import { FlatConstruct } from './flat-construct.js';
 
 export interface MonitoringProps {
@@ -17,9 +21,41 @@ export interface MonitoringProps {
 
 const period = Duration.minutes(5);
 
+/** One of the functions' own metrics (shared/metrics.ts), as CloudWatch holds it. */
+export const serviceMetric = (
+  metricName: string,
+  dimensions: Record<string, string>,
+  props: Omit<cloudwatch.MetricProps, 'namespace' | 'metricName' | 'dimensionsMap'> = {},
+) =>
+  new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { [DIMENSION.service]: SERVICE_NAME, ...dimensions },
+    period,
+    statistic: 'Sum',
+    ...props,
+  });
+
+/** The error answers of one errorCode, summed over every operation (an alarm cannot SEARCH). */
+const errorsOfCode = (errorCode: ErrorCode, label: string) =>
+  new cloudwatch.MathExpression({
+    expression: routes.map((_, i) => `e${i}`).join(' + '),
+    usingMetrics: Object.fromEntries(
+      routes.map((route, i) => [
+        `e${i}`,
+        serviceMetric(METRIC.errors, { [DIMENSION.operation]: route.operationId, [DIMENSION.errorCode]: errorCode }),
+      ]),
+    ),
+    period,
+    label,
+  });
+
 /** Alarms on what users feel (5xx rate, p99 latency) and on their usual causes, to one encrypted topic. */
 export class Monitoring extends FlatConstruct {
   readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  /** DynamoDB's throttled requests over every operation the functions use. */
+  readonly throttledRequests: cloudwatch.IMetric;
 
   constructor(scope: Construct, id: string, { api, table, authorizerFunction }: MonitoringProps) {
     super(scope, id);
@@ -36,7 +72,7 @@ export class Monitoring extends FlatConstruct {
       period,
       label: '5xx rate (%)',
     });
-    const throttled = table.metricThrottledRequestsForOperations({
+    this.throttledRequests = table.metricThrottledRequestsForOperations({
       operations: [
         dynamodb.Operation.GET_ITEM,
         dynamodb.Operation.PUT_ITEM,
@@ -60,7 +96,30 @@ export class Monitoring extends FlatConstruct {
       0,
       'The token authorizer failed (500 to clients)',
     );
-    this.alarm('DynamoDbThrottlingAlarm', throttled, 0, 'DynamoDB throttled requests (503 to clients)');
+    this.alarm('DynamoDbThrottlingAlarm', this.throttledRequests, 0, 'DynamoDB throttled requests (503 to clients)');
+    // From the functions' own metrics: causes the gateway's figures cannot tell apart.
+    this.alarm(
+      'UnexpectedErrorsAlarm',
+      errorsOfCode('TECHNICAL_ERROR', 'TECHNICAL_ERROR answers'),
+      0,
+      'A function answered 500 TECHNICAL_ERROR (an unexpected error: a bug until shown otherwise) in two periods in a row',
+    );
+    this.alarm(
+      'StorageUnavailableAlarm',
+      errorsOfCode('SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE answers'),
+      10,
+      'More than 10 answers of 503 SERVICE_UNAVAILABLE (DynamoDB unreachable, throttling or past the write deadline) per 5 minutes for 10 minutes',
+    );
+    const keysUnavailable: TokenRejectionReason = 'keys-unavailable';
+    this.alarm(
+      'TokenKeysUnavailableAlarm',
+      serviceMetric(METRIC.authorizerRejections, {
+        [DIMENSION.operation]: AUTHORIZER_OPERATION,
+        [DIMENSION.reason]: keysUnavailable,
+      }),
+      0,
+      "The authorizer could not fetch the issuer's signing keys (JWKS): valid tokens are refused with 401",
+    );
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
@@ -76,5 +135,6 @@ export class Monitoring extends FlatConstruct {
       alarmDescription: description,
     });
     alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
   }
 }

@@ -1,7 +1,8 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../../shared/auth/auth-defaults.js';
+import { stageOf } from '../stage.js';
 import { FlatConstruct } from './flat-construct.js';
 
 /** Settings of an external token issuer; without them the stack creates a Cognito user pool. */
@@ -45,7 +46,7 @@ export class CognitoTokenIssuer extends FlatConstruct implements TokenIssuer {
     const stack = Stack.of(this);
     const pool = new cognito.UserPool(this, 'ClientPool', {
       selfSignUpEnabled: false,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: stageOf(this).removalPolicy,
       passwordPolicy: {
         minLength: 12,
         requireDigits: true,
@@ -72,7 +73,9 @@ export class CognitoTokenIssuer extends FlatConstruct implements TokenIssuer {
       accessTokenValidity: Duration.minutes(15),
     });
     // The account as is: 12 digits, or (synthesized without an account) CloudFormation's AWS::AccountId.
-    const domain = pool.addDomain('TokenDomain', { cognitoDomain: { domainPrefix: `meeting-api-${stack.account}` } });
+    const domain = pool.addDomain('TokenDomain', {
+      cognitoDomain: { domainPrefix: `meeting-api-${stageOf(this).name}-${stack.account}` },
+    });
     new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, 'DemoClientId', { value: client.userPoolClientId });
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });

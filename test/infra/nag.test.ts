@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 import { acknowledgeFindings, applyNagPacks } from '../../lib/nag.js';
+import { projectApp } from '../support/cdk-app.js';
 
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -12,7 +12,7 @@ afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: tr
 function synth(options: { acknowledged: boolean; externalIssuer?: boolean }) {
   const outdir = mkdtempSync(join(tmpdir(), 'meeting-api-nag-'));
   outdirs.push(outdir);
-  const app = new App({ outdir });
+  const app = projectApp({}, { outdir });
   const stack = new MeetingApiStack(app, 'NagStack', {
     env: { account: '111111111111', region: 'eu-north-1' },
     ...(options.externalIssuer

@@ -1,21 +1,34 @@
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 import { TABLE_ACCESS } from '../../lib/table-access.js';
 import { INDEXES, TIME_TO_LIVE_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
+import { METRICS_NAMESPACE } from '../../shared/metrics.js';
 import { routes } from '../../shared/routes.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
+import { projectApp } from '../support/cdk-app.js';
 
 let template: Template;
 let stack: MeetingApiStack;
+let devTemplate: Template;
 
+const env = { account: '111111111111', region: 'eu-north-1' };
 beforeAll(() => {
-  const app = new App();
-  stack = new MeetingApiStack(app, 'TestStack', { env: { account: '111111111111', region: 'eu-north-1' } });
+  stack = new MeetingApiStack(projectApp({ stage: 'prod' }), 'TestStack', { env });
   template = Template.fromStack(stack);
-}, 120_000);
+  // The dev stage, the default; its functions' code does not matter here (no bundling).
+  const devApp = projectApp({ 'aws:cdk:bundling-stacks': [] });
+  devTemplate = Template.fromStack(
+    new MeetingApiStack(devApp, 'DevStack', {
+      env,
+      customDomain: {
+        domainName: 'meetings.example.com',
+        certificateArn: 'arn:aws:acm:eu-north-1:111111111111:certificate/5f9b3a35-9c7a-4f0e-9c39-2f1f8c7a1b2c',
+      },
+    }),
+  );
+}, 180_000);
 
 const resources = (type: string) => Object.entries(template.findResources(type));
 
@@ -33,7 +46,7 @@ function synthesizedRoutes(): string[] {
     .sort();
 }
 
-describe('MeetingApiStack', () => {
+describe('MeetingApiStack (prod stage)', () => {
   it('keeps the logical IDs it was deployed with (a changed ID replaces the resource: the table and pool with their data)', () => {
     const ids = (type: string) => Object.keys(template.findResources(type)).sort();
     expect(ids('AWS::DynamoDB::GlobalTable')).toEqual(['MeetingsTable00BD45B4']);
@@ -97,28 +110,25 @@ describe('MeetingApiStack', () => {
       const policies = resources('AWS::IAM::Policy').filter(([, p]) =>
         p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef),
       );
+      // One (action, resource) pair per grant: with @aws-cdk/aws-iam:minimizePolicies statements are merged.
       const granted = policies
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
-        .filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')))
-        .map((s: { Action: string | string[]; Resource: unknown }) => ({
-          actions: [s.Action].flat().sort(),
-          resource: JSON.stringify(s.Resource),
-        }));
+        .flatMap((s: { Action: string | string[]; Resource: unknown }) =>
+          [s.Action].flat().flatMap((action) => [s.Resource].flat().map((r) => `${action} ${JSON.stringify(r)}`)),
+        )
+        .filter((pair: string) => pair.startsWith('dynamodb:'))
+        .sort();
       const access = TABLE_ACCESS[route.operationId];
+      const table = JSON.stringify({ 'Fn::GetAtt': [tableLogicalId, 'Arn'] });
+      const index = (name: string) =>
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId, 'Arn'] }, `/index/${name}`]] });
       const expected = [
-        { actions: [...access.table].sort(), on: 'table' },
-        ...Object.entries(access.indexes).map(([index, actions]) => ({ actions: [...actions].sort(), on: index })),
-      ];
-      expect(granted.length, route.operationId).toBe(expected.length);
-      for (const want of expected) {
-        const match = granted.find(
-          (g: { actions: string[]; resource: string }) =>
-            JSON.stringify(g.actions) === JSON.stringify(want.actions) &&
-            g.resource.includes(tableLogicalId) &&
-            (want.on === 'table' ? !g.resource.includes('/index/') : g.resource.includes(`/index/${want.on}`)),
-        );
-        expect(match, `${route.operationId} on ${want.on}`).toBeDefined();
-      }
+        ...access.table.map((action) => `${action} ${table}`),
+        ...Object.entries(access.indexes).flatMap(([name, actions]) =>
+          actions.map((action) => `${action} ${index(name)}`),
+        ),
+      ].sort();
+      expect(granted, route.operationId).toEqual(expected);
     }
   });
 
@@ -172,11 +182,56 @@ describe('MeetingApiStack', () => {
 
   it('alarms on 5xx rate, p99 latency, authorizer errors, DynamoDB throttling, dead letters and pipe failures, to an encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(9);
+    expect(alarms).toHaveLength(12);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
+  it("alarms on the functions' own metrics: TECHNICAL_ERROR and SERVICE_UNAVAILABLE answers of every operation, unreachable token keys", () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, alarm]) => JSON.stringify(alarm.Properties));
+    for (const errorCode of ['TECHNICAL_ERROR', 'SERVICE_UNAVAILABLE']) {
+      const alarm = alarms.find((a) => a.includes(`"Value":"${errorCode}"`));
+      expect(alarm, errorCode).toBeDefined();
+      for (const route of routes) expect(alarm).toContain(`"Value":"${route.operationId}"`);
+      expect(alarm).toContain(`"Namespace":"${METRICS_NAMESPACE}"`);
+    }
+    expect(alarms.some((a) => a.includes('"Value":"keys-unavailable"'))).toBe(true);
+  });
+
+  it('has a dashboard: gateway traffic, errors by code, latency percentiles per operation, rejections, DynamoDB, transitions, alarms', () => {
+    const [[, dashboard]] = resources('AWS::CloudWatch::Dashboard') as [
+      [string, { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }],
+    ];
+    // The body is JSON joined with references: each reference becomes a plain marker string.
+    const body = JSON.parse(
+      dashboard.Properties.DashboardBody['Fn::Join'][1]
+        .map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/["\\]/g, '')}>`))
+        .join(''),
+    ) as { widgets: { type: string; properties: { title: string; alarms?: string[]; metrics?: unknown[] } }[] };
+    const graph = (title: RegExp) => {
+      const found = body.widgets.find((w) => w.type === 'metric' && title.test(w.properties.title));
+      expect(found, String(title)).toBeDefined();
+      return JSON.stringify(found!.properties.metrics);
+    };
+    expect(graph(/^Requests at the gateway/)).toMatch(/"Count".*"4XXError".*"5XXError"/);
+    expect(graph(/^Error answers by errorCode/)).toMatch(/errorCode.*MetricName=\\"Errors\\"/);
+    for (const statistic of ['p50', 'p95', 'p99']) {
+      const latency = graph(new RegExp(`^Latency ${statistic} by operation`));
+      for (const route of routes) expect(latency).toContain(`"${route.operationId}"`);
+      expect(latency).toContain(`"stat":"${statistic}"`);
+    }
+    expect(graph(/^Tokens refused/)).toContain('AuthorizerRejections');
+    expect(graph(/^DynamoDB consumed/)).toMatch(/ConsumedReadCapacityUnits.*ConsumedWriteCapacityUnits/);
+    expect(graph(/^DynamoDB throttled/)).toContain('ThrottledRequests');
+    expect(graph(/^Status transitions/)).toContain('StatusTransitions');
+    const alarmWidget = body.widgets.find((w) => w.type === 'alarm')!;
+    const shown = alarmWidget.properties.alarms!.map((arn) => /Fn::GetAtt:\[([^,]+),/.exec(arn)?.[1]);
+    expect(shown.sort()).toEqual(
+      resources('AWS::CloudWatch::Alarm')
+        .map(([id]) => id)
+        .sort(),
+    );
+  });
   it('has the change notifications: the table stream, both pipes, the bus, FIFO queues with dead-letter queues', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
@@ -231,5 +286,64 @@ describe('MeetingApiStack', () => {
       MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]),
       AccessLogSetting: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
     });
+  });
+});
+
+describe('stages', () => {
+  it('prod keeps its data: the table retained with deletion protection and PITR, the user pool retained, logs 3 months', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+    for (const [, logGroup] of resources('AWS::Logs::LogGroup')) {
+      expect(logGroup.Properties.RetentionInDays).toBe(90);
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('dev may be destroyed whole: nothing of its own retained, no deletion protection, logs a week; PITR still on', () => {
+    devTemplate.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: false,
+          }),
+        ],
+      }),
+    });
+    // Only API Gateway's account-wide logging role stays (CDK's default): other APIs of the account may rely on it.
+    const resourcesOfDev = devTemplate.toJSON().Resources as Record<string, { Type: string; DeletionPolicy?: string }>;
+    const retained = Object.values(resourcesOfDev)
+      .filter((resource) => resource.DeletionPolicy === 'Retain')
+      .map((resource) => resource.Type)
+      .sort();
+    expect(retained).toEqual(['AWS::ApiGateway::Account', 'AWS::IAM::Role']);
+    for (const [, logGroup] of Object.entries(devTemplate.findResources('AWS::Logs::LogGroup')))
+      expect(logGroup.Properties.RetentionInDays).toBe(7);
+  });
+
+  it('names carry the stage: the API, the dashboard, the Cognito domain', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'meeting-api-prod' });
+    devTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'meeting-api-dev' });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'meeting-api-prod-eu-north-1' });
+    devTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'meeting-api-dev-eu-north-1' });
+    devTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'meeting-api-dev-111111111111' });
+  });
+
+  it('refuses an unknown stage', () => {
+    expect(() => new MeetingApiStack(projectApp({ stage: 'staging' }), 'Bad', { env })).toThrow(
+      /-c stage must be one of dev, prod; got "staging"/,
+    );
+  });
+
+  it('serves a custom domain when given one: regional, TLS 1.2, mapped to the stage at its root', () => {
+    devTemplate.hasResourceProperties('AWS::ApiGateway::DomainName', {
+      DomainName: 'meetings.example.com',
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'TLS_1_2',
+      RegionalCertificateArn: Match.stringLikeRegexp('^arn:aws:acm:eu-north-1:'),
+    });
+    devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { Stage: Match.anyValue() });
+    template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
   });
 });
