@@ -181,6 +181,9 @@ const leftBehind = new Set<string>();
 const noteCreated = (answer: Answer) => {
   if (answer.status === 201 && isUuid(answer.body?.meetingId)) leftBehind.add(answer.body.meetingId);
 };
+/** The create's answer status, none when it never came (a timeout, a dropped connection). */
+let createStatus: number | undefined;
+let createAttempted = false;
 let read: Record<string, unknown> = {};
 let firstTag = '';
 let updatedTag = '';
@@ -192,11 +195,15 @@ const steps: Array<[name: string, run: () => Promise<unknown>]> = [
   [
     'create',
     async () => {
+      createAttempted = true;
       const answer = await call('POST', '/meetings', {
         status: 201,
         body: input,
         headers: { 'Idempotency-Key': idempotencyKey },
-        onAnswer: noteCreated,
+        onAnswer: (created) => {
+          createStatus = created.status;
+          noteCreated(created);
+        },
       });
       meetingId = answer.body.meetingId;
       const location = answer.headers.get('location');
@@ -313,18 +320,22 @@ async function runStep(name: string, run: () => Promise<unknown>): Promise<boole
   return line.startsWith('ok');
 }
 
-let failedStep: string | undefined;
-let notRun = 0;
-try {
-  for (const [name, run] of steps) {
-    if (failedStep !== undefined) {
-      console.log(`skip ${name.padEnd(8)} (not run: step ${failedStep} failed)`);
-      notRun++;
-    } else if (!(await runStep(name, run))) failedStep = name;
+/**
+ * Deletes what this run left behind. A create whose answer never came (or came as a 5xx) may still
+ * have written: the same Idempotency-Key and body again name the meeting it made (or make it), and
+ * that one is deleted too. Deleted without If-Match: whatever its version; 410 means already gone.
+ */
+async function cleanUp(): Promise<void> {
+  if (createAttempted && leftBehind.size === 0 && (createStatus === undefined || createStatus >= 500)) {
+    await runStep('recover', () =>
+      call('POST', '/meetings', {
+        status: 201,
+        body: input,
+        headers: { 'Idempotency-Key': idempotencyKey },
+        onAnswer: noteCreated,
+      }).then((answer) => `the create's meeting is ${answer.body.meetingId}`),
+    );
   }
-} finally {
-  // A failed step can leave the meeting behind: delete it (without If-Match: whatever its version;
-  // 410: a delete whose answer went wrong did delete it).
   for (const id of leftBehind) {
     const deleted = await runStep('cleanup', () =>
       call('DELETE', `/meetings/${id}`, { status: [204, 410] }).then(
@@ -336,10 +347,30 @@ try {
   }
 }
 
+// Ctrl-C: still delete what was created.
+process.once('SIGINT', () => {
+  console.log('smoke: interrupted');
+  void cleanUp().finally(() => process.exit(130));
+});
+
+let failedStep: string | undefined;
+let notRun = 0;
+try {
+  for (const [name, run] of steps) {
+    if (failedStep !== undefined) {
+      console.log(`skip ${name.padEnd(8)} (not run: step ${failedStep} failed)`);
+      notRun++;
+    } else if (!(await runStep(name, run))) failedStep = name;
+  }
+} finally {
+  await cleanUp();
+}
+
 if (failedStep === undefined && leftBehind.size === 0) {
   console.log(`smoke: ${steps.length} steps passed against ${base}`);
 } else {
   const left = leftBehind.size ? `, ${leftBehind.size} meeting(s) left behind` : '';
-  console.log(`smoke: 1 of ${steps.length} steps failed (${failedStep}), ${notRun} not run${left}, against ${base}`);
+  const failed = failedStep === undefined ? 'the cleanup failed' : `1 of ${steps.length} steps failed (${failedStep})`;
+  console.log(`smoke: ${failed}, ${notRun} not run${left}, against ${base}`);
   process.exitCode = 1;
 }

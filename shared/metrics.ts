@@ -1,23 +1,28 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { TokenRejectionReason } from './auth/token-verifier.js';
+import type { StatusCode } from './domain/meeting.js';
+import { SERVICE_NAME } from './logger.js';
 
 /**
  * The service's CloudWatch metrics, written as embedded metric format (EMF) lines to the function's
  * log: no API calls. Names and dimensions have this one source: the functions write them and the
  * stack's dashboard and alarms read them. Dimensions stay few and bounded (never a tenant or an id).
+ * Each stage writes to its own namespace (POWERTOOLS_METRICS_NAMESPACE, set by the stack), so
+ * that dev traffic never shows on prod's dashboard or sets off prod's alarms.
  */
-export const METRICS_NAMESPACE = 'MeetingApi';
-export const SERVICE_NAME = 'meeting-api';
+export const metricsNamespace = (stage: string) => `MeetingApi/${stage}`;
+export { SERVICE_NAME };
 
 export const METRIC = {
   /** Every answered request, by operation. */
   requests: 'Requests',
   /** Time from the handler's start to its answer, by operation (the gateway's latency adds to it). */
   latency: 'Latency',
-  /** Every error answer, by operation and errorCode (4xx and 5xx alike). */
+  /** Every error answer (4xx and 5xx alike), by operation and errorCode, and by errorCode alone. */
   errors: 'Errors',
-  /** A meeting's status changed (WAITING→WON and so on), by transition. */
+  /** A meeting's status changed (WAITING->WON and so on), by transition. */
   statusTransitions: 'StatusTransitions',
-  /** A token the authorizer refused (401), by reason. */
+  /** A token the authorizer refused (401), or a partner key it could not name, by reason. */
   authorizerRejections: 'AuthorizerRejections',
   /** Powertools' own name for the first invocation of a function instance. */
   coldStart: 'ColdStart',
@@ -34,8 +39,11 @@ export const DIMENSION = {
 /** The authorizer's operation dimension (the API's operations are the OpenAPI operationIds). */
 export const AUTHORIZER_OPERATION = 'authorize';
 
-/** The dimension value of a status transition: `WAITING→WON`. */
-export const transitionName = (from: string, to: string) => `${from}→${to}`;
+/** The dimension value of a status transition, `WAITING->WON` (CloudWatch takes ASCII only). */
+export const transitionName = (from: StatusCode, to: StatusCode) => `${from}->${to}`;
+
+/** Why the authorizer refused: a token's rejection reason. */
+export type RejectionReason = TokenRejectionReason;
 
 /**
  * One function's metrics, every line carrying its operation. Each call writes at once (no buffer
@@ -45,13 +53,15 @@ export const transitionName = (from: string, to: string) => `${from}→${to}`;
  */
 export class OperationMetrics {
   private readonly metrics: Metrics;
+  /** Without the operation dimension: for the one series per errorCode that an alarm watches. */
+  private readonly serviceWide: Metrics;
 
-  constructor(operation: string) {
+  constructor(private readonly operation: string) {
     this.metrics = new Metrics({
-      namespace: METRICS_NAMESPACE,
       serviceName: SERVICE_NAME,
       defaultDimensions: { [DIMENSION.operation]: operation },
     });
+    this.serviceWide = new Metrics({ serviceName: SERVICE_NAME });
   }
 
   /** A ColdStart metric on the instance's first call, none after. */
@@ -64,14 +74,23 @@ export class OperationMetrics {
     this.metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);
     this.metrics.addMetric(METRIC.latency, MetricUnit.Milliseconds, durationMs);
     this.metrics.publishStoredMetrics();
-    if (errorCode) this.count(METRIC.errors, DIMENSION.errorCode, errorCode);
+    if (!errorCode) return;
+    // One line, two dimension sets: {service, errorCode} and {service, operation, errorCode}.
+    this.serviceWide
+      .singleMetric()
+      .addDimension(DIMENSION.errorCode, errorCode)
+      .addDimensions({
+        [DIMENSION.operation]: this.operation,
+        [DIMENSION.errorCode]: errorCode,
+      })
+      .addMetric(METRIC.errors, MetricUnit.Count, 1);
   }
 
-  statusTransition(from: string, to: string): void {
+  statusTransition(from: StatusCode, to: StatusCode): void {
     this.count(METRIC.statusTransitions, DIMENSION.transition, transitionName(from, to));
   }
 
-  authorizerRejection(reason: string): void {
+  authorizerRejection(reason: RejectionReason): void {
     this.count(METRIC.authorizerRejections, DIMENSION.reason, reason);
   }
 

@@ -4,7 +4,7 @@ import { createTokenVerifier, InvalidTokenError, type TokenRejectionReason } fro
 import { readAuthConfig } from '../../shared/config.js';
 import { echoableRequestId } from '../../shared/http/request-parsing.js';
 import { logger } from '../../shared/logger.js';
-import { AUTHORIZER_OPERATION, OperationMetrics } from '../../shared/metrics.js';
+import { AUTHORIZER_OPERATION, OperationMetrics, type RejectionReason } from '../../shared/metrics.js';
 
 const config = readAuthConfig();
 const verify = createTokenVerifier(config);
@@ -19,13 +19,20 @@ const bearerToken = (headers: Record<string, string | undefined> | null): string
   return match?.[1];
 };
 
-/** Refuses the request (401 from the gateway), counted and logged by reason. */
-const reject = (event: APIGatewayRequestAuthorizerEvent, reason: TokenRejectionReason, message: string): never => {
+/** A refusal, counted by its bounded reason and logged with it, the request's ids and what was seen. */
+function refused(event: APIGatewayRequestAuthorizerEvent, message: string, reason: RejectionReason, detail: string) {
   metrics.authorizerRejection(reason);
-  logger.info('token rejected', {
+  logger.info(message, {
     requestId: echoableRequestId({ headers: event.headers ?? {} }) ?? 'none',
-    reason: message,
+    gatewayRequestId: event.requestContext?.requestId,
+    reason,
+    detail,
   });
+}
+
+/** Refuses the request: API Gateway answers 401. */
+const reject = (event: APIGatewayRequestAuthorizerEvent, reason: TokenRejectionReason, detail: string): never => {
+  refused(event, 'token rejected', reason, detail);
   throw new Error(UNAUTHORIZED);
 };
 

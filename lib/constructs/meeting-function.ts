@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { metricsNamespace, SERVICE_NAME } from '../../shared/metrics.js';
 import { productionBundling } from '../bundling/production-bundling.js';
 import { stageOf } from '../stage.js';
 import type { TableAccess } from '../table-access.js';
@@ -69,7 +70,9 @@ export class MeetingFunction extends FlatConstruct {
         // bench:coldstart on the ~1 MB maps of the SDK bundles). The maps ship in the asset for
         // symbolicating a logged stack offline.
         environment: {
-          POWERTOOLS_SERVICE_NAME: 'meeting-api',
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+          // Each stage its own metrics (shared/metrics.ts).
+          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(stage.name),
           POWERTOOLS_LOG_LEVEL: 'INFO',
           ...(tableAccess ? { TABLE_NAME: tableAccess.table.tableName } : {}),
           ...environment,

@@ -9,8 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { TokenRejectionReason } from '../../shared/auth/token-verifier.js';
 import type { ErrorCode } from '../../shared/generated/error-catalog.js';
-import { AUTHORIZER_OPERATION, DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/metrics.js';
-import { routes } from '../../shared/routes.js';
+import { AUTHORIZER_OPERATION, DIMENSION, METRIC, metricsNamespace, SERVICE_NAME } from '../../shared/metrics.js';
+import { stageOf } from '../stage.js';
 import { FlatConstruct } from './flat-construct.js';
 
 export interface MonitoringProps {
@@ -19,36 +19,34 @@ export interface MonitoringProps {
   authorizerFunction: lambda.IFunction;
 }
 
-const period = Duration.minutes(5);
+export const period = Duration.minutes(5);
 
-/** One of the functions' own metrics (shared/metrics.ts), as CloudWatch holds it. */
-export const serviceMetric = (
-  metricName: string,
-  dimensions: Record<string, string>,
-  props: Omit<cloudwatch.MetricProps, 'namespace' | 'metricName' | 'dimensionsMap'> = {},
-) =>
-  new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    dimensionsMap: { [DIMENSION.service]: SERVICE_NAME, ...dimensions },
-    period,
-    statistic: 'Sum',
-    ...props,
-  });
+/** The functions' own metrics (shared/metrics.ts) as CloudWatch holds them, for one stage's namespace. */
+export const serviceMetrics =
+  (namespace: string) =>
+  (
+    metricName: string,
+    dimensions: Record<string, string>,
+    props: Omit<cloudwatch.MetricProps, 'namespace' | 'metricName' | 'dimensionsMap'> = {},
+  ) =>
+    new cloudwatch.Metric({
+      namespace,
+      metricName,
+      dimensionsMap: { [DIMENSION.service]: SERVICE_NAME, ...dimensions },
+      period,
+      statistic: 'Sum',
+      ...props,
+    });
 
-/** The error answers of one errorCode, summed over every operation (an alarm cannot SEARCH). */
-const errorsOfCode = (errorCode: ErrorCode, label: string) =>
-  new cloudwatch.MathExpression({
-    expression: routes.map((_, i) => `e${i}`).join(' + '),
-    usingMetrics: Object.fromEntries(
-      routes.map((route, i) => [
-        `e${i}`,
-        serviceMetric(METRIC.errors, { [DIMENSION.operation]: route.operationId, [DIMENSION.errorCode]: errorCode }),
-      ]),
-    ),
-    period,
-    label,
-  });
+/** DynamoDB operations the functions call, for the throttling alarm. */
+const THROTTLE_WATCHED = [
+  dynamodb.Operation.GET_ITEM,
+  dynamodb.Operation.PUT_ITEM,
+  dynamodb.Operation.DELETE_ITEM,
+  dynamodb.Operation.QUERY,
+  dynamodb.Operation.BATCH_GET_ITEM,
+  dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+];
 
 /** Alarms on what users feel (5xx rate, p99 latency) and on their usual causes, to one encrypted topic. */
 export class Monitoring extends FlatConstruct {
@@ -72,17 +70,26 @@ export class Monitoring extends FlatConstruct {
       period,
       label: '5xx rate (%)',
     });
-    this.throttledRequests = table.metricThrottledRequestsForOperations({
-      operations: [
-        dynamodb.Operation.GET_ITEM,
-        dynamodb.Operation.PUT_ITEM,
-        dynamodb.Operation.DELETE_ITEM,
-        dynamodb.Operation.QUERY,
-        dynamodb.Operation.BATCH_GET_ITEM,
-        dynamodb.Operation.TRANSACT_WRITE_ITEMS,
-      ],
+    // SUM of the series, not CDK's a + b + ...: a sum of terms has no value where any term has none
+    // (an operation that was never throttled), so the alarm would hardly ever see a value.
+    this.throttledRequests = new cloudwatch.MathExpression({
+      expression: `SUM([${THROTTLE_WATCHED.map((_, i) => `t${i}`).join(', ')}])`,
+      usingMetrics: Object.fromEntries(
+        THROTTLE_WATCHED.map((operation, i) => [
+          `t${i}`,
+          new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName: 'ThrottledRequests',
+            dimensionsMap: { TableName: table.tableName, Operation: operation },
+            period,
+            statistic: 'Sum',
+          }),
+        ]),
+      ),
       period,
+      label: 'throttled requests, all operations',
     });
+    const serviceMetric = serviceMetrics(metricsNamespace(stageOf(this).name));
     this.alarm('Api5xxRateAlarm', errorRate, 1, 'More than 1% of requests answered 5xx for 10 minutes');
     this.alarm(
       'ApiP99LatencyAlarm',
@@ -98,15 +105,17 @@ export class Monitoring extends FlatConstruct {
     );
     this.alarm('DynamoDbThrottlingAlarm', this.throttledRequests, 0, 'DynamoDB throttled requests (503 to clients)');
     // From the functions' own metrics: causes the gateway's figures cannot tell apart.
+    const errorsOf = (errorCode: ErrorCode) => serviceMetric(METRIC.errors, { [DIMENSION.errorCode]: errorCode });
     this.alarm(
       'UnexpectedErrorsAlarm',
-      errorsOfCode('TECHNICAL_ERROR', 'TECHNICAL_ERROR answers'),
+      errorsOf('TECHNICAL_ERROR'),
       0,
-      'A function answered 500 TECHNICAL_ERROR (an unexpected error: a bug until shown otherwise) in two periods in a row',
+      'A function answered 500 TECHNICAL_ERROR (an unexpected error: a bug until shown otherwise)',
+      1,
     );
     this.alarm(
       'StorageUnavailableAlarm',
-      errorsOfCode('SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE answers'),
+      errorsOf('SERVICE_UNAVAILABLE'),
       10,
       'More than 10 answers of 503 SERVICE_UNAVAILABLE (DynamoDB unreachable, throttling or past the write deadline) per 5 minutes for 10 minutes',
     );
@@ -119,17 +128,18 @@ export class Monitoring extends FlatConstruct {
       }),
       0,
       "The authorizer could not fetch the issuer's signing keys (JWKS): valid tokens are refused with 401",
+      1,
     );
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
-  /** Two breaching 5-minute periods in a row, missing data as fine. */
-  private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): void {
+  /** Breaching 5-minute periods in a row (two unless one is enough), missing data as fine. */
+  private alarm(id: string, metric: cloudwatch.IMetric, threshold: number, description: string, periods = 2): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       metric,
       threshold,
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: description,

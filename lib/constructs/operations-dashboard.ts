@@ -3,9 +3,11 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { AUTHORIZER_OPERATION, DIMENSION, METRIC, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/metrics.js';
+import { INDEXES } from '../../shared/dynamodb/table-definition.js';
+import { AUTHORIZER_OPERATION, DIMENSION, METRIC, metricsNamespace, SERVICE_NAME } from '../../shared/metrics.js';
 import { routes } from '../../shared/routes.js';
-import { serviceMetric } from './monitoring.js';
+import { stageOf } from '../stage.js';
+import { period, serviceMetrics } from './monitoring.js';
 
 export interface OperationsDashboardProps {
   dashboardName: string;
@@ -15,7 +17,6 @@ export interface OperationsDashboardProps {
   alarms: cloudwatch.IAlarm[];
 }
 
-const period = Duration.minutes(5);
 const WIDE = 24;
 const THIRD = 8;
 
@@ -23,27 +24,22 @@ const THIRD = 8;
  * Every series of one of the functions' metrics with exactly these dimensions, whatever their
  * values (a dashboard can SEARCH; an alarm cannot).
  */
-const everySeries = (metricName: string, dimensions: string[], label: string, operation?: string) =>
-  new cloudwatch.MathExpression({
-    expression: `SEARCH('{${METRICS_NAMESPACE},${[DIMENSION.service, ...dimensions].join(',')}} ${DIMENSION.service}="${SERVICE_NAME}"${operation ? ` ${DIMENSION.operation}="${operation}"` : ''} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+const everySeries = (
+  namespace: string,
+  metricName: string,
+  dimensions: string[],
+  label: string,
+  operation?: string,
+) => {
+  const schema = [namespace, DIMENSION.service, ...dimensions].map((name) => `"${name}"`).join(',');
+  const onlyOperation = operation ? ` ${DIMENSION.operation}="${operation}"` : '';
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('{${schema}} ${DIMENSION.service}="${SERVICE_NAME}"${onlyOperation} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
     usingMetrics: {},
     period,
     label,
   });
-
-const latencyByOperation = (statistic: string) =>
-  new cloudwatch.GraphWidget({
-    title: `Latency ${statistic} by operation (ms, in the function)`,
-    width: THIRD,
-    left: routes.map((route) =>
-      serviceMetric(
-        METRIC.latency,
-        { [DIMENSION.operation]: route.operationId },
-        { statistic, label: route.operationId },
-      ),
-    ),
-    leftYAxis: { min: 0 },
-  });
+};
 
 /**
  * One page for whoever runs the API: traffic and errors as clients see them (the gateway) and as
@@ -59,6 +55,34 @@ export class OperationsDashboard extends Construct {
     { dashboardName, api, table, throttledRequests, alarms }: OperationsDashboardProps,
   ) {
     super(scope, id);
+    const namespace = metricsNamespace(stageOf(this).name);
+    const serviceMetric = serviceMetrics(namespace);
+    const latencyByOperation = (statistic: string) =>
+      new cloudwatch.GraphWidget({
+        title: `Latency ${statistic} by operation (ms, in the function)`,
+        width: THIRD,
+        left: routes.map((route) =>
+          serviceMetric(
+            METRIC.latency,
+            { [DIMENSION.operation]: route.operationId },
+            { statistic, label: route.operationId },
+          ),
+        ),
+        leftYAxis: { min: 0 },
+      });
+    /** Each index's consumed units: writes to an index come on top of the table's, and search reads indexes. */
+    const indexCapacity = (metricName: string) =>
+      Object.keys(INDEXES).map(
+        (index) =>
+          new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName,
+            dimensionsMap: { TableName: table.tableName, GlobalSecondaryIndexName: index },
+            period,
+            statistic: 'Sum',
+            label: index,
+          }),
+      );
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName,
       defaultInterval: Duration.hours(3),
@@ -86,7 +110,7 @@ export class OperationsDashboard extends Construct {
         title: 'Error answers by errorCode and operation',
         width: THIRD,
         stacked: true,
-        left: [everySeries(METRIC.errors, [DIMENSION.errorCode, DIMENSION.operation], 'errors')],
+        left: [everySeries(namespace, METRIC.errors, [DIMENSION.errorCode, DIMENSION.operation], 'errors')],
       }),
     );
     this.dashboard.addWidgets(latencyByOperation('p50'), latencyByOperation('p95'), latencyByOperation('p99'));
@@ -103,6 +127,7 @@ export class OperationsDashboard extends Construct {
         stacked: true,
         left: [
           everySeries(
+            namespace,
             METRIC.authorizerRejections,
             [DIMENSION.operation, DIMENSION.reason],
             'rejections',
@@ -114,7 +139,7 @@ export class OperationsDashboard extends Construct {
         title: 'Cold starts by operation',
         width: THIRD,
         stacked: true,
-        left: [everySeries(METRIC.coldStart, [DIMENSION.operation], 'cold starts')],
+        left: [everySeries(namespace, METRIC.coldStart, [DIMENSION.operation], 'cold starts')],
       }),
     );
     this.dashboard.addWidgets(
@@ -132,10 +157,24 @@ export class OperationsDashboard extends Construct {
         left: [throttledRequests],
       }),
       new cloudwatch.GraphWidget({
-        title: 'Status transitions (WAITING→WON, ...)',
+        title: 'DynamoDB index consumed read units',
         width: THIRD,
         stacked: true,
-        left: [everySeries(METRIC.statusTransitions, [DIMENSION.operation, DIMENSION.transition], 'transitions')],
+        left: indexCapacity('ConsumedReadCapacityUnits'),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'DynamoDB index consumed write units',
+        width: THIRD,
+        stacked: true,
+        left: indexCapacity('ConsumedWriteCapacityUnits'),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Status transitions (WAITING->WON, ...)',
+        width: THIRD,
+        stacked: true,
+        left: [
+          everySeries(namespace, METRIC.statusTransitions, [DIMENSION.operation, DIMENSION.transition], 'transitions'),
+        ],
       }),
     );
   }

@@ -10,8 +10,11 @@ import {
   JwtInvalidSignatureAlgorithmError,
   JwtInvalidSignatureError,
   JwtNotBeforeError,
+  JwksValidationError,
   JwtParseError,
+  JwtWithoutValidKidError,
   KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
@@ -55,15 +58,22 @@ export type TokenRejectionReason =
   | 'other';
 
 const reasonOf = (error: unknown): TokenRejectionReason => {
-  if (error instanceof JwtParseError) return 'malformed';
+  if (error instanceof JwtParseError || error instanceof JwtWithoutValidKidError) return 'malformed';
   if (error instanceof JwtInvalidSignatureAlgorithmError) return 'algorithm';
   if (error instanceof JwtInvalidSignatureError) return 'signature';
-  if (error instanceof KidNotFoundInJwksError) return 'unknown-key';
+  // A kid the issuer does not publish (also while the verifier waits before fetching the keys again).
+  if (error instanceof KidNotFoundInJwksError || error instanceof WaitPeriodNotYetEndedJwkError) return 'unknown-key';
   if (error instanceof JwtExpiredError) return 'expired';
   if (error instanceof JwtNotBeforeError) return 'not-yet-valid';
   if (error instanceof JwtInvalidIssuerError) return 'issuer';
   if (error instanceof JwtInvalidAudienceError) return 'audience';
-  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) return 'keys-unavailable';
+  // The issuer's key set cannot be had, or what it serves is no key set.
+  if (
+    error instanceof FetchError ||
+    error instanceof JwksNotAvailableInCacheError ||
+    error instanceof JwksValidationError
+  )
+    return 'keys-unavailable';
   return 'other';
 };
 

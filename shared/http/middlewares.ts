@@ -57,6 +57,8 @@ const requestObservation = (
     const durationMs = Date.now() - (startedAt.get(request.event) ?? Date.now());
     logger.info('request completed', {
       requestId: echoableRequestId(request.event) ?? 'none',
+      // API Gateway's own id of the request, the one its access log shows: joins the two logs.
+      gatewayRequestId: request.event.requestContext?.requestId,
       operationId,
       statusCode: request.response?.statusCode,
       durationMs,

@@ -25,6 +25,7 @@ import {
   type Meeting,
   type MeetingInput,
   type MeetingRecord,
+  type StatusCode,
   type StoredMeeting,
 } from '../domain/meeting.js';
 import { PageSelector, type SearchCriteria } from '../domain/search.js';
@@ -32,8 +33,8 @@ import { assertDeleteAllowed, assertUpdateAllowed } from '../domain/status-rules
 
 /** The status a write moved a meeting from and to (decided on the version it replaced). */
 export interface StatusChange {
-  from: string;
-  to: string;
+  from: StatusCode;
+  to: StatusCode;
 }
 
 export interface UseCaseDeps {

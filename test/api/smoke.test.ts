@@ -168,6 +168,28 @@ describe('npm run smoke', () => {
     expect(left.body.totalCount).toBe(0);
   });
 
+  it('finds and deletes the meeting of a create whose answer was lost (a 502 after the write)', async () => {
+    const tenant = uniqueTenant();
+    let creates = 0;
+    const url = await deviatingProxy((method, url, answer) =>
+      method === 'POST' && url === '/meetings' && ++creates === 1
+        ? { status: 502, headers: { 'content-type': 'application/json' }, text: '{"message":"Bad Gateway"}' }
+        : answer,
+    );
+    const result = await smoke('--url', url, '--token', tokenFor({ tenant }));
+    const output = lines(result.stdout);
+    expect(output).toContainEqual(expect.stringMatching(/^FAIL create +POST \/meetings -> 502/));
+    expect(output).toContainEqual(
+      expect.stringMatching(/^ok {3}recover +POST \/meetings -> 201 .*the create's meeting is/),
+    );
+    expect(output).toContainEqual(
+      expect.stringMatching(/^ok {3}cleanup +DELETE \/meetings\/\S+ -> 204 .*deleted meeting/),
+    );
+    expect(result.code).toBe(1);
+    const left = await api.call('GET', '/meetings', { token: tokenFor({ tenant }) });
+    expect(left.body.totalCount).toBe(0);
+  });
+
   it('fails on the first step, without writing, against a server that answers wrongly or not at all', async () => {
     const wrong = await listen(createServer((_req, res) => res.writeHead(200).end('{}')));
     const answered = await smoke('--url', wrong, '--token', 'a.b.c');

@@ -1,10 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 import { TABLE_ACCESS } from '../../lib/table-access.js';
+import { MeetingNotFound } from '../../shared/domain/errors.js';
 import { INDEXES, TIME_TO_LIVE_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
-import { METRICS_NAMESPACE } from '../../shared/metrics.js';
+import { apiHandler } from '../../shared/http/middlewares.js';
+import { AUTHORIZER_OPERATION, metricsNamespace, OperationMetrics, SERVICE_NAME } from '../../shared/metrics.js';
 import { routes } from '../../shared/routes.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
 import { projectApp } from '../support/cdk-app.js';
@@ -15,7 +17,9 @@ let devTemplate: Template;
 
 const env = { account: '111111111111', region: 'eu-north-1' };
 beforeAll(() => {
-  stack = new MeetingApiStack(projectApp({ stage: 'prod' }), 'TestStack', { env });
+  stack = new MeetingApiStack(projectApp({ stage: 'prod' }), 'TestStack', {
+    env,
+  });
   template = Template.fromStack(stack);
   // The dev stage, the default; its functions' code does not matter here (no bundling).
   const devApp = projectApp({ 'aws:cdk:bundling-stacks': [] });
@@ -44,6 +48,76 @@ function synthesizedRoutes(): string[] {
     .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
     .map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`)
     .sort();
+}
+
+interface Widget {
+  type: string;
+  properties: { title: string; alarms?: string[]; metrics?: unknown[] };
+}
+
+/** The dashboard's widgets: its body is JSON joined with references, each made a plain marker string. */
+function dashboardWidgets(synthesized: Template): Widget[] {
+  const [dashboard] = Object.values(synthesized.findResources('AWS::CloudWatch::Dashboard')) as {
+    Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } };
+  }[];
+  const json = dashboard!.Properties.DashboardBody['Fn::Join'][1]
+    .map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/["\\]/g, '')}>`))
+    .join('');
+  return (JSON.parse(json) as { widgets: Widget[] }).widgets;
+}
+
+const shapeOf = (namespace: string, name: string, dimensions: string[]) =>
+  `${namespace} ${name} {${[...dimensions].sort().join(',')}}`;
+
+/** The (namespace, metric, dimension names) shapes real Powertools lines have, for each kind of metric. */
+async function emittedShapes(namespace: string): Promise<string[]> {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', namespace);
+  vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+  const lines: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    const event = {
+      headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' },
+      requestContext: {
+        authorizer: {
+          tenantId: 't',
+          scopes: 'read',
+          tokenValidUntil: String(Date.now()),
+        },
+      },
+    };
+    await apiHandler('getMeeting', () => Promise.reject(new MeetingNotFound('m')))(event as never, {} as never);
+    new OperationMetrics('updateMeeting').statusTransition('WAITING', 'WON');
+    new OperationMetrics(AUTHORIZER_OPERATION).authorizerRejection('keys-unavailable');
+  } finally {
+    write.mockRestore();
+    vi.unstubAllEnvs();
+  }
+  const shapes = lines
+    .filter((line) => line.includes('"_aws"'))
+    .flatMap((line) => {
+      const emf = JSON.parse(line) as {
+        _aws: {
+          CloudWatchMetrics: {
+            Namespace: string;
+            Dimensions: string[][];
+            Metrics: { Name: string }[];
+          }[];
+        };
+      };
+      return emf._aws.CloudWatchMetrics.flatMap((directive) =>
+        directive.Metrics.flatMap((metric) =>
+          directive.Dimensions.map((set) => shapeOf(directive.Namespace, metric.Name, set)),
+        ),
+      );
+    });
+  // Requests, Latency, ColdStart, Errors twice, StatusTransitions, AuthorizerRejections.
+  expect(new Set(shapes).size).toBe(7);
+  return shapes;
 }
 
 describe('MeetingApiStack (prod stage)', () => {
@@ -121,7 +195,9 @@ describe('MeetingApiStack (prod stage)', () => {
       const access = TABLE_ACCESS[route.operationId];
       const table = JSON.stringify({ 'Fn::GetAtt': [tableLogicalId, 'Arn'] });
       const index = (name: string) =>
-        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId, 'Arn'] }, `/index/${name}`]] });
+        JSON.stringify({
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId, 'Arn'] }, `/index/${name}`]],
+        });
       const expected = [
         ...access.table.map((action) => `${action} ${table}`),
         ...Object.entries(access.indexes).flatMap(([name, actions]) =>
@@ -137,10 +213,15 @@ describe('MeetingApiStack (prod stage)', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
-        TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
+        TimeToLiveSpecification: {
+          AttributeName: TIME_TO_LIVE_ATTRIBUTE,
+          Enabled: true,
+        },
         Replicas: [
           Match.objectLike({
-            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            PointInTimeRecoverySpecification: {
+              PointInTimeRecoveryEnabled: true,
+            },
             DeletionProtectionEnabled: true,
           }),
         ],
@@ -172,7 +253,11 @@ describe('MeetingApiStack (prod stage)', () => {
       const statements = resources('AWS::IAM::Policy')
         .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
         .flatMap(
-          ([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
+          ([, p]) =>
+            p.Properties.PolicyDocument.Statement as Array<{
+              Action: string | string[];
+              Resource: unknown;
+            }>,
         );
       const logs = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
@@ -184,30 +269,88 @@ describe('MeetingApiStack (prod stage)', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(12);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.anyValue(),
+    });
   });
 
-  it("alarms on the functions' own metrics: TECHNICAL_ERROR and SERVICE_UNAVAILABLE answers of every operation, unreachable token keys", () => {
-    const alarms = resources('AWS::CloudWatch::Alarm').map(([, alarm]) => JSON.stringify(alarm.Properties));
-    for (const errorCode of ['TECHNICAL_ERROR', 'SERVICE_UNAVAILABLE']) {
-      const alarm = alarms.find((a) => a.includes(`"Value":"${errorCode}"`));
-      expect(alarm, errorCode).toBeDefined();
-      for (const route of routes) expect(alarm).toContain(`"Value":"${route.operationId}"`);
-      expect(alarm).toContain(`"Namespace":"${METRICS_NAMESPACE}"`);
+  it("alarms on the functions' own metrics: any TECHNICAL_ERROR, many SERVICE_UNAVAILABLE, unreachable token keys", () => {
+    const alarmed = resources('AWS::CloudWatch::Alarm')
+      .map(([, alarm]) => alarm.Properties)
+      .filter((alarm) => alarm.Namespace === metricsNamespace('prod'))
+      .map((alarm) => ({
+        metric: alarm.MetricName as string,
+        dimensions: Object.fromEntries(
+          (alarm.Dimensions as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]),
+        ),
+        periods: alarm.EvaluationPeriods as number,
+      }));
+    expect(alarmed).toEqual(
+      expect.arrayContaining([
+        {
+          metric: 'Errors',
+          dimensions: { service: SERVICE_NAME, errorCode: 'TECHNICAL_ERROR' },
+          periods: 1,
+        },
+        {
+          metric: 'Errors',
+          dimensions: {
+            service: SERVICE_NAME,
+            errorCode: 'SERVICE_UNAVAILABLE',
+          },
+          periods: 2,
+        },
+        {
+          metric: 'AuthorizerRejections',
+          dimensions: {
+            service: SERVICE_NAME,
+            operation: 'authorize',
+            reason: 'keys-unavailable',
+          },
+          periods: 1,
+        },
+      ]),
+    );
+  });
+
+  it("reads the functions' metrics exactly as Powertools writes them (namespace, name, dimension names)", async () => {
+    const emitted = await emittedShapes(metricsNamespace('prod'));
+    const read: string[] = [];
+    for (const [, alarm] of resources('AWS::CloudWatch::Alarm')) {
+      const { Namespace, MetricName, Dimensions } = alarm.Properties;
+      if (Namespace === metricsNamespace('prod'))
+        read.push(
+          shapeOf(
+            Namespace,
+            MetricName,
+            (Dimensions as { Name: string }[]).map((d) => d.Name),
+          ),
+        );
     }
-    expect(alarms.some((a) => a.includes('"Value":"keys-unavailable"'))).toBe(true);
+    for (const widget of dashboardWidgets(template)) {
+      for (const line of (widget.properties.metrics ?? []) as unknown[][]) {
+        const [first, name, ...rest] = line;
+        if (first === metricsNamespace('prod')) {
+          // ["MeetingApi/prod", "Latency", "operation", "getMeeting", "service", "meeting-api", {...}]
+          const names = rest.filter((part, i) => i % 2 === 0 && typeof part === 'string') as string[];
+          read.push(shapeOf(first, name as string, names));
+        }
+        const search = /SEARCH\('\{([^}]*)\}.*MetricName="(\w+)"/.exec(
+          (first as { expression?: string })?.expression ?? '',
+        );
+        if (search) {
+          const [searched, ...names] = search[1]!.replaceAll('"', '').split(',');
+          read.push(shapeOf(searched!, search[2]!, names));
+        }
+      }
+    }
+    // 3 alarms; per operation: requests and 3 latency lines; 4 searches.
+    expect(read.length).toBeGreaterThanOrEqual(3 + routes.length * 4 + 4);
+    for (const shape of read) expect(emitted, shape).toContain(shape);
   });
 
   it('has a dashboard: gateway traffic, errors by code, latency percentiles per operation, rejections, DynamoDB, transitions, alarms', () => {
-    const [[, dashboard]] = resources('AWS::CloudWatch::Dashboard') as [
-      [string, { Properties: { DashboardBody: { 'Fn::Join': [string, unknown[]] } } }],
-    ];
-    // The body is JSON joined with references: each reference becomes a plain marker string.
-    const body = JSON.parse(
-      dashboard.Properties.DashboardBody['Fn::Join'][1]
-        .map((part) => (typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/["\\]/g, '')}>`))
-        .join(''),
-    ) as { widgets: { type: string; properties: { title: string; alarms?: string[]; metrics?: unknown[] } }[] };
+    const body = { widgets: dashboardWidgets(template) };
     const graph = (title: RegExp) => {
       const found = body.widgets.find((w) => w.type === 'metric' && title.test(w.properties.title));
       expect(found, String(title)).toBeDefined();
@@ -244,7 +387,11 @@ describe('MeetingApiStack (prod stage)', () => {
       expect(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern).toContain('"INSERT","MODIFY"');
       expect(pipe.Properties.SourceParameters.DynamoDBStreamParameters).toMatchObject({
         OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/PipeDeadLetters/), 'Arn'] } },
+        DeadLetterConfig: {
+          Arn: {
+            'Fn::GetAtt': [expect.stringMatching(/PipeDeadLetters/), 'Arn'],
+          },
+        },
       });
     }
     const queues = resources('AWS::SQS::Queue');
@@ -252,7 +399,9 @@ describe('MeetingApiStack (prod stage)', () => {
     for (const [, queue] of queues) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     expect(queues.filter(([, queue]) => queue.Properties.FifoQueue)).toHaveLength(4);
     template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: Match.objectLike({ maxReceiveCount: DELIVERY_MAX_RECEIVES }),
+      RedrivePolicy: Match.objectLike({
+        maxReceiveCount: DELIVERY_MAX_RECEIVES,
+      }),
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 1,
@@ -260,7 +409,10 @@ describe('MeetingApiStack (prod stage)', () => {
     });
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       TargetParameters: {
-        SqsQueueParameters: { MessageGroupId: '$.dynamodb.NewImage.meetingId.S', MessageDeduplicationId: '$.eventID' },
+        SqsQueueParameters: {
+          MessageGroupId: '$.dynamodb.NewImage.meetingId.S',
+          MessageDeduplicationId: '$.eventID',
+        },
       },
     });
   });
@@ -271,11 +423,16 @@ describe('MeetingApiStack (prod stage)', () => {
       Rules: Match.arrayWith([
         Match.objectLike({
           Name: 'RatePerClientIp',
-          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) },
+          Statement: {
+            RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }),
+          },
         }),
       ]),
       CustomResponseBodies: Match.objectLike({
-        throttled: { ContentType: 'APPLICATION_JSON', Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE') },
+        throttled: {
+          ContentType: 'APPLICATION_JSON',
+          Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE'),
+        },
       }),
     });
   });
@@ -283,16 +440,28 @@ describe('MeetingApiStack (prod stage)', () => {
   it('enables X-Ray, throttling and JSON access logs on the stage', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
-      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]),
-      AccessLogSetting: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          ThrottlingRateLimit: 100,
+          ThrottlingBurstLimit: 200,
+        }),
+      ]),
+      AccessLogSetting: Match.objectLike({
+        Format: Match.stringLikeRegexp('requestId'),
+      }),
     });
   });
 });
 
 describe('stages', () => {
   it('prod keeps its data: the table retained with deletion protection and PITR, the user pool retained, logs 3 months', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+    });
     for (const [, logGroup] of resources('AWS::Logs::LogGroup')) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
       expect(logGroup.DeletionPolicy).toBe('Retain');
@@ -305,7 +474,9 @@ describe('stages', () => {
       Properties: Match.objectLike({
         Replicas: [
           Match.objectLike({
-            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            PointInTimeRecoverySpecification: {
+              PointInTimeRecoveryEnabled: true,
+            },
             DeletionProtectionEnabled: false,
           }),
         ],
@@ -323,11 +494,21 @@ describe('stages', () => {
   });
 
   it('names carry the stage: the API, the dashboard, the Cognito domain', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'meeting-api-prod' });
-    devTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'meeting-api-dev' });
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'meeting-api-prod-eu-north-1' });
-    devTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'meeting-api-dev-eu-north-1' });
-    devTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'meeting-api-dev-111111111111' });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Name: 'meeting-api-prod',
+    });
+    devTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Name: 'meeting-api-dev',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'meeting-api-prod-eu-north-1',
+    });
+    devTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'meeting-api-dev-eu-north-1',
+    });
+    devTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'meeting-api-dev-111111111111',
+    });
   });
 
   it('refuses an unknown stage', () => {
@@ -343,7 +524,9 @@ describe('stages', () => {
       SecurityPolicy: 'TLS_1_2',
       RegionalCertificateArn: Match.stringLikeRegexp('^arn:aws:acm:eu-north-1:'),
     });
-    devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { Stage: Match.anyValue() });
+    devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
+      Stage: Match.anyValue(),
+    });
     template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
   });
 });

@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MeetingNotFound } from '../../shared/domain/errors.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { json } from '../../shared/http/responses.js';
-import { DIMENSION, METRIC, METRICS_NAMESPACE, OperationMetrics, SERVICE_NAME } from '../../shared/metrics.js';
+import { DIMENSION, METRIC, metricsNamespace, OperationMetrics, SERVICE_NAME } from '../../shared/metrics.js';
+
+const METRICS_NAMESPACE = metricsNamespace('test');
 
 interface EmfLine {
   _aws: {
@@ -20,6 +22,7 @@ let lines: EmfLine[] = [];
 
 beforeEach(() => {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   lines = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     const text = String(chunk).trim();
@@ -32,17 +35,19 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-/** Each metric written, flattened: name, value and the dimensions it was written with. */
+/** Each metric written, flattened: name, value and one of the dimension sets it was written with. */
 const written = () =>
   lines.flatMap((line) =>
     line._aws.CloudWatchMetrics.flatMap((directive) =>
-      directive.Metrics.map((metric) => ({
-        namespace: directive.Namespace,
-        name: metric.Name,
-        unit: metric.Unit,
-        value: line[metric.Name],
-        dimensions: Object.fromEntries(directive.Dimensions[0]!.map((name) => [name, line[name]])),
-      })),
+      directive.Metrics.flatMap((metric) =>
+        directive.Dimensions.map((set) => ({
+          namespace: directive.Namespace,
+          name: metric.Name,
+          unit: metric.Unit,
+          value: line[metric.Name],
+          dimensions: Object.fromEntries(set.map((name) => [name, line[name]])),
+        })),
+      ),
     ),
   );
 
@@ -74,14 +79,11 @@ describe('request metrics (Powertools, embedded metric format)', () => {
       expect(latency).toMatchObject({ unit: 'Milliseconds', dimensions: operation });
       expect(latency.value).toBeGreaterThanOrEqual(0);
     }
+    // By errorCode alone (what an alarm watches) and by operation too (what the dashboard shows).
+    const error = { namespace: METRICS_NAMESPACE, name: 'Errors', unit: 'Count', value: 1 };
     expect(metrics.filter((m) => m.name === METRIC.errors)).toEqual([
-      {
-        namespace: METRICS_NAMESPACE,
-        name: 'Errors',
-        unit: 'Count',
-        value: 1,
-        dimensions: { ...operation, [DIMENSION.errorCode]: 'INVALID_ID' },
-      },
+      { ...error, dimensions: { [DIMENSION.service]: SERVICE_NAME, [DIMENSION.errorCode]: 'INVALID_ID' } },
+      { ...error, dimensions: { ...operation, [DIMENSION.errorCode]: 'INVALID_ID' } },
     ]);
   });
 
@@ -94,12 +96,13 @@ describe('request metrics (Powertools, embedded metric format)', () => {
     const metrics = written();
     expect(metrics.filter((m) => m.name === METRIC.coldStart)).toHaveLength(1);
     const values = metrics.flatMap((m) => Object.values(m.dimensions));
+    for (const value of values) expect(value).toMatch(/^[\x20-\x7e]+$/); // CloudWatch: ASCII only
     expect(values).not.toContain('tenant-1');
     expect(values.some((value) => String(value).includes('9031d1c5'))).toBe(false);
     expect(values.some((value) => String(value).includes('4a3f0c59'))).toBe(false);
   });
 
-  it('names a status transition WAITING→WON, and an authorizer rejection by its reason', () => {
+  it('names a status transition WAITING->WON (ASCII: CloudWatch takes no other), and a rejection by its reason', () => {
     const metrics = new OperationMetrics('updateMeeting');
     metrics.statusTransition('WAITING', 'WON');
     new OperationMetrics('authorize').authorizerRejection('expired');
@@ -107,7 +110,7 @@ describe('request metrics (Powertools, embedded metric format)', () => {
       expect.objectContaining({
         name: 'StatusTransitions',
         value: 1,
-        dimensions: { service: SERVICE_NAME, operation: 'updateMeeting', transition: 'WAITING→WON' },
+        dimensions: { service: SERVICE_NAME, operation: 'updateMeeting', transition: 'WAITING->WON' },
       }),
       expect.objectContaining({
         name: 'AuthorizerRejections',
