@@ -48,41 +48,45 @@ export type RejectionReason = TokenRejectionReason;
 /**
  * One function's metrics, every line carrying its operation. Each call writes at once (no buffer
  * kept between calls), so concurrent requests through one module instance (the local gateway) cannot
- * mix their figures. Disabled with POWERTOOLS_METRICS_DISABLED=true (npm start and the tests set it
- * unless told otherwise: EMF lines are noise outside Lambda).
+ * mix their figures. The Powertools instances are made on first use: nothing at module load, and
+ * the authorizer, whose happy path writes no metric, pays for them only when it refuses.
+ * Disabled with POWERTOOLS_METRICS_DISABLED=true (npm start and the tests set it unless told
+ * otherwise: EMF lines are noise outside Lambda).
  */
 export class OperationMetrics {
-  private readonly metrics: Metrics;
+  private withOperation?: Metrics;
   /** Without the operation dimension: for the one series per errorCode that an alarm watches. */
-  private readonly serviceWide: Metrics;
+  private serviceWide?: Metrics;
 
-  constructor(private readonly operation: string) {
-    this.metrics = new Metrics({
+  /** The instance's first request is its cold start (as Powertools counts: on-demand instances only). */
+  private coldStartPending = process.env.AWS_LAMBDA_INITIALIZATION_TYPE === 'on-demand';
+
+  constructor(private readonly operation: string) {}
+
+  private get metrics(): Metrics {
+    return (this.withOperation ??= new Metrics({
       serviceName: SERVICE_NAME,
-      defaultDimensions: { [DIMENSION.operation]: operation },
-    });
-    this.serviceWide = new Metrics({ serviceName: SERVICE_NAME });
+      defaultDimensions: { [DIMENSION.operation]: this.operation },
+    }));
   }
 
-  /** A ColdStart metric on the instance's first call, none after. */
-  coldStart(): void {
-    this.metrics.captureColdStartMetric();
-  }
-
-  /** One answered request: its count, latency and, for an error answer, its errorCode. */
+  /**
+   * One answered request: its count and latency, ColdStart on the instance's first (in the same
+   * line: one write, not two), and for an error answer its errorCode.
+   */
   request(durationMs: number, errorCode: string | undefined): void {
-    this.metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);
-    this.metrics.addMetric(METRIC.latency, MetricUnit.Milliseconds, durationMs);
-    this.metrics.publishStoredMetrics();
+    const metrics = this.metrics;
+    metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.latency, MetricUnit.Milliseconds, durationMs);
+    if (this.coldStartPending) metrics.addMetric(METRIC.coldStart, MetricUnit.Count, 1);
+    this.coldStartPending = false;
+    metrics.publishStoredMetrics();
     if (!errorCode) return;
     // One line, two dimension sets: {service, errorCode} and {service, operation, errorCode}.
-    this.serviceWide
+    (this.serviceWide ??= new Metrics({ serviceName: SERVICE_NAME }))
       .singleMetric()
       .addDimension(DIMENSION.errorCode, errorCode)
-      .addDimensions({
-        [DIMENSION.operation]: this.operation,
-        [DIMENSION.errorCode]: errorCode,
-      })
+      .addDimensions({ [DIMENSION.operation]: this.operation, [DIMENSION.errorCode]: errorCode })
       .addMetric(METRIC.errors, MetricUnit.Count, 1);
   }
 

@@ -68,7 +68,6 @@ const requestObservation = (
   return {
     before: (request) => {
       startedAt.set(request.event, Date.now());
-      metrics.coldStart();
     },
     after: (request) => finish(request),
     // middy runs onError hooks in reverse order of registration: the error mapper, registered
