@@ -34,7 +34,13 @@ if (Boolean(domainName) !== Boolean(certificateArn))
     'A custom domain needs both -c domainName=<name> and -c certificateArn=<ACM certificate ARN in the region>',
   );
 
+// -c requireApiKey=true: partner keys and usage plans (npm run -s api-key -- --stack MeetingApi-<stage> ...)
+const requireApiKey = context('requireApiKey');
+if (requireApiKey !== undefined && !['true', 'false', true, false].includes(requireApiKey))
+  throw new Error(`-c requireApiKey must be true or false, got "${String(requireApiKey)}"`);
+
 const stack = new MeetingApiStack(app, `MeetingApi-${stage.name}`, {
+  requireApiKey: String(requireApiKey) === 'true',
   externalIssuer,
   customDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

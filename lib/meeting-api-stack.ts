@@ -5,7 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { AUTHORIZER_RESULT_TTL_SECONDS, routes, type OperationId } from '../shared/routes.js';
+import { authorizerResultTtlSeconds, routes, type OperationId } from '../shared/routes.js';
 import { ChangeNotifications } from './constructs/change-notifications.js';
 import { EdgeProtection } from './constructs/edge-protection.js';
 import { namingScopes } from './constructs/flat-construct.js';
@@ -14,6 +14,7 @@ import { MeetingRestApi } from './constructs/meeting-rest-api.js';
 import { MeetingsTable } from './constructs/meetings-table.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
+import { PartnerKeys } from './constructs/partner-keys.js';
 import { CognitoTokenIssuer, externalTokenIssuer, type ExternalIssuer } from './constructs/token-issuer.js';
 import { stageOf } from './stage.js';
 import { TABLE_ACCESS } from './table-access.js';
@@ -32,6 +33,8 @@ export interface MeetingApiStackProps extends StackProps {
   externalIssuer?: ExternalIssuer;
   /** Serve the API on this name too (a regional custom domain with an ACM certificate of its region). */
   customDomain?: { domainName: string; certificateArn: string };
+  /** Every call needs a partner key (x-api-key) of the token's tenant, metered by its usage plan. */
+  requireApiKey?: boolean;
 }
 
 /**
@@ -45,6 +48,7 @@ export class MeetingApiStack extends Stack {
   readonly authorizerFunction: NodejsFunction;
   readonly userPool?: cognito.UserPool;
   readonly changeNotifications: ChangeNotifications;
+  readonly partnerKeys?: PartnerKeys;
 
   constructor(scope: Construct, id: string, props: MeetingApiStackProps = {}) {
     super(scope, id, props);
@@ -55,15 +59,16 @@ export class MeetingApiStack extends Stack {
       ? externalTokenIssuer(props.externalIssuer)
       : new CognitoTokenIssuer(this, 'TokenIssuer');
     this.userPool = issuer.userPool;
+    const requireApiKey = props.requireApiKey ?? false;
     this.authorizerFunction = new MeetingFunction(this, 'Authorizer', {
       name: 'authorizer',
-      environment: issuer.environment,
+      environment: { ...issuer.environment, ...(requireApiKey ? { REQUIRE_API_KEY: 'true' } : {}) },
     }).function;
     // At the stack's root, as RestApi: the authorizer's name and its Lambda permission come from its path.
     const authorizer = new apigateway.RequestAuthorizer(this, 'TokenAuthorizer', {
       handler: this.authorizerFunction,
       identitySources: [apigateway.IdentitySource.header('Authorization')],
-      resultsCacheTtl: Duration.seconds(AUTHORIZER_RESULT_TTL_SECONDS),
+      resultsCacheTtl: Duration.seconds(authorizerResultTtlSeconds(requireApiKey)),
     });
 
     const stage = stageOf(this);
@@ -76,6 +81,7 @@ export class MeetingApiStack extends Stack {
       accessLogs,
       authorizer,
       customDomain: props.customDomain,
+      requireApiKey,
     });
     this.api = api;
     for (const route of routes) {
@@ -87,6 +93,8 @@ export class MeetingApiStack extends Stack {
       this.functions[route.operationId] = fn;
       api.addRoute(route, fn);
     }
+
+    if (requireApiKey) this.partnerKeys = new PartnerKeys(this, 'PartnerKeys', { api, stageName: stage.name });
 
     new EdgeProtection(this, 'EdgeProtection', { stageArn: api.deploymentStage.stageArn });
     const monitoring = new Monitoring(this, 'Monitoring', {

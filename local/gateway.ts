@@ -21,11 +21,15 @@ import type {
   APIGatewayRequestAuthorizerEvent,
   Context,
 } from 'aws-lambda';
+import { USAGE_PLANS, type UsagePlan } from '../shared/auth/api-keys.js';
+import { readApiKeyConfig } from '../shared/config.js';
 import { isUuid } from '../shared/domain/identifiers.js';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
 import { echoableRequestId } from '../shared/http/request-parsing.js';
-import { AUTHORIZER_RESULT_TTL_SECONDS, matchRoute } from '../shared/routes.js';
+import { authorizerResultTtlSeconds, matchRoute } from '../shared/routes.js';
+import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
 import { serveDocs } from './docs.js';
+import { UsageMeter } from './usage-meter.js';
 
 type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -170,8 +174,35 @@ function answerOnSocket(socket: Duplex, result: APIGatewayProxyResult): void {
   socket.once('close', () => clearTimeout(timer));
 }
 
-export function createLocalGateway(): Server {
+export interface LocalGatewayOptions {
+  /** Partner keys required (default: REQUIRE_API_KEY, as the authorizer reads it). */
+  requireApiKey?: boolean;
+  /** Where the keys are (default: api-keys.json in DATA_DIR, or .data). */
+  apiKeyStore?: LocalApiKeyStore;
+  /** The usage plans by name (default USAGE_PLANS: the stack's). */
+  usagePlans?: Record<string, UsagePlan>;
+}
+
+export function createLocalGateway({
+  requireApiKey = readApiKeyConfig().required,
+  apiKeyStore = new LocalApiKeyStore(apiKeyFileIn(process.env.DATA_DIR ?? '.data')),
+  usagePlans = USAGE_PLANS,
+}: LocalGatewayOptions = {}): Server {
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
+  const cacheTtlMs = authorizerResultTtlSeconds(requireApiKey) * 1000;
+  const meter = new UsageMeter();
+
+  /**
+   * API Gateway's part after an allowing authorizer when keys are required: the usage key must be
+   * an issued, unrevoked key (404 INVALID_API_KEY) within its plan's rate and quota (503).
+   */
+  function meterUsage(usageKey: string | null | undefined) {
+    const issued = usageKey ? apiKeyStore.find(usageKey) : undefined;
+    const plan = issued && Object.hasOwn(usagePlans, issued.plan) ? usagePlans[issued.plan] : undefined;
+    if (!issued || issued.revokedAt || !plan) return { denied: 'INVALID_API_KEY' as const };
+    const verdict = meter.admit(usageKey!, plan);
+    return verdict === 'admitted' ? {} : { denied: verdict };
+  }
 
   async function authorize(
     headers: Record<string, string>,
@@ -192,9 +223,13 @@ export function createLocalGateway(): Server {
             (error as Error).message === 'Unauthorized' ? ('UNAUTHORIZED' as const) : ('AUTHORIZER_FAILURE' as const),
         };
       }
-      authorizerCache.set(identity, { result, expires: Date.now() + AUTHORIZER_RESULT_TTL_SECONDS * 1000 });
+      if (cacheTtlMs > 0) authorizerCache.set(identity, { result, expires: Date.now() + cacheTtlMs });
     }
     if (!policyAllows(result, methodArn)) return { denied: 'ACCESS_DENIED' as const };
+    if (requireApiKey) {
+      const usage = meterUsage(result.usageIdentifierKey);
+      if (usage.denied) return usage;
+    }
     return { authorizer: { principalId: result.principalId, ...(result.context ?? {}) } };
   }
 

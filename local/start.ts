@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { subscriptionDeps } from '../shared/composition.js';
+import { readApiKeyConfig } from '../shared/config.js';
 import { DEFAULT_TABLE_NAME } from '../shared/dynamodb/table-definition.js';
 import { devAuthEnvironment, ensureDevIssuer } from './dev-issuer.js';
 import { ensureTable, JavaMissingError, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
@@ -83,6 +84,13 @@ async function main() {
       `    -H 'Content-Type: application/json' -d '{"typeCode":"SALES_MEETING","statusCode":"WAITING","parties":[{"partyId":"75596cf8-9372-4d20-a420-500b9eed403a","partyTypeCode":"PERSON_PARTY"}],"visitTime":"2026-12-31T10:00:00+02:00","agencyOfficeId":"123e4567-e89b-12d3-a456-426655440000","agents":[{"agentId":"6d648e58-edcc-47c2-93c1-6f5568bac85f"}],"sourceTypeCode":"ETUOVI","meetingRealty":{"categoryCode":"SALE"}}'`,
       `  curl -s "${url}/meetings?statusCode=WAITING" -H "Authorization: Bearer $TOKEN" -H "Request-ID: $(node -e 'console.log(crypto.randomUUID())')"`,
       '',
+      ...(readApiKeyConfig().required
+        ? [
+            "Partner keys are required (REQUIRE_API_KEY=true): send x-api-key with a key of the token's tenant:",
+            `  KEY=$(${process.env.DATA_DIR ? `DATA_DIR=${process.env.DATA_DIR} ` : ''}npm run -s api-key -- --tenant demo)   # then -H "x-api-key: $KEY"`,
+            '',
+          ]
+        : []),
       `Webhooks: subscribed listeners get meeting events within seconds (dead letters: ${events.deadLetterFile}).`,
       'Ctrl-C stops the API and DynamoDB Local.',
       '',

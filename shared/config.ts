@@ -115,3 +115,14 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     clockLeewaySeconds: Number(leeway),
   };
 }
+
+/**
+ * REQUIRE_API_KEY=true: every API call needs a partner key (x-api-key) of the token's tenant. Read
+ * by the authorizer and the local gateway; on AWS the stack sets it with -c requireApiKey=true.
+ */
+export function readApiKeyConfig(env: Env = process.env): { required: boolean } {
+  const value = env.REQUIRE_API_KEY?.trim();
+  if (value !== undefined && value !== '' && value !== 'true' && value !== 'false')
+    throw new ConfigError(`REQUIRE_API_KEY must be true or false, got "${value}"`);
+  return { required: value === 'true' };
+}

@@ -42,8 +42,8 @@ export const AUTHORIZER_OPERATION = 'authorize';
 /** The dimension value of a status transition, `WAITING->WON` (CloudWatch takes ASCII only). */
 export const transitionName = (from: StatusCode, to: StatusCode) => `${from}->${to}`;
 
-/** Why the authorizer refused: a token's rejection reason. */
-export type RejectionReason = TokenRejectionReason;
+/** Why the authorizer refused: a token's rejection reason, or a missing or foreign partner key. */
+export type RejectionReason = TokenRejectionReason | 'api-key';
 
 /**
  * One function's metrics, every line carrying its operation. Each call writes at once (no buffer

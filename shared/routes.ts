@@ -68,8 +68,13 @@ export function matchRoute(
   return undefined;
 }
 
-/** How long API Gateway (and the local gateway) caches an authorizer decision per token. */
-export const AUTHORIZER_RESULT_TTL_SECONDS = 300;
+/**
+ * How long API Gateway (and the local gateway) caches an authorizer decision per token. Not at all
+ * when partner keys are required: the key would have to be a second identity source of the cache,
+ * and API Gateway answers a request missing an identity source with 401 before the authorizer
+ * runs, where the contract wants 404 INVALID_API_KEY.
+ */
+export const authorizerResultTtlSeconds = (apiKeyRequired: boolean) => (apiKeyRequired ? 0 : 300);
 
 /** The execute-api resource pattern of a route: path parameters become wildcards. */
 export const resourcePattern = (route: Pick<Route, 'method' | 'path'>) =>

@@ -37,6 +37,8 @@ export interface MeetingApiClientOptions {
   baseUrl: string;
   /** A bearer JWT, or a function returning one (to refresh tokens). */
   token: string | (() => string | Promise<string>);
+  /** The partner key, sent as x-api-key: needed where the deployment requires partner keys. */
+  apiKey?: string;
   fetch?: typeof globalThis.fetch;
   /** Request-ID of each call; default crypto.randomUUID(). */
   requestId?: () => string;
@@ -53,6 +55,8 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     async onRequest({ request }) {
       const token = typeof options.token === 'function' ? await options.token() : options.token;
       request.headers.set('Authorization', `Bearer ${token}`);
+      // The header the document's partnerKey security scheme names.
+      if (options.apiKey !== undefined) request.headers.set('x-api-key', options.apiKey);
       return request;
     },
   });

@@ -1,13 +1,15 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { accessPolicy, grantedScopes } from '../../shared/auth/access-policy.js';
+import { API_KEY_HEADER, apiKeyBelongsTo, NO_VALID_API_KEY } from '../../shared/auth/api-keys.js';
 import { createTokenVerifier, InvalidTokenError, type TokenRejectionReason } from '../../shared/auth/token-verifier.js';
-import { readAuthConfig } from '../../shared/config.js';
+import { readApiKeyConfig, readAuthConfig } from '../../shared/config.js';
 import { echoableRequestId } from '../../shared/http/request-parsing.js';
 import { logger } from '../../shared/logger.js';
 import { AUTHORIZER_OPERATION, OperationMetrics, type RejectionReason } from '../../shared/metrics.js';
 
 const config = readAuthConfig();
 const verify = createTokenVerifier(config);
+const apiKeys = readApiKeyConfig();
 /**
  * Refusals only: the authorizer writes no ColdStart. Writing it cost +0.09x on the authorizer's cold
  * request (bench:coldstart), which runs before every cold API call; Lambda's own REPORT line gives
@@ -18,11 +20,23 @@ const metrics = new OperationMetrics(AUTHORIZER_OPERATION);
 /** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer throws exactly this. */
 const UNAUTHORIZED = 'Unauthorized';
 
-const bearerToken = (headers: Record<string, string | undefined> | null): string | undefined => {
-  const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-  const match = value?.match(/^Bearer ([A-Za-z0-9_.~+/=-]+)$/i);
-  return match?.[1];
-};
+const headerOf = (headers: Record<string, string | undefined> | null, wanted: string): string | undefined =>
+  Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === wanted)?.[1];
+
+const bearerToken = (headers: Record<string, string | undefined> | null): string | undefined =>
+  headerOf(headers, 'authorization')?.match(/^Bearer ([A-Za-z0-9_.~+/=-]+)$/i)?.[1];
+
+/**
+ * The partner key API Gateway meters the request by (apiKeySource AUTHORIZER). A missing key, or
+ * one of another tenant, becomes a key that was never issued: the gateway then answers 404
+ * INVALID_API_KEY, as it does for an unknown or revoked key.
+ */
+function usageKeyOf(event: APIGatewayRequestAuthorizerEvent, tenantId: string): string {
+  const key = headerOf(event.headers, API_KEY_HEADER)?.trim();
+  if (key && apiKeyBelongsTo(key, tenantId)) return key;
+  refused(event, 'api key refused', 'api-key', key ? "not a key of the token's tenant" : 'no x-api-key header');
+  return NO_VALID_API_KEY;
+}
 
 /** A refusal, counted by its bounded reason and logged with it, the request's ids and what was seen. */
 function refused(event: APIGatewayRequestAuthorizerEvent, message: string, reason: RejectionReason, detail: string) {
@@ -46,7 +60,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   if (!token) return reject(event, 'missing', 'no bearer token');
   try {
     const { tenantId, scopes, validUntil } = await verify(token);
-    return accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config), validUntil);
+    const policy = accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config), validUntil);
+    return apiKeys.required ? { ...policy, usageIdentifierKey: usageKeyOf(event, tenantId) } : policy;
   } catch (error) {
     if (error instanceof InvalidTokenError) return reject(event, error.reason, error.message);
     throw error;

@@ -12,6 +12,8 @@ export interface MeetingRestApiProps {
   accessLogs: logs.ILogGroup;
   authorizer: apigateway.IAuthorizer;
   customDomain?: { domainName: string; certificateArn: string };
+  /** Methods need a partner key, which the authorizer names (apiKeySource AUTHORIZER). */
+  requireApiKey?: boolean;
 }
 
 /**
@@ -20,16 +22,18 @@ export interface MeetingRestApiProps {
  */
 export class MeetingRestApi extends apigateway.RestApi {
   private readonly authorizer: apigateway.IAuthorizer;
+  private readonly requireApiKey: boolean;
 
   constructor(
     scope: Construct,
     id: string,
-    { restApiName, accessLogs, authorizer, customDomain }: MeetingRestApiProps,
+    { restApiName, accessLogs, authorizer, customDomain, requireApiKey = false }: MeetingRestApiProps,
   ) {
     super(scope, id, {
       restApiName,
       description: 'Meeting API 1.0',
       cloudWatchRole: true,
+      ...(requireApiKey ? { apiKeySourceType: apigateway.ApiKeySourceType.AUTHORIZER } : {}),
       deployOptions: {
         stageName: 'v1',
         tracingEnabled: true,
@@ -42,6 +46,7 @@ export class MeetingRestApi extends apigateway.RestApi {
       },
     });
     this.authorizer = authorizer;
+    this.requireApiKey = requireApiKey;
     for (const [type, spec] of Object.entries(GATEWAY_RESPONSES)) {
       this.addGatewayResponse(`Gateway${type}`, {
         type: apigateway.ResponseType.of(type),
@@ -77,6 +82,7 @@ export class MeetingRestApi extends apigateway.RestApi {
       authorizer: this.authorizer,
       authorizationType: apigateway.AuthorizationType.CUSTOM,
       operationName: route.operationId,
+      apiKeyRequired: this.requireApiKey,
       // Declared so gateway responses can echo it; the handler validates it (after the token, per contract).
       requestParameters: { 'method.request.header.Request-ID': false },
     });

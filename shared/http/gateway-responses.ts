@@ -13,6 +13,9 @@ export interface GatewayResponseSpec {
   headers: Record<string, string>;
 }
 
+/** A gateway response's headers are fixed: an hour, not the (unknown) time to the quota's renewal. */
+const QUOTA_RETRY_AFTER_SECONDS = 3600;
+
 const response = (
   errorCode: keyof typeof ERROR_CATALOG,
   description?: string,
@@ -30,6 +33,11 @@ export const GATEWAY_RESPONSES = {
   REQUEST_TOO_LARGE: response('BAD_REQUEST_BODY', 'Request body is too large.'),
   THROTTLED: response('SERVICE_UNAVAILABLE', 'Too many requests; retry later.', {
     'Retry-After': String(RETRY_AFTER_SECONDS),
+  }),
+  // Partner keys (when required): a missing, unknown, revoked or foreign key; a spent daily quota.
+  INVALID_API_KEY: response('INVALID_API_KEY', 'Send x-api-key with a valid partner key of your tenant.'),
+  QUOTA_EXCEEDED: response('SERVICE_UNAVAILABLE', "The partner key's daily quota is spent; it renews at 00:00 UTC.", {
+    'Retry-After': String(QUOTA_RETRY_AFTER_SECONDS),
   }),
   AUTHORIZER_FAILURE: response('TECHNICAL_ERROR'),
   DEFAULT_4XX: response('BAD_REQUEST_PARAMETERS'),

@@ -94,6 +94,14 @@ describe('authorizer (real signed JWTs, aws-jwt-verify)', () => {
     await expectUnauthorized(signed(claims({ tenant_id: 'a#MEETING#b' })));
   });
 
+  it('without partner keys required (the default), an x-api-key header, any or none, changes nothing', async () => {
+    for (const headers of [{}, { 'x-api-key': 'anything' }, { 'x-api-key': '0'.repeat(56) }] as Record<
+      string,
+      string
+    >[])
+      expect((await api.call('GET', '/meetings', { token: signed(claims()), headers })).status).toBe(200);
+  });
+
   it('answers 403 FORBIDDEN when the token lacks the operation scope, and lets it read', async () => {
     const readOnly = tokenFor({ tenant, readOnly: true });
     const id = await api.create(meetingInput());

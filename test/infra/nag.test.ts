@@ -22,6 +22,8 @@ function synth(options: { acknowledged: boolean; externalIssuer?: boolean }) {
             jwksUri: 'https://issuer.example/jwks.json',
             audience: 'meeting-api',
           },
+          // Partner keys and usage plans, checked in the same synth.
+          requireApiKey: true,
         }
       : {}),
   });
@@ -31,7 +33,7 @@ function synth(options: { acknowledged: boolean; externalIssuer?: boolean }) {
 }
 
 describe('cdk-nag (AwsSolutions and Serverless packs)', () => {
-  it('passes with the acknowledged findings, with the Cognito pool and with an external issuer', () => {
+  it('passes with the acknowledged findings, with the Cognito pool, and with an external issuer and partner keys', () => {
     expect(synth({ acknowledged: true })).not.toThrow();
     expect(synth({ acknowledged: true, externalIssuer: true })).not.toThrow();
   }, 120_000);

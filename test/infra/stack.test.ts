@@ -2,6 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 import { TABLE_ACCESS } from '../../lib/table-access.js';
+import { USAGE_PLAN_IDS_OUTPUT, USAGE_PLANS } from '../../shared/auth/api-keys.js';
 import { MeetingNotFound } from '../../shared/domain/errors.js';
 import { INDEXES, TIME_TO_LIVE_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
@@ -17,9 +18,7 @@ let devTemplate: Template;
 
 const env = { account: '111111111111', region: 'eu-north-1' };
 beforeAll(() => {
-  stack = new MeetingApiStack(projectApp({ stage: 'prod' }), 'TestStack', {
-    env,
-  });
+  stack = new MeetingApiStack(projectApp({ stage: 'prod' }), 'TestStack', { env });
   template = Template.fromStack(stack);
   // The dev stage, the default; its functions' code does not matter here (no bundling).
   const devApp = projectApp({ 'aws:cdk:bundling-stacks': [] });
@@ -82,13 +81,7 @@ async function emittedShapes(namespace: string): Promise<string[]> {
   try {
     const event = {
       headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' },
-      requestContext: {
-        authorizer: {
-          tenantId: 't',
-          scopes: 'read',
-          tokenValidUntil: String(Date.now()),
-        },
-      },
+      requestContext: { authorizer: { tenantId: 't', scopes: 'read', tokenValidUntil: String(Date.now()) } },
     };
     await apiHandler('getMeeting', () => Promise.reject(new MeetingNotFound('m')))(event as never, {} as never);
     new OperationMetrics('updateMeeting').statusTransition('WAITING', 'WON');
@@ -101,13 +94,7 @@ async function emittedShapes(namespace: string): Promise<string[]> {
     .filter((line) => line.includes('"_aws"'))
     .flatMap((line) => {
       const emf = JSON.parse(line) as {
-        _aws: {
-          CloudWatchMetrics: {
-            Namespace: string;
-            Dimensions: string[][];
-            Metrics: { Name: string }[];
-          }[];
-        };
+        _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
       };
       return emf._aws.CloudWatchMetrics.flatMap((directive) =>
         directive.Metrics.flatMap((metric) =>
@@ -195,9 +182,7 @@ describe('MeetingApiStack (prod stage)', () => {
       const access = TABLE_ACCESS[route.operationId];
       const table = JSON.stringify({ 'Fn::GetAtt': [tableLogicalId, 'Arn'] });
       const index = (name: string) =>
-        JSON.stringify({
-          'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId, 'Arn'] }, `/index/${name}`]],
-        });
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableLogicalId, 'Arn'] }, `/index/${name}`]] });
       const expected = [
         ...access.table.map((action) => `${action} ${table}`),
         ...Object.entries(access.indexes).flatMap(([name, actions]) =>
@@ -213,15 +198,10 @@ describe('MeetingApiStack (prod stage)', () => {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
         BillingMode: 'PAY_PER_REQUEST',
-        TimeToLiveSpecification: {
-          AttributeName: TIME_TO_LIVE_ATTRIBUTE,
-          Enabled: true,
-        },
+        TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
         Replicas: [
           Match.objectLike({
-            PointInTimeRecoverySpecification: {
-              PointInTimeRecoveryEnabled: true,
-            },
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             DeletionProtectionEnabled: true,
           }),
         ],
@@ -253,11 +233,7 @@ describe('MeetingApiStack (prod stage)', () => {
       const statements = resources('AWS::IAM::Policy')
         .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
         .flatMap(
-          ([, p]) =>
-            p.Properties.PolicyDocument.Statement as Array<{
-              Action: string | string[];
-              Resource: unknown;
-            }>,
+          ([, p]) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>,
         );
       const logs = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('logs:')));
       expect(logs).toHaveLength(1);
@@ -269,9 +245,7 @@ describe('MeetingApiStack (prod stage)', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(12);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', {
-      KmsMasterKeyId: Match.anyValue(),
-    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
 
   it("alarms on the functions' own metrics: any TECHNICAL_ERROR, many SERVICE_UNAVAILABLE, unreachable token keys", () => {
@@ -287,26 +261,11 @@ describe('MeetingApiStack (prod stage)', () => {
       }));
     expect(alarmed).toEqual(
       expect.arrayContaining([
-        {
-          metric: 'Errors',
-          dimensions: { service: SERVICE_NAME, errorCode: 'TECHNICAL_ERROR' },
-          periods: 1,
-        },
-        {
-          metric: 'Errors',
-          dimensions: {
-            service: SERVICE_NAME,
-            errorCode: 'SERVICE_UNAVAILABLE',
-          },
-          periods: 2,
-        },
+        { metric: 'Errors', dimensions: { service: SERVICE_NAME, errorCode: 'TECHNICAL_ERROR' }, periods: 1 },
+        { metric: 'Errors', dimensions: { service: SERVICE_NAME, errorCode: 'SERVICE_UNAVAILABLE' }, periods: 2 },
         {
           metric: 'AuthorizerRejections',
-          dimensions: {
-            service: SERVICE_NAME,
-            operation: 'authorize',
-            reason: 'keys-unavailable',
-          },
+          dimensions: { service: SERVICE_NAME, operation: 'authorize', reason: 'keys-unavailable' },
           periods: 1,
         },
       ]),
@@ -387,11 +346,7 @@ describe('MeetingApiStack (prod stage)', () => {
       expect(pipe.Properties.SourceParameters.FilterCriteria.Filters[0].Pattern).toContain('"INSERT","MODIFY"');
       expect(pipe.Properties.SourceParameters.DynamoDBStreamParameters).toMatchObject({
         OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-        DeadLetterConfig: {
-          Arn: {
-            'Fn::GetAtt': [expect.stringMatching(/PipeDeadLetters/), 'Arn'],
-          },
-        },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/PipeDeadLetters/), 'Arn'] } },
       });
     }
     const queues = resources('AWS::SQS::Queue');
@@ -399,9 +354,7 @@ describe('MeetingApiStack (prod stage)', () => {
     for (const [, queue] of queues) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     expect(queues.filter(([, queue]) => queue.Properties.FifoQueue)).toHaveLength(4);
     template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: Match.objectLike({
-        maxReceiveCount: DELIVERY_MAX_RECEIVES,
-      }),
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: DELIVERY_MAX_RECEIVES }),
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 1,
@@ -409,10 +362,7 @@ describe('MeetingApiStack (prod stage)', () => {
     });
     template.hasResourceProperties('AWS::Pipes::Pipe', {
       TargetParameters: {
-        SqsQueueParameters: {
-          MessageGroupId: '$.dynamodb.NewImage.meetingId.S',
-          MessageDeduplicationId: '$.eventID',
-        },
+        SqsQueueParameters: { MessageGroupId: '$.dynamodb.NewImage.meetingId.S', MessageDeduplicationId: '$.eventID' },
       },
     });
   });
@@ -423,16 +373,11 @@ describe('MeetingApiStack (prod stage)', () => {
       Rules: Match.arrayWith([
         Match.objectLike({
           Name: 'RatePerClientIp',
-          Statement: {
-            RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }),
-          },
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) },
         }),
       ]),
       CustomResponseBodies: Match.objectLike({
-        throttled: {
-          ContentType: 'APPLICATION_JSON',
-          Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE'),
-        },
+        throttled: { ContentType: 'APPLICATION_JSON', Content: Match.stringLikeRegexp('SERVICE_UNAVAILABLE') },
       }),
     });
   });
@@ -440,28 +385,16 @@ describe('MeetingApiStack (prod stage)', () => {
   it('enables X-Ray, throttling and JSON access logs on the stage', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       TracingEnabled: true,
-      MethodSettings: Match.arrayWith([
-        Match.objectLike({
-          ThrottlingRateLimit: 100,
-          ThrottlingBurstLimit: 200,
-        }),
-      ]),
-      AccessLogSetting: Match.objectLike({
-        Format: Match.stringLikeRegexp('requestId'),
-      }),
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })]),
+      AccessLogSetting: Match.objectLike({ Format: Match.stringLikeRegexp('requestId') }),
     });
   });
 });
 
 describe('stages', () => {
   it('prod keeps its data: the table retained with deletion protection and PITR, the user pool retained, logs 3 months', () => {
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-    });
-    template.hasResource('AWS::Cognito::UserPool', {
-      DeletionPolicy: 'Retain',
-    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
     for (const [, logGroup] of resources('AWS::Logs::LogGroup')) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
       expect(logGroup.DeletionPolicy).toBe('Retain');
@@ -474,9 +407,7 @@ describe('stages', () => {
       Properties: Match.objectLike({
         Replicas: [
           Match.objectLike({
-            PointInTimeRecoverySpecification: {
-              PointInTimeRecoveryEnabled: true,
-            },
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
             DeletionProtectionEnabled: false,
           }),
         ],
@@ -494,21 +425,11 @@ describe('stages', () => {
   });
 
   it('names carry the stage: the API, the dashboard, the Cognito domain', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
-      Name: 'meeting-api-prod',
-    });
-    devTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', {
-      Name: 'meeting-api-dev',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: 'meeting-api-prod-eu-north-1',
-    });
-    devTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', {
-      DashboardName: 'meeting-api-dev-eu-north-1',
-    });
-    devTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
-      Domain: 'meeting-api-dev-111111111111',
-    });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'meeting-api-prod' });
+    devTemplate.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'meeting-api-dev' });
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'meeting-api-prod-eu-north-1' });
+    devTemplate.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'meeting-api-dev-eu-north-1' });
+    devTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'meeting-api-dev-111111111111' });
   });
 
   it('refuses an unknown stage', () => {
@@ -524,9 +445,61 @@ describe('stages', () => {
       SecurityPolicy: 'TLS_1_2',
       RegionalCertificateArn: Match.stringLikeRegexp('^arn:aws:acm:eu-north-1:'),
     });
-    devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', {
-      Stage: Match.anyValue(),
-    });
+    devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { Stage: Match.anyValue() });
     template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
+  });
+});
+
+describe('partner keys (-c requireApiKey=true)', () => {
+  let keyed: Template;
+  beforeAll(() => {
+    keyed = Template.fromStack(
+      new MeetingApiStack(projectApp({ 'aws:cdk:bundling-stacks': [] }), 'KeyedStack', { env, requireApiKey: true }),
+    );
+  }, 120_000);
+
+  it('has a usage plan per plan of shared/auth/api-keys.ts on the stage, and outputs their ids', () => {
+    const plans = Object.values(keyed.findResources('AWS::ApiGateway::UsagePlan'));
+    expect(plans).toHaveLength(Object.keys(USAGE_PLANS).length);
+    for (const [name, plan] of Object.entries(USAGE_PLANS)) {
+      keyed.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: `meeting-api-dev-${name}`,
+        Throttle: { RateLimit: plan.rateLimit, BurstLimit: plan.burstLimit },
+        Quota: { Limit: plan.dailyQuota, Period: 'DAY' },
+        ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+      });
+    }
+    keyed.hasOutput(USAGE_PLAN_IDS_OUTPUT, {});
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+  });
+
+  it('takes the key from the authorizer, which reads x-api-key uncached; every method needs one', () => {
+    keyed.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    for (const [, method] of Object.entries(keyed.findResources('AWS::ApiGateway::Method')))
+      if (method.Properties.HttpMethod !== 'OPTIONS') expect(method.Properties.ApiKeyRequired).toBe(true);
+    keyed.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    keyed.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRE_API_KEY: 'true' }) },
+    });
+    // Without -c requireApiKey: header keys, none required, decisions cached.
+    for (const [, method] of Object.entries(template.findResources('AWS::ApiGateway::Method')))
+      expect(method.Properties.ApiKeyRequired ?? false).toBe(false);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 300 });
+  });
+
+  it('answers a bad key 404 INVALID_API_KEY and a spent quota 503 with Retry-After, in the house body', () => {
+    keyed.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'INVALID_API_KEY',
+      StatusCode: '404',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"errorCode":"INVALID_API_KEY"') },
+    });
+    keyed.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'QUOTA_EXCEEDED',
+      StatusCode: '503',
+      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': Match.anyValue() }),
+    });
   });
 });

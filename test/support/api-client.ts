@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
-import { createLocalGateway } from '../../local/gateway.js';
+import { createLocalGateway, type LocalGatewayOptions } from '../../local/gateway.js';
 import { assertConformsToContract } from '../../scripts/support/contract-check.js';
 
 /** Every response the API tests see is checked by the one conformance check the smoke check uses too. */
@@ -27,8 +27,8 @@ export const devIssuer = () => ensureDevIssuer(process.env.DATA_DIR!);
 export const tokenFor = (options: DevTokenOptions = {}) => signDevToken(devIssuer(), options);
 
 /** Starts the local gateway (same authorizer and handlers as AWS) for the test file, on a free port. */
-export function useApi(defaultTenant?: string) {
-  const server = createLocalGateway();
+export function useApi(defaultTenant?: string, gatewayOptions?: LocalGatewayOptions) {
+  const server = createLocalGateway(gatewayOptions);
   let baseUrl = '';
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
