@@ -48,7 +48,7 @@ export class MeetingApiStack extends Stack {
   readonly authorizerFunction: NodejsFunction;
   readonly userPool?: cognito.UserPool;
   readonly changeNotifications: ChangeNotifications;
-  readonly partnerKeys?: PartnerKeys;
+  readonly partnerKeys: PartnerKeys;
 
   constructor(scope: Construct, id: string, props: MeetingApiStackProps = {}) {
     super(scope, id, props);
@@ -94,7 +94,9 @@ export class MeetingApiStack extends Stack {
       api.addRoute(route, fn);
     }
 
-    if (requireApiKey) this.partnerKeys = new PartnerKeys(this, 'PartnerKeys', { api, stageName: stage.name });
+    // Always there, keys required or not: turning the requirement off and on again keeps the plans
+    // and every key bound to them (a plan meters only methods that require a key).
+    this.partnerKeys = new PartnerKeys(this, 'PartnerKeys', { api, stageName: stage.name });
 
     new EdgeProtection(this, 'EdgeProtection', { stageArn: api.deploymentStage.stageArn });
     const monitoring = new Monitoring(this, 'Monitoring', {

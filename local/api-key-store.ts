@@ -4,8 +4,8 @@
  * it; the local gateway reads it on every request (a key issued or revoked while the runner is up
  * counts at once).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { newApiKey, type UsagePlanName } from '../shared/auth/api-keys.js';
 
 export interface IssuedApiKey {
@@ -21,6 +21,9 @@ interface KeyFile {
 
 export const apiKeyFileIn = (dataDir: string) => join(dataDir, 'api-keys.json');
 
+/** How long a command waits for another's lock before taking it over (a change takes milliseconds). */
+const LOCK_WAIT_MS = 2000;
+
 export class LocalApiKeyStore {
   constructor(private readonly file: string) {}
 
@@ -31,21 +34,48 @@ export class LocalApiKeyStore {
   }
 
   issue(tenantId: string, plan: UsagePlanName, now = new Date()): string {
-    const file = this.read();
-    const key = newApiKey(tenantId);
-    file.keys[key] = { tenantId, plan, issuedAt: now.toISOString() };
-    this.write(file);
-    return key;
+    return this.change((file) => {
+      const key = newApiKey(tenantId);
+      file.keys[key] = { tenantId, plan, issuedAt: now.toISOString() };
+      return key;
+    });
   }
 
   /** Revokes the key; false when it was never issued here. A revoked key stays revoked. */
   revoke(key: string, now = new Date()): boolean {
-    const file = this.read();
-    const issued = Object.hasOwn(file.keys, key) ? file.keys[key] : undefined;
-    if (!issued) return false;
-    issued.revokedAt ??= now.toISOString();
-    this.write(file);
-    return true;
+    return this.change((file) => {
+      const issued = Object.hasOwn(file.keys, key) ? file.keys[key] : undefined;
+      if (issued) issued.revokedAt ??= now.toISOString();
+      return issued !== undefined;
+    });
+  }
+
+  /**
+   * Read, change, write under a lock file: two commands at once must not lose a change (an issue
+   * undoing a revocation). A lock held past LOCK_WAIT_MS was left by a killed command: taken over.
+   */
+  private change<T>(apply: (file: KeyFile) => T): T {
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    const lock = `${this.file}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        closeSync(openSync(lock, 'wx'));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (Date.now() > deadline) rmSync(lock, { force: true });
+        else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
+    try {
+      const file = this.read();
+      const result = apply(file);
+      this.write(file);
+      return result;
+    } finally {
+      rmSync(lock, { force: true });
+    }
   }
 
   private read(): KeyFile {

@@ -175,8 +175,6 @@ function answerOnSocket(socket: Duplex, result: APIGatewayProxyResult): void {
 }
 
 export interface LocalGatewayOptions {
-  /** Partner keys required (default: REQUIRE_API_KEY, as the authorizer reads it). */
-  requireApiKey?: boolean;
   /** Where the keys are (default: api-keys.json in DATA_DIR, or .data). */
   apiKeyStore?: LocalApiKeyStore;
   /** The usage plans by name (default USAGE_PLANS: the stack's). */
@@ -184,10 +182,11 @@ export interface LocalGatewayOptions {
 }
 
 export function createLocalGateway({
-  requireApiKey = readApiKeyConfig().required,
   apiKeyStore = new LocalApiKeyStore(apiKeyFileIn(process.env.DATA_DIR ?? '.data')),
   usagePlans = USAGE_PLANS,
 }: LocalGatewayOptions = {}): Server {
+  // From REQUIRE_API_KEY, as the authorizer reads it: the two always agree.
+  const requireApiKey = readApiKeyConfig().required;
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
   const cacheTtlMs = authorizerResultTtlSeconds(requireApiKey) * 1000;
   const meter = new UsageMeter();

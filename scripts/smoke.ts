@@ -1,5 +1,5 @@
 /**
- * npm run smoke -- --url <api url> --token <jwt>: a safe end-to-end check of a deployment. It
+ * npm run smoke -- --url <api url> --token <jwt> [--api-key <key>]: a safe end-to-end check of a deployment. It
  * creates its own meeting (random ids, so it touches no real data), reads, searches, updates and
  * deletes it, and checks every answer with the API tests' own contract check (a status the
  * operation declares, a body in its schema, the Request-ID echoed) plus what each step expects.
@@ -11,7 +11,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { isUuid } from '../shared/domain/identifiers.js';
 import { contractDeviation, type CheckedResponse } from './support/contract-check.js';
 
-const USAGE = 'usage: npm run smoke -- --url <api base url> --token <bearer jwt>\n';
+const USAGE = 'usage: npm run smoke -- --url <api base url> --token <bearer jwt> [--api-key <partner key>]\n';
 /** A deployment that does not answer within this is a failed step, not a hung smoke. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** On AWS the search indexes are eventually consistent: a new meeting may take a moment to be found. */
@@ -23,11 +23,16 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function parseArguments(): { base: string; token: string } {
-  let values: { url?: string; token?: string; help?: boolean };
+function parseArguments(): { base: string; token: string; apiKey?: string } {
+  let values: { url?: string; token?: string; 'api-key'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        'api-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -48,10 +53,11 @@ function parseArguments(): { base: string; token: string } {
   if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash)
     usageError(`--url must be an http(s) URL without query or fragment, got "${values.url}"`);
   // The API's paths go after the URL's own path (an API Gateway stage such as /v1/).
-  return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token: values.token };
+  return { base: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, token: values.token, apiKey: values['api-key'] };
 }
 
-const { base, token } = parseArguments();
+/** apiKey: a partner key, for a deployment that requires them (sent as x-api-key on every call). */
+const { base, token, apiKey } = parseArguments();
 
 interface Answer extends CheckedResponse {
   body: any;
@@ -86,6 +92,7 @@ async function call(
     body?: unknown;
     headers?: Record<string, string>;
     noToken?: true;
+    noApiKey?: true;
     /** Sees the answer before it is checked (so that a meeting created by a deviating answer is still known). */
     onAnswer?: (answer: Answer) => void;
   },
@@ -93,6 +100,7 @@ async function call(
   const requestId = randomUUID();
   const headers: Record<string, string> = { 'Request-ID': requestId, ...options.headers };
   if (!options.noToken) headers.Authorization = `Bearer ${token}`;
+  if (apiKey !== undefined && !options.noApiKey) headers['x-api-key'] = apiKey;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   exchange = `${method} ${path}`;
   let answer: Answer;
@@ -191,6 +199,15 @@ let updatedTag = '';
 const steps: Array<[name: string, run: () => Promise<unknown>]> = [
   // Safe checks first: a wrong URL or token fails here, before anything is written.
   ['no-token', () => call('GET', '/meetings', { status: 401, errorCode: 'UNAUTHORIZED', noToken: true })],
+  // Where keys are required: a valid token without its key is refused.
+  ...(apiKey === undefined
+    ? []
+    : [
+        [
+          'no-key',
+          () => call('GET', '/meetings', { status: 404, errorCode: 'INVALID_API_KEY', noApiKey: true }),
+        ] satisfies [string, () => Promise<unknown>],
+      ]),
   ['unknown', () => call('GET', `/meetings/${randomUUID()}`, { status: 404, errorCode: 'INVALID_ID' })],
   [
     'create',

@@ -70,9 +70,10 @@ export function matchRoute(
 
 /**
  * How long API Gateway (and the local gateway) caches an authorizer decision per token. Not at all
- * when partner keys are required: the key would have to be a second identity source of the cache,
- * and API Gateway answers a request missing an identity source with 401 before the authorizer
- * runs, where the contract wants 404 INVALID_API_KEY.
+ * when partner keys are required: the decision names the key (usageIdentifierKey), so cached per
+ * token alone it would let one key cover calls made with another or none; and with x-api-key as a
+ * second identity source API Gateway answers a keyless request 401 before the authorizer runs,
+ * where the contract wants 404 INVALID_API_KEY.
  */
 export const authorizerResultTtlSeconds = (apiKeyRequired: boolean) => (apiKeyRequired ? 0 : 300);
 

@@ -122,7 +122,7 @@ export class OperationsDashboard extends Construct {
         leftYAxis: { min: 0 },
       }),
       new cloudwatch.GraphWidget({
-        title: 'Tokens refused, by reason (401)',
+        title: 'Authorizer refusals by reason (tokens: 401; api-key: 404)',
         width: THIRD,
         stacked: true,
         left: [

@@ -10,7 +10,8 @@ export interface PartnerKeysProps {
 }
 
 /**
- * The usage plans of shared/auth/api-keys.ts on the API's stage. Keys are not part of the stack:
+ * The usage plans of shared/auth/api-keys.ts on the API's stage, whether keys are required or not
+ * (they meter only methods that require a key). Keys are not part of the stack:
  * `npm run -s api-key -- --stack NAME` creates each one and binds it to its plan (the output
  * UsagePlanIds tells it which plan is which).
  */

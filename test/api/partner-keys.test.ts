@@ -2,10 +2,11 @@
  * Partner keys required (REQUIRE_API_KEY=true, as the stack's -c requireApiKey=true): the real
  * authorizer and the local gateway's usage plans, keys issued and revoked by the real command.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMeetingApiClient, MeetingApiError } from '../../clients/typescript/index.js';
 import { apiKeyFileIn, LocalApiKeyStore } from '../../local/api-key-store.js';
@@ -26,7 +27,8 @@ const api = useApi(undefined, {
   usagePlans: {
     ...USAGE_PLANS,
     tiny: { rateLimit: 100, burstLimit: 100, dailyQuota: TINY_QUOTA },
-    slow: { rateLimit: 1, burstLimit: 1, dailyQuota: 1000 },
+    // One request, then one every 1,000 s: the second is refused however slow the machine.
+    slow: { rateLimit: 0.001, burstLimit: 1, dailyQuota: 1000 },
   },
 });
 
@@ -43,7 +45,7 @@ const search = (headers: Record<string, string>, requestId?: string) =>
   api.call('GET', '/meetings', { token, headers, ...(requestId ? { requestId } : {}) });
 
 describe('partner keys required', () => {
-  it('answers as today with a valid key of the token’s tenant, on every operation', async () => {
+  it('answers as today with a valid key of the token’s tenant, on every kind of operation', async () => {
     const key = apiKeyCommand('--tenant', tenant);
     expect(key).toMatch(/^[0-9a-f]{56}$/);
     const headers = { 'x-api-key': key };
@@ -53,6 +55,20 @@ describe('partner keys required', () => {
     expect((await api.call('GET', `/meetings/${id}`, { token, headers })).status).toBe(200);
     expect((await search(headers)).body.totalCount).toBe(1);
     expect((await api.call('DELETE', `/meetings/${id}`, { token, headers })).status).toBe(204);
+    expect((await api.call('GET', '/meetings/changes', { token, headers })).status).toBe(200);
+    expect((await api.call('GET', '/subscriptions', { token, headers })).status).toBe(200);
+  });
+
+  it('lets npm run smoke check a keyed deployment with --api-key (and that a keyless call is refused)', async () => {
+    const key = apiKeyCommand('--tenant', tenant);
+    // Not execFileSync: the gateway answering the smoke runs in this process.
+    const { stdout: output } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/smoke.ts', '--url', api.baseUrl, '--token', token, '--api-key', key],
+      { encoding: 'utf8' },
+    );
+    expect(output).toMatch(/^ok {3}no-key +GET \/meetings -> 404 /m);
+    expect(output).toMatch(/^smoke: 12 steps passed against /m);
   });
 
   it('answers 404 INVALID_API_KEY for no key, an unknown, a revoked and another tenant’s key; nothing written', async () => {
@@ -99,7 +115,11 @@ describe('partner keys required', () => {
   it('a revoked key stops working at once, though it worked a moment before', async () => {
     const key = apiKeyCommand('--tenant', tenant, '--plan', 'premium');
     expect((await search({ 'x-api-key': key })).status).toBe(200);
-    apiKeyCommand('--revoke', key);
+    // `--revoke -`: the key from stdin, off the command line.
+    execFileSync(process.execPath, ['--import', 'tsx', 'local/api-key.ts', '--revoke', '-'], {
+      env: { ...process.env, DATA_DIR: dataDir },
+      input: `${key}\n`,
+    });
     expect((await search({ 'x-api-key': key })).status).toBe(404);
   });
 
@@ -122,7 +142,7 @@ describe('partner keys required', () => {
     const key = store.issue(tenant, 'slow' as never);
     const headers = { 'x-api-key': key };
     expect((await search(headers)).status).toBe(200);
-    const throttled = await search(headers); // within the second: the bucket of 1 is empty
+    const throttled = await search(headers); // the bucket of 1 is empty
     expect([throttled.status, throttled.body.errorCode]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     expect(throttled.headers.get('retry-after')).toBe('1');
   });

@@ -220,6 +220,8 @@ describe('npm run smoke', () => {
   ])('refuses arguments %j with the usage on stderr and exit code 2', async (args) => {
     const result = await smoke(...args);
     expect([result.code, result.stdout]).toEqual([2, '']);
-    expect(result.stderr).toMatch(/^smoke: .+\nusage: npm run smoke -- --url <api base url> --token <bearer jwt>\n$/);
+    expect(result.stderr).toMatch(
+      /^smoke: .+\nusage: npm run smoke -- --url <api base url> --token <bearer jwt> \[--api-key <partner key>\]\n$/,
+    );
   });
 });

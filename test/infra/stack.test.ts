@@ -322,7 +322,7 @@ describe('MeetingApiStack (prod stage)', () => {
       for (const route of routes) expect(latency).toContain(`"${route.operationId}"`);
       expect(latency).toContain(`"stat":"${statistic}"`);
     }
-    expect(graph(/^Tokens refused/)).toContain('AuthorizerRejections');
+    expect(graph(/^Authorizer refusals/)).toContain('AuthorizerRejections');
     expect(graph(/^DynamoDB consumed/)).toMatch(/ConsumedReadCapacityUnits.*ConsumedWriteCapacityUnits/);
     expect(graph(/^DynamoDB throttled/)).toContain('ThrottledRequests');
     expect(graph(/^Status transitions/)).toContain('StatusTransitions');
@@ -469,8 +469,13 @@ describe('partner keys (-c requireApiKey=true)', () => {
         ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
       });
     }
-    keyed.hasOutput(USAGE_PLAN_IDS_OUTPUT, {});
-    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+    // What npm run api-key -- --stack reads: each plan name to its usage plan's id.
+    const planIds = Object.keys(keyed.findResources('AWS::ApiGateway::UsagePlan'));
+    const output = JSON.stringify(keyed.findOutputs(USAGE_PLAN_IDS_OUTPUT)[USAGE_PLAN_IDS_OUTPUT]!.Value);
+    for (const name of Object.keys(USAGE_PLANS)) expect(output).toMatch(new RegExp(`\\\\"${name}\\\\":\\\\"`));
+    for (const id of planIds) expect(output).toContain(`{"Ref":"${id}"}`);
+    // Without keys required the plans are there too: turning keys off and on keeps every key bound.
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', Object.keys(USAGE_PLANS).length);
   });
 
   it('takes the key from the authorizer, which reads x-api-key uncached; every method needs one', () => {
