@@ -82,11 +82,12 @@ export class OperationMetrics {
     this.coldStartPending = false;
     metrics.publishStoredMetrics();
     if (!errorCode) return;
-    // One line, two dimension sets: {service, errorCode} and {service, operation, errorCode}.
+    // Two lines, {service, operation, errorCode} and {service, errorCode}: one line with both
+    // dimension sets makes Powertools warn of a key collision on every error answer.
+    this.count(METRIC.errors, DIMENSION.errorCode, errorCode);
     (this.serviceWide ??= new Metrics({ serviceName: SERVICE_NAME }))
       .singleMetric()
       .addDimension(DIMENSION.errorCode, errorCode)
-      .addDimensions({ [DIMENSION.operation]: this.operation, [DIMENSION.errorCode]: errorCode })
       .addMetric(METRIC.errors, MetricUnit.Count, 1);
   }
 

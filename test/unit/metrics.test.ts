@@ -19,14 +19,22 @@ interface EmfLine {
 }
 
 let lines: EmfLine[] = [];
+/** Anything else written: Powertools' warnings would land in every function's log. */
+let noise: string[] = [];
 
 beforeEach(() => {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', METRICS_NAMESPACE);
   lines = [];
+  noise = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     const text = String(chunk).trim();
     if (text.startsWith('{') && text.includes('"_aws"')) lines.push(JSON.parse(text) as EmfLine);
+    else noise.push(text);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    noise.push(String(chunk).trim());
     return true;
   });
 });
@@ -82,9 +90,10 @@ describe('request metrics (Powertools, embedded metric format)', () => {
     // By errorCode alone (what an alarm watches) and by operation too (what the dashboard shows).
     const error = { namespace: METRICS_NAMESPACE, name: 'Errors', unit: 'Count', value: 1 };
     expect(metrics.filter((m) => m.name === METRIC.errors)).toEqual([
-      { ...error, dimensions: { [DIMENSION.service]: SERVICE_NAME, [DIMENSION.errorCode]: 'INVALID_ID' } },
       { ...error, dimensions: { ...operation, [DIMENSION.errorCode]: 'INVALID_ID' } },
+      { ...error, dimensions: { [DIMENSION.service]: SERVICE_NAME, [DIMENSION.errorCode]: 'INVALID_ID' } },
     ]);
+    expect(noise).toEqual([]);
   });
 
   it('writes one ColdStart per function instance, never a tenant or an id as a dimension', async () => {
