@@ -34,10 +34,16 @@ if (Boolean(domainName) !== Boolean(certificateArn))
     'A custom domain needs both -c domainName=<name> and -c certificateArn=<ACM certificate ARN in the region>',
   );
 
-// -c requireApiKey=true: partner keys and usage plans (npm run -s api-key -- --stack MeetingApi-<stage> ...)
-const requireApiKey = context('requireApiKey');
-if (requireApiKey !== undefined && !['true', 'false', true, false].includes(requireApiKey))
-  throw new Error(`-c requireApiKey must be true or false, got "${String(requireApiKey)}"`);
+// -c requireApiKey=true, or in cdk.json's context per stage: "requireApiKey": { "prod": true }.
+const requireApiKeySetting: unknown = app.node.tryGetContext('requireApiKey');
+const requireApiKey =
+  typeof requireApiKeySetting === 'object' && requireApiKeySetting !== null
+    ? (requireApiKeySetting as Record<string, unknown>)[stage.name]
+    : requireApiKeySetting;
+if (requireApiKey !== undefined && !['true', 'false', true, false].includes(requireApiKey as string))
+  throw new Error(
+    `-c requireApiKey must be true or false (or per stage in cdk.json), got ${JSON.stringify(requireApiKey)}`,
+  );
 
 const stack = new MeetingApiStack(app, `MeetingApi-${stage.name}`, {
   requireApiKey: String(requireApiKey) === 'true',

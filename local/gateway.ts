@@ -26,6 +26,7 @@ import { readApiKeyConfig } from '../shared/config.js';
 import { isUuid } from '../shared/domain/identifiers.js';
 import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
 import { echoableRequestId } from '../shared/http/request-parsing.js';
+import { logger } from '../shared/logger.js';
 import { authorizerResultTtlSeconds, matchRoute } from '../shared/routes.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
 import { serveDocs } from './docs.js';
@@ -217,10 +218,10 @@ export function createLocalGateway({
       try {
         result = await (await load<AuthorizerHandler>('authorizer'))({ ...event, type: 'REQUEST', methodArn });
       } catch (error) {
-        return {
-          denied:
-            (error as Error).message === 'Unauthorized' ? ('UNAUTHORIZED' as const) : ('AUTHORIZER_FAILURE' as const),
-        };
+        if ((error as Error).message === 'Unauthorized') return { denied: 'UNAUTHORIZED' as const };
+        // As Lambda logs a failed invocation (a configuration error at load, too): never silently.
+        logger.error('authorizer failed', { error: error as Error });
+        return { denied: 'AUTHORIZER_FAILURE' as const };
       }
       if (cacheTtlMs > 0) authorizerCache.set(identity, { result, expires: Date.now() + cacheTtlMs });
     }
@@ -310,8 +311,10 @@ export function createLocalGateway({
         getRemainingTimeInMillis: () => 10_000,
       } as Context;
       send(res, await (await load<ProxyHandler>(route.functionName))(event, context));
-    } catch {
-      // A handler that throws past its middleware is a Lambda error: API Gateway answers DEFAULT_5XX.
+    } catch (error) {
+      // A handler that throws past its middleware (or fails to load: a configuration error) is a
+      // Lambda error, logged as Lambda logs it; API Gateway answers DEFAULT_5XX.
+      logger.error('function failed', { error: error as Error });
       send(res, gatewayResponse('DEFAULT_5XX', headers));
     }
   }

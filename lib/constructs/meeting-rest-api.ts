@@ -69,10 +69,11 @@ export class MeetingRestApi extends apigateway.RestApi {
         endpointType: apigateway.EndpointType.REGIONAL,
         securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
       });
-      new CfnOutput(this, 'CustomDomainTarget', {
+      const target = new CfnOutput(this, 'CustomDomainTarget', {
         description: `Point ${customDomain.domainName} here (a CNAME, or a Route 53 alias)`,
         value: domain.domainNameAliasDomainName,
       });
+      target.overrideLogicalId('CustomDomainTarget');
     }
   }
 

@@ -446,6 +446,8 @@ describe('stages', () => {
       RegionalCertificateArn: Match.stringLikeRegexp('^arn:aws:acm:eu-north-1:'),
     });
     devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { Stage: Match.anyValue() });
+    // The output the README's `out CustomDomainTarget` reads, under that very key.
+    devTemplate.hasOutput('CustomDomainTarget', {});
     template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
   });
 });
