@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { isUuid } from '../shared/domain/identifiers.js';
-import { contractDeviation, type CheckedResponse } from './support/contract-check.js';
+import { contractDeviation, readCheckedResponse, type CheckedResponse } from './support/contract-check.js';
 
 const USAGE = 'usage: npm run smoke -- --url <api base url> --token <bearer jwt> [--api-key <partner key>]\n';
 /** A deployment that does not answer within this is a failed step, not a hung smoke. */
@@ -113,14 +113,7 @@ async function call(
       redirect: 'manual',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    answer = { status: response.status, headers: response.headers, text, body };
+    answer = await readCheckedResponse(response);
   } catch (error) {
     return fail(describeError(error));
   }

@@ -3,7 +3,7 @@ import { accessPolicy, grantedScopes } from '../../shared/auth/access-policy.js'
 import { API_KEY_HEADER, apiKeyBelongsTo, NO_VALID_API_KEY } from '../../shared/auth/api-keys.js';
 import { createTokenVerifier, InvalidTokenError, type TokenRejectionReason } from '../../shared/auth/token-verifier.js';
 import { readApiKeyConfig, readAuthConfig } from '../../shared/config.js';
-import { echoableRequestId } from '../../shared/http/request-parsing.js';
+import { echoableRequestId, headerOf } from '../../shared/http/request-parsing.js';
 import { logger } from '../../shared/logger.js';
 import { AUTHORIZER_OPERATION, OperationMetrics, type RejectionReason } from '../../shared/metrics.js';
 
@@ -20,11 +20,8 @@ const metrics = new OperationMetrics(AUTHORIZER_OPERATION);
 /** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer throws exactly this. */
 const UNAUTHORIZED = 'Unauthorized';
 
-const headerOf = (headers: Record<string, string | undefined> | null, wanted: string): string | undefined =>
-  Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === wanted)?.[1];
-
-const bearerToken = (headers: Record<string, string | undefined> | null): string | undefined =>
-  headerOf(headers, 'authorization')?.match(/^Bearer ([A-Za-z0-9_.~+/=-]+)$/i)?.[1];
+const bearerToken = (event: APIGatewayRequestAuthorizerEvent): string | undefined =>
+  headerOf({ headers: event.headers ?? {} }, 'Authorization')?.match(/^Bearer ([A-Za-z0-9_.~+/=-]+)$/i)?.[1];
 
 /**
  * The partner key API Gateway meters the request by (apiKeySource AUTHORIZER). A missing key, or
@@ -32,7 +29,7 @@ const bearerToken = (headers: Record<string, string | undefined> | null): string
  * INVALID_API_KEY, as it does for an unknown or revoked key.
  */
 function usageKeyOf(event: APIGatewayRequestAuthorizerEvent, tenantId: string): string {
-  const key = headerOf(event.headers, API_KEY_HEADER)?.trim();
+  const key = headerOf({ headers: event.headers ?? {} }, API_KEY_HEADER)?.trim();
   if (key && apiKeyBelongsTo(key, tenantId)) return key;
   refused(event, 'api key refused', 'api-key', key ? "not a key of the token's tenant" : 'no x-api-key header');
   return NO_VALID_API_KEY;
@@ -56,7 +53,7 @@ const reject = (event: APIGatewayRequestAuthorizerEvent, reason: TokenRejectionR
 };
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const token = bearerToken(event.headers);
+  const token = bearerToken(event);
   if (!token) return reject(event, 'missing', 'no bearer token');
   try {
     const { tenantId, scopes, validUntil } = await verify(token);

@@ -33,6 +33,18 @@ export interface CheckedResponse {
   body: unknown;
 }
 
+/** A fetch Response read whole, as the check takes it: its text, and that text as JSON when it is JSON. */
+export async function readCheckedResponse(response: Response): Promise<CheckedResponse> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body };
+}
+
 /**
  * What in `response` deviates from the contract, or undefined when nothing does. `path` is the
  * API's path (as in the document, query allowed), not a deployment's full URL path; `requestId`

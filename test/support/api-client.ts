@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
 import { createLocalGateway, type LocalGatewayOptions } from '../../local/gateway.js';
-import { assertConformsToContract } from '../../scripts/support/contract-check.js';
+import { assertConformsToContract, readCheckedResponse } from '../../scripts/support/contract-check.js';
 
 /** Every response the API tests see is checked by the one conformance check the smoke check uses too. */
 export { assertConformsToContract };
@@ -50,15 +50,7 @@ export function useApi(defaultTenant?: string, gatewayOptions?: LocalGatewayOpti
       body = JSON.stringify(options.body);
       headers['Content-Type'] ??= 'application/json';
     }
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    const result = { status: response.status, headers: response.headers, body: parsed, text };
+    const result = await readCheckedResponse(await fetch(`${baseUrl}${path}`, { method, headers, body }));
     assertConformsToContract(method, path, requestId, result);
     return result;
   }
