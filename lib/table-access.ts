@@ -1,3 +1,4 @@
+import { subscriptionsPartition } from '../shared/dynamodb/keys.js';
 import { INDEXES, type IndexName } from '../shared/dynamodb/table-definition.js';
 import type { OperationId } from '../shared/routes.js';
 
@@ -8,7 +9,12 @@ import type { OperationId } from '../shared/routes.js';
 export interface TableAccess {
   table: string[];
   indexes: Partial<Record<IndexName, string[]>>;
+  /** Only items whose partition key matches these patterns (dynamodb:LeadingKeys). */
+  leadingKeys?: string[];
 }
+
+/** Every tenant's subscriptions partition, and nothing else: no meeting, no index. */
+export const SUBSCRIPTION_PARTITIONS = [subscriptionsPartition('*')];
 
 export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   // A create that loses a race with no item handed back (a transaction conflict) reads what holds the id.
@@ -19,10 +25,15 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   deleteMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
   // The change order from the modification index, then each meeting's latest state (consistent).
   listMeetingChanges: { table: ['dynamodb:BatchGetItem'], indexes: { byTenantModificationTime: ['dynamodb:Query'] } },
-  // Subscriptions: items of the table in one partition per tenant, outside every index.
-  createSubscription: { table: ['dynamodb:PutItem'], indexes: {} },
-  listSubscriptions: { table: ['dynamodb:Query'], indexes: {} },
-  deleteSubscription: { table: ['dynamodb:DeleteItem'], indexes: {} },
+  // Subscriptions: items of the table in one partition per tenant, outside every index. A create
+  // counts the tenant's subscriptions (a Query) against the limit before it writes.
+  createSubscription: {
+    table: ['dynamodb:Query', 'dynamodb:PutItem'],
+    indexes: {},
+    leadingKeys: SUBSCRIPTION_PARTITIONS,
+  },
+  listSubscriptions: { table: ['dynamodb:Query'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
+  deleteSubscription: { table: ['dynamodb:DeleteItem'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
   searchMeetings: {
     table: ['dynamodb:BatchGetItem'],
     // The planner may drive a search from any index (shared/dynamodb/search-planner.ts).

@@ -11,6 +11,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
+import { SUBSCRIPTION_PARTITIONS } from '../table-access.js';
 import { MeetingFunction } from './meeting-function.js';
 
 export interface ChangeNotificationsProps {
@@ -146,7 +147,7 @@ export class ChangeNotifications extends Construct {
       new iam.PolicyStatement({
         actions,
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#SUBSCRIPTIONS'] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SUBSCRIPTION_PARTITIONS } },
       });
     const fanOut = new MeetingFunction(this, 'FanOutMeetingEvents', {
       name: 'fan-out-meeting-events',
