@@ -12,6 +12,7 @@ export default tseslint.config(
       'cdk.out/',
       '.data/',
       '.tmp/',
+      '.cache/',
       '.test-results/',
       'shared/generated/',
       'clients/typescript/generated/',

@@ -1,52 +1,58 @@
 /**
- * The local REST gateway: what API Gateway does in front of the functions, on loopback. It reads
- * the same route table as the CDK stack, runs the same authorizer and handler modules with REST API
- * (v1) proxy events, caches authorizer decisions per token like API Gateway, and answers the same
- * gateway responses.
+ * The local REST gateway: what API Gateway does in front of the functions, on loopback, read from
+ * the synthesized template: its resources and methods, which methods have the authorizer, the
+ * authorizer's identity sources and result TTL, whether a method requires a partner key, and the
+ * gateway responses. Functions run through a FunctionHost (as deployed, or in process for tests
+ * that inject faults into the runtime's own client); the payload and timeout limits are API
+ * Gateway's documented ones.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createServer,
-  maxHeaderSize,
-  STATUS_CODES,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
-  Context,
 } from 'aws-lambda';
 import { USAGE_PLANS, type UsagePlan } from '../shared/auth/api-keys.js';
-import { readApiKeyConfig } from '../shared/config.js';
 import { isUuid } from '../shared/domain/identifiers.js';
-import { GATEWAY_RESPONSES, type GatewayResponseType } from '../shared/http/gateway-responses.js';
-import { echoableRequestId } from '../shared/http/request-parsing.js';
+import { echoableHeader, headerOf } from '../shared/http/request-parsing.js';
 import { logger } from '../shared/logger.js';
-import { authorizerResultTtlSeconds, matchRoute } from '../shared/routes.js';
+import { routeMatcher } from '../shared/routes.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
 import { serveDocs } from './docs.js';
+import {
+  answerOnSocket,
+  MISSING_HOST_DESCRIPTION,
+  PARSER_ERROR_DESCRIPTIONS,
+  PARSER_ERROR_FALLBACK,
+  requestIdInRawPacket,
+} from './http-parser-errors.js';
+import type { FunctionHost, InvocationResult } from './runtime/function-host.js';
+import type { DeployedStack } from './runtime/stack-template.js';
 import { UsageMeter } from './usage-meter.js';
 
-type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
-
-const API_ARN = 'arn:aws:execute-api:local:000000000000:local-api';
 const STAGE = 'local';
-/** API Gateway's own payload limit; the handlers enforce the API's 64 KiB body limit. */
+/** API Gateway's quotas for a REST API: a 10 MB payload, a 29 s integration timeout. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-
-/** Handler modules are imported on first use, after the caller has set the environment they read. */
-const moduleCache = new Map<string, Promise<{ handler: unknown }>>();
-const load = <T>(functionName: string): Promise<T> => {
-  if (!moduleCache.has(functionName))
-    moduleCache.set(functionName, import(`../functions/${functionName}/handler.ts`) as Promise<{ handler: unknown }>);
-  return moduleCache.get(functionName)!.then((m) => m.handler as T);
+const INTEGRATION_TIMEOUT_MS = 29_000;
+/** API Gateway's own status of a gateway response type the template leaves to DEFAULT_4XX/5XX. */
+const DEFAULT_STATUS: Record<string, number> = {
+  INTEGRATION_TIMEOUT: 504,
+  INTEGRATION_FAILURE: 504,
+  REQUEST_TOO_LARGE: 413,
+  AUTHORIZER_FAILURE: 500,
+  UNAUTHORIZED: 401,
+  ACCESS_DENIED: 403,
+  MISSING_AUTHENTICATION_TOKEN: 403,
+  INVALID_API_KEY: 403,
+  QUOTA_EXCEEDED: 429,
+  THROTTLED: 429,
 };
+
+type Denial =
+  'UNAUTHORIZED' | 'AUTHORIZER_FAILURE' | 'ACCESS_DENIED' | 'INVALID_API_KEY' | 'QUOTA_EXCEEDED' | 'THROTTLED';
 
 const policyAllows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
   const matchesArn = (resource: string) =>
@@ -74,20 +80,6 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
-function gatewayResponse(type: GatewayResponseType, requestHeaders: Record<string, string>): APIGatewayProxyResult {
-  const spec = GATEWAY_RESPONSES[type];
-  const requestId = echoableRequestId({ headers: requestHeaders });
-  return {
-    statusCode: spec.status,
-    headers: {
-      'Content-Type': 'application/json',
-      ...('headers' in spec ? spec.headers : {}),
-      ...(requestId ? { 'Request-ID': requestId } : {}),
-    },
-    body: JSON.stringify(spec.body),
-  };
-}
-
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -99,83 +91,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-/**
- * Plain-words descriptions for requests Node's HTTP parser rejects before any handler runs. The
- * house error table has no 431/408/413, so all of them are 400 in the DEFAULT_4XX body.
- */
-const PARSER_ERROR_DESCRIPTIONS: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: `The request headers are larger than ${maxHeaderSize / 1024} KiB.`,
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'The chunk extensions of the request body are too large.',
-  ERR_HTTP_REQUEST_TIMEOUT: 'The request was not received in full in time.',
-  HPE_INVALID_EOF_STATE: 'The connection ended before the request was complete.',
-  HPE_INVALID_METHOD: 'The request could not be parsed as HTTP: the request line does not start with a known method.',
-  HPE_INVALID_URL:
-    'The request could not be parsed as HTTP: the request target contains a character that is not allowed (non-ASCII must be percent-encoded).',
-  HPE_INVALID_HEADER_TOKEN:
-    'The request could not be parsed as HTTP: a header contains a character that is not allowed.',
-  HPE_CR_EXPECTED: 'The request could not be parsed as HTTP: a line is not terminated by CRLF.',
-  HPE_LF_EXPECTED:
-    'The request could not be parsed as HTTP: a line is not terminated by CRLF (a bare CR is not allowed).',
-  HPE_INVALID_CONTENT_LENGTH: 'The request could not be parsed as HTTP: the Content-Length header is invalid.',
-  HPE_UNEXPECTED_CONTENT_LENGTH:
-    'The request could not be parsed as HTTP: Content-Length and Transfer-Encoding are both present.',
-  HPE_INVALID_TRANSFER_ENCODING: 'The request could not be parsed as HTTP: the Transfer-Encoding header is invalid.',
-  HPE_INVALID_CHUNK_SIZE: 'The request could not be parsed as HTTP: the chunked body is malformed.',
-  HPE_PAUSED_H2_UPGRADE: 'The request could not be parsed as HTTP: only HTTP/1.1 is served.',
-};
-const PARSER_ERROR_FALLBACK = 'The request could not be parsed as HTTP: it is malformed.';
-const MISSING_HOST_DESCRIPTION = 'The request has no Host header.';
-/** How long a rejected connection may keep sending after our answer, so the client can read it before the close. */
-const LINGER_MS = 1000;
-
-/**
- * A gateway-level 400 before any route runs. Unlike the handlers' answers it always carries a
- * Request-ID: the client's when it is a uuid, otherwise a fresh one.
- */
-function badRequestResponse(description: string, requestId: string | undefined): APIGatewayProxyResult {
-  const spec = GATEWAY_RESPONSES.DEFAULT_4XX;
-  return {
-    statusCode: spec.status,
-    headers: { 'Content-Type': 'application/json', 'Request-ID': isUuid(requestId) ? requestId : randomUUID() },
-    body: JSON.stringify({ ...spec.body, description }),
-  };
-}
-
-/** The last Request-ID header line in the bytes the parser had read (header name case-insensitive). */
-function requestIdInRawPacket(rawPacket: unknown): string | undefined {
-  if (!Buffer.isBuffer(rawPacket)) return undefined;
-  let found: string | undefined;
-  for (const line of rawPacket.toString('latin1').split('\n')) {
-    const match = /^request-id:[ \t]*(.*?)[ \t]*\r?$/i.exec(line);
-    if (match) found = match[1];
-  }
-  return found;
-}
-
-/** Answers on a socket the HTTP layer has let go of, then closes it once the client has had time to read. */
-function answerOnSocket(socket: Duplex, result: APIGatewayProxyResult): void {
-  const body = Buffer.from(result.body, 'utf8');
-  const headers = {
-    ...result.headers,
-    'Content-Length': body.length,
-    Connection: 'close',
-    Date: new Date().toUTCString(),
-  };
-  const head = [
-    `HTTP/1.1 ${result.statusCode} ${STATUS_CODES[result.statusCode]}`,
-    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-  ];
-  // end() instead of destroy(): closing with unread request bytes would send a RST that can drop the answer.
-  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
-  socket.resume();
-  // A socket handed over by the HTTP layer (CONNECT) has no error listener left; a reset must not crash the gateway.
-  socket.on('error', () => socket.destroy());
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
-}
+const withTimeout = (invocation: Promise<InvocationResult>, ms: number) =>
+  new Promise<InvocationResult | 'timeout'>((resolveResult, reject) => {
+    const timer = setTimeout(() => resolveResult('timeout'), ms);
+    invocation.then(resolveResult, reject).finally(() => clearTimeout(timer));
+  });
 
 export interface LocalGatewayOptions {
+  /** The synthesized stack: its API and its functions. */
+  stack: DeployedStack;
+  /** Runs the stack's functions. */
+  functions: FunctionHost;
   /** Where the keys are (default: api-keys.json in DATA_DIR, or .data). */
   apiKeyStore?: LocalApiKeyStore;
   /** The usage plans by name (default USAGE_PLANS: the stack's). */
@@ -183,52 +109,88 @@ export interface LocalGatewayOptions {
 }
 
 export function createLocalGateway({
+  stack,
+  functions,
   apiKeyStore = new LocalApiKeyStore(apiKeyFileIn(process.env.DATA_DIR ?? '.data')),
   usagePlans = USAGE_PLANS,
-}: LocalGatewayOptions = {}): Server {
-  // From REQUIRE_API_KEY, as the authorizer reads it: the two always agree.
-  const requireApiKey = readApiKeyConfig().required;
+}: LocalGatewayOptions): Server {
+  const matchMethod = routeMatcher(stack.methods.map((method) => ({ ...method, method: method.httpMethod })));
+  const apiArn = `arn:aws:execute-api:${stack.account.region}:${stack.account.accountId}:local-api`;
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
-  const cacheTtlMs = authorizerResultTtlSeconds(requireApiKey) * 1000;
   const meter = new UsageMeter();
 
-  /**
-   * API Gateway's part after an allowing authorizer when keys are required: the usage key must be
-   * an issued, unrevoked key (404 INVALID_API_KEY) within its plan's rate and quota (503).
-   */
-  function meterUsage(usageKey: string | null | undefined) {
+  /** A gateway response as the template configures it (types it leaves out: its DEFAULT_4XX/5XX body). */
+  function gatewayResponse(
+    type: string,
+    requestHeaders: Record<string, string>,
+    description?: string,
+  ): APIGatewayProxyResult {
+    const status = DEFAULT_STATUS[type] ?? (type === 'DEFAULT_5XX' ? 500 : 400);
+    const configured =
+      stack.gatewayResponses.get(type) ?? stack.gatewayResponses.get(status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+    const headers: Record<string, string> = {};
+    for (const [name, source] of Object.entries(configured?.headers ?? {})) {
+      const value =
+        'value' in source ? source.value : echoableHeader({ headers: requestHeaders }, source.requestHeader);
+      if (value !== undefined) headers[name] = value;
+    }
+    const body = configured?.body ?? '{"message":null}';
+    return {
+      statusCode: stack.gatewayResponses.has(type) ? configured!.status : status,
+      headers,
+      body: description ? JSON.stringify({ ...(JSON.parse(body) as object), description }) : body,
+    };
+  }
+
+  /** A gateway-level 400 before any route runs: always with a Request-ID, the client's uuid or a fresh one. */
+  function badRequestResponse(description: string, requestId: string | undefined): APIGatewayProxyResult {
+    const answer = gatewayResponse('DEFAULT_4XX', {}, description);
+    return { ...answer, headers: { ...answer.headers, 'Request-ID': isUuid(requestId) ? requestId : randomUUID() } };
+  }
+
+  /** API Gateway's part after an allowing authorizer when the method requires a key: issued, unrevoked, within its plan. */
+  function meterUsage(usageKey: string | null | undefined): { denied?: Denial } {
     const issued = usageKey ? apiKeyStore.find(usageKey) : undefined;
     const plan = issued && Object.hasOwn(usagePlans, issued.plan) ? usagePlans[issued.plan] : undefined;
-    if (!issued || issued.revokedAt || !plan) return { denied: 'INVALID_API_KEY' as const };
+    if (!issued || issued.revokedAt || !plan) return { denied: 'INVALID_API_KEY' };
     const verdict = meter.admit(usageKey!, plan);
     return verdict === 'admitted' ? {} : { denied: verdict };
   }
 
   async function authorize(
+    method: DeployedStack['methods'][number],
     headers: Record<string, string>,
     methodArn: string,
     event: Omit<APIGatewayRequestAuthorizerEvent, 'type' | 'methodArn'>,
-  ) {
-    const identity = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  ): Promise<{ denied: Denial } | { authorizer: Record<string, unknown> }> {
+    if (!method.authorizerLogicalId) return { authorizer: {} };
+    const authorizer = stack.authorizers.get(method.authorizerLogicalId)!;
+    const identity = authorizer.identityHeaders.map((name) => headerOf({ headers }, name) ?? '');
     // An empty identity source: API Gateway answers 401 without calling the authorizer.
-    if (!identity) return { denied: 'UNAUTHORIZED' as const };
-    const cached = authorizerCache.get(identity);
+    if (identity.some((value) => value === '')) return { denied: 'UNAUTHORIZED' };
+    const cacheKey = identity.join('\n');
+    const cached = authorizerCache.get(cacheKey);
     let result = cached && cached.expires > Date.now() ? cached.result : undefined;
     if (!result) {
-      try {
-        result = await (await load<AuthorizerHandler>('authorizer'))({ ...event, type: 'REQUEST', methodArn });
-      } catch (error) {
-        if ((error as Error).message === 'Unauthorized') return { denied: 'UNAUTHORIZED' as const };
+      const invocation = await functions.invoke(authorizer.functionLogicalId, {
+        ...event,
+        type: 'REQUEST',
+        methodArn,
+      });
+      if (!invocation.ok) {
+        if (invocation.errorMessage === 'Unauthorized') return { denied: 'UNAUTHORIZED' };
         // As Lambda logs a failed invocation (a configuration error at load, too): never silently.
-        logger.error('authorizer failed', { error: error as Error });
-        return { denied: 'AUTHORIZER_FAILURE' as const };
+        logger.error('authorizer failed', { errorType: invocation.errorType, errorMessage: invocation.errorMessage });
+        return { denied: 'AUTHORIZER_FAILURE' };
       }
-      if (cacheTtlMs > 0) authorizerCache.set(identity, { result, expires: Date.now() + cacheTtlMs });
+      result = invocation.payload as APIGatewayAuthorizerResult;
+      if (authorizer.resultTtlSeconds > 0)
+        authorizerCache.set(cacheKey, { result, expires: Date.now() + authorizer.resultTtlSeconds * 1000 });
     }
-    if (!policyAllows(result, methodArn)) return { denied: 'ACCESS_DENIED' as const };
-    if (requireApiKey) {
+    if (!policyAllows(result, methodArn)) return { denied: 'ACCESS_DENIED' };
+    if (method.apiKeyRequired) {
       const usage = meterUsage(result.usageIdentifierKey);
-      if (usage.denied) return usage;
+      if (usage.denied) return { denied: usage.denied };
     }
     return { authorizer: { principalId: result.principalId, ...(result.context ?? {}) } };
   }
@@ -255,9 +217,9 @@ export function createLocalGateway({
       // The request target is a path: resolved against a base, `//x/meetings` would name host x.
       const target = req.url ?? '/';
       const url = new URL(`http://localhost${target.startsWith('/') ? target : `/${target}`}`);
-      const method = (req.method ?? 'GET').toUpperCase();
+      const httpMethod = (req.method ?? 'GET').toUpperCase();
       if (serveDocs(req, res, url.pathname)) return;
-      const matched = matchRoute(method, url.pathname);
+      const matched = matchMethod(httpMethod, url.pathname);
       if (!matched) return send(res, gatewayResponse('MISSING_AUTHENTICATION_TOKEN', headers));
       const body = await readBody(req);
       if (!body) return send(res, gatewayResponse('REQUEST_TOO_LARGE', headers));
@@ -269,24 +231,24 @@ export function createLocalGateway({
         (multiQuery[name] ??= []).push(value);
       }
       const hasQuery = Object.keys(query).length > 0;
-      const { route, pathParameters } = matched;
+      const { route: method, pathParameters } = matched;
       const requestContext = {
-        accountId: '000000000000',
+        accountId: stack.account.accountId,
         apiId: 'local-api',
         stage: STAGE,
         requestId: randomUUID(),
-        resourcePath: route.path,
-        httpMethod: method,
+        resourcePath: method.path,
+        httpMethod,
         path: `/${STAGE}${url.pathname}`,
         protocol: 'HTTP/1.1',
         requestTimeEpoch: Date.now(),
-        resourceId: route.operationId,
+        resourceId: method.operationName,
         identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? null },
       } as unknown as APIGatewayProxyEvent['requestContext'];
       const common = {
-        resource: route.path,
+        resource: method.path,
         path: url.pathname,
-        httpMethod: method,
+        httpMethod,
         headers,
         multiValueHeaders,
         queryStringParameters: hasQuery ? query : null,
@@ -295,9 +257,9 @@ export function createLocalGateway({
         stageVariables: null,
         requestContext,
       };
-      const methodArn = `${API_ARN}/${STAGE}/${method}${url.pathname}`;
-      const decision = await authorize(headers, methodArn, common as never);
-      if ('denied' in decision) return send(res, gatewayResponse(decision.denied!, headers));
+      const methodArn = `${apiArn}/${STAGE}/${httpMethod}${url.pathname}`;
+      const decision = await authorize(method, headers, methodArn, common as never);
+      if ('denied' in decision) return send(res, gatewayResponse(decision.denied, headers));
 
       const event: APIGatewayProxyEvent = {
         ...common,
@@ -305,16 +267,17 @@ export function createLocalGateway({
         body: body.length ? body.toString('utf8') : null,
         isBase64Encoded: false,
       };
-      const context = {
-        awsRequestId: requestContext.requestId,
-        functionName: route.functionName,
-        getRemainingTimeInMillis: () => 10_000,
-      } as Context;
-      send(res, await (await load<ProxyHandler>(route.functionName))(event, context));
+      const invocation = await withTimeout(functions.invoke(method.functionLogicalId, event), INTEGRATION_TIMEOUT_MS);
+      if (invocation === 'timeout') return send(res, gatewayResponse('INTEGRATION_TIMEOUT', headers));
+      if (!invocation.ok) {
+        // A function error (a throw past its middleware, a timeout, a response over Lambda's limit)
+        // is logged as Lambda logs it; API Gateway answers its 5XX gateway response.
+        logger.error('function failed', { errorType: invocation.errorType, errorMessage: invocation.errorMessage });
+        return send(res, gatewayResponse('DEFAULT_5XX', headers));
+      }
+      send(res, invocation.payload as APIGatewayProxyResult);
     } catch (error) {
-      // A handler that throws past its middleware (or fails to load: a configuration error) is a
-      // Lambda error, logged as Lambda logs it; API Gateway answers DEFAULT_5XX.
-      logger.error('function failed', { error: error as Error });
+      logger.error('local gateway failed', { error: error as Error });
       send(res, gatewayResponse('DEFAULT_5XX', headers));
     }
   }

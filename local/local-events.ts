@@ -1,6 +1,7 @@
 /**
  * Change notifications on the developer's machine: what the stack's pipe, queues and delivery
- * function do on AWS, in process. It polls DynamoDB Local's stream, builds each meeting event with
+ * function do on AWS, in process. It polls DynamoDB Local's stream as the delivery pipe's role,
+ * passes the records the pipe's filter criteria pass, builds each meeting event with
  * the same code as the pipe's enrichment function, fans it out to the tenant's subscriptions with
  * the same code as the fan-out function, and delivers with the same code as the delivery function:
  * in order per subscription and meeting, a failing event holding back the later ones, retried with
@@ -8,7 +9,6 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -17,12 +17,19 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { MeetingCloudEvent } from '../shared/domain/meeting-events.js';
 import type { SubscriptionRepository } from '../shared/domain/subscription-repository.js';
-import type { StoredSubscription, WebhookUrlPolicy } from '../shared/domain/subscriptions.js';
+import type { WebhookUrlPolicy } from '../shared/domain/subscriptions.js';
 import { eventOfStreamChange } from '../shared/dynamodb/stream-events.js';
 import { logger } from '../shared/logger.js';
-import { deliverEvent } from '../shared/webhooks/deliver.js';
-import { subscriptionsFor } from '../shared/webhooks/fan-out.js';
+import { attemptDelivery } from '../shared/webhooks/attempt-delivery.js';
+import { planFanOutFrom, type PlannedDelivery } from '../shared/webhooks/fan-out.js';
+import { doublingDelay } from '../shared/webhooks/queue-messages.js';
+import { assertSupportedPattern, matchesPattern } from './runtime/event-pattern.js';
 
+/**
+ * The local runner's retries. They live here, not in shared/: on AWS the queue counts receives,
+ * backs off by visibility timeout and dead-letters by its redrive policy; here no queue does, so
+ * the runner times its retries itself, and tests shorten them.
+ */
 export interface RetrySchedule {
   /** Delay before the first retry; each next one doubles, up to maxDelayMs. */
   firstDelayMs: number;
@@ -47,19 +54,24 @@ export function readRetrySchedule(env = process.env): RetrySchedule {
 }
 
 interface Pending {
-  event: MeetingCloudEvent;
-  subscription: StoredSubscription;
+  delivery: PlannedDelivery;
   attempts: number;
   firstAttemptAt?: number;
 }
 
 export interface LocalEventsOptions {
+  /** Where the stream is read: the IAM enforcement point, as the delivery pipe's role. */
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  tableName: string;
+  streamArn: string;
+  /** The pipe's filter criteria from the template: a record passes when it matches one of them. */
+  filterPatterns: unknown[];
   dataDir: string;
+  /** Subscriptions as the fan-out function reads them (with its role). */
   subscriptions: SubscriptionRepository;
+  /** Subscriptions as the delivery function reads them (with its role). */
+  deliverySubscriptions: SubscriptionRepository;
   policy: WebhookUrlPolicy;
   resolveHost: (hostname: string) => Promise<string[]>;
   retry?: RetrySchedule;
@@ -88,6 +100,8 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     timers.add(timer);
   };
 
+  const deps = { repository: options.deliverySubscriptions, policy: options.policy, resolveHost: options.resolveHost };
+
   /** Works through one subscription+meeting queue in order; the head blocks the rest until it is done. */
   const work = async (key: string): Promise<void> => {
     const queue = queues.get(key);
@@ -95,22 +109,16 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     if (!queue || !head || stopped) return;
     head.firstAttemptAt ??= Date.now();
     head.attempts++;
-    // A subscription deleted since the fan-out gets nothing more; one that cannot be read now is retried.
-    const outcome = await options.subscriptions.get(head.event.tenantid, head.subscription.subscriptionId).then(
-      (current) => (current ? deliverEvent(options, current, head.event) : { delivered: true as const, status: 0 }),
-      (error: unknown) => ({
-        delivered: false as const,
-        reason: `subscription unreadable: ${(error as Error).message}`,
-      }),
-    );
-    if (!outcome.delivered) {
+    const { subscriptionId, event } = head.delivery.message;
+    const attempt = await attemptDelivery(deps, subscriptionId, event);
+    if (attempt.outcome === 'failed') {
       const elapsed = Date.now() - head.firstAttemptAt;
-      const delay = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (head.attempts - 1));
+      const delay = doublingDelay(retry.firstDelayMs, retry.maxDelayMs, head.attempts);
       if (elapsed + delay <= retry.retryForMs) {
         logger.warn('webhook delivery failed; retrying', {
-          subscriptionId: head.subscription.subscriptionId,
-          eventId: head.event.id,
-          reason: outcome.reason,
+          subscriptionId,
+          eventId: event.id,
+          reason: attempt.reason,
           retryInMs: delay,
         });
         later(delay, () => void work(key));
@@ -118,36 +126,36 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
       }
       appendFileSync(
         deadLetterFile,
-        `${JSON.stringify({ subscriptionId: head.subscription.subscriptionId, event: head.event, attempts: head.attempts, reason: outcome.reason, deadLetteredAt: new Date().toISOString() })}\n`,
+        `${JSON.stringify({ subscriptionId, event, attempts: head.attempts, reason: attempt.reason, deadLetteredAt: new Date().toISOString() })}\n`,
       );
-      logger.warn('webhook event dead-lettered', {
-        subscriptionId: head.subscription.subscriptionId,
-        eventId: head.event.id,
-      });
+      logger.warn('webhook event dead-lettered', { subscriptionId, eventId: event.id });
     }
     queue.shift();
     if (queue.length) void work(key);
     else queues.delete(key);
   };
 
+  /** Queues the event's fan-out plan, one in-process queue per message group, as the FIFO queue keeps them. */
   const accept = async (event: MeetingCloudEvent) => {
-    for (const subscription of await subscriptionsFor(options.subscriptions, event)) {
-      const key = `${subscription.subscriptionId}#${event.subject}`;
-      const queue = queues.get(key);
-      if (queue) queue.push({ event, subscription, attempts: 0 });
+    for (const delivery of await planFanOutFrom(options.subscriptions, event)) {
+      const queue = queues.get(delivery.groupId);
+      if (queue) queue.push({ delivery, attempts: 0 });
       else {
-        queues.set(key, [{ event, subscription, attempts: 0 }]);
-        void work(key);
+        queues.set(delivery.groupId, [{ delivery, attempts: 0 }]);
+        void work(delivery.groupId);
       }
     }
   };
 
-  const clientConfig = { endpoint: options.endpoint, region: options.region, credentials: options.credentials };
-  const dynamodb = new DynamoDBClient(clientConfig);
-  const streams = new DynamoDBStreamsClient(clientConfig);
-  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
-  const streamArn = Table?.LatestStreamArn;
-  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  for (const pattern of options.filterPatterns) assertSupportedPattern(pattern);
+  const passesFilter = (record: unknown) =>
+    options.filterPatterns.length === 0 || options.filterPatterns.some((pattern) => matchesPattern(record, pattern));
+  const { streamArn } = options;
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: options.credentials,
+  });
 
   /** Open shards and their iterators; shards found after start are read from their beginning. */
   const iterators = new Map<string, string | undefined>();
@@ -206,7 +214,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
         }
         // The iterator moves on only once every record is handed over: a failure reads them again.
         for (const record of answer.Records ?? []) {
-          const event = eventOfStreamChange(record);
+          const event = passesFilter(record) ? eventOfStreamChange(record) : undefined;
           if (event) await accept(event);
           if (record.dynamodb?.SequenceNumber) lastSequence.set(shardId, record.dynamodb.SequenceNumber);
         }
@@ -224,7 +232,6 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
-      dynamodb.destroy();
       streams.destroy();
       return Promise.resolve();
     },

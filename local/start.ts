@@ -1,23 +1,27 @@
 /**
- * npm start: DynamoDB Local (unless DYNAMODB_ENDPOINT names one), the table, the dev issuer and
- * the local gateway on http://127.0.0.1:$PORT. SIGINT/SIGTERM stop everything it started.
+ * npm start: DynamoDB Local (unless DYNAMODB_ENDPOINT names one), the table, the dev issuer, the
+ * dev stage as synthesized (cached), its functions as deployed behind the local IAM enforcement
+ * point, change notifications, and the local gateway on http://127.0.0.1:$PORT. SIGINT/SIGTERM
+ * stop everything it started.
  */
 import { resolve } from 'node:path';
-import { subscriptionDeps } from '../shared/composition.js';
 import { readApiKeyConfig } from '../shared/config.js';
 import { DEFAULT_TABLE_NAME } from '../shared/dynamodb/table-definition.js';
 import { devAuthEnvironment, ensureDevIssuer } from './dev-issuer.js';
 import { ensureTable, JavaMissingError, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
 import { createLocalGateway } from './gateway.js';
 import { startLocalEvents, type LocalEvents } from './local-events.js';
+import { startLocalRuntime, type LocalRuntime } from './runtime/local-runtime.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 let dynamoDb: RunningDynamoDb | undefined;
 let events: LocalEvents | undefined;
+let runtime: LocalRuntime | undefined;
 
 async function stopAll(exitCode: number): Promise<never> {
   await events?.stop();
+  await runtime?.stop();
   await dynamoDb?.stop();
   process.exit(exitCode);
 }
@@ -34,36 +38,24 @@ async function main() {
   const table = await ensureTable(endpoint, tableName, process.env.AWS_REGION ?? 'local');
 
   const issuer = ensureDevIssuer(dataDir);
-  // Explicit JWT_* settings win (to try a real issuer locally); otherwise the dev issuer's tokens are accepted.
-  const auth = process.env.JWT_ISSUER ? {} : devAuthEnvironment(issuer);
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: endpoint,
-    AWS_REGION: process.env.AWS_REGION ?? 'local',
-    // The changes feed's settle delay: 30 s on AWS, where an index may lag; DynamoDB Local's do not.
-    CHANGES_SETTLE_SECONDS: process.env.CHANGES_SETTLE_SECONDS ?? '5',
-    // CloudWatch's embedded-metric lines would only clutter a terminal (set false to see them).
-    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    // Webhooks may go to a listener on this machine (plain http to loopback): here and only here.
-    WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
-    ...auth,
+  const startedAt = Date.now();
+  runtime = await startLocalRuntime({
+    dynamoDbEndpoint: endpoint,
+    tableName,
+    requireApiKey: readApiKeyConfig().required,
+    // Explicit JWT_* settings win (to try a real issuer locally); otherwise the dev issuer's tokens are accepted.
+    devIssuer: devAuthEnvironment(issuer),
   });
+  const { stack } = runtime;
+  console.log(
+    `${runtime.synthesis.synthesized ? 'Synthesized' : 'Reused the synthesized'} dev stage (${stack.functions.size} functions) in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  );
 
   // Change notifications: the table's stream to webhook subscribers, as the stack does on AWS.
-  const { repository, policy, resolveHost } = subscriptionDeps();
-  events = await startLocalEvents({
-    endpoint,
-    region: process.env.AWS_REGION ?? 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    tableName,
-    dataDir,
-    subscriptions: repository,
-    policy,
-    resolveHost,
-  });
+  events = await startLocalEvents(runtime.changeNotifications(dataDir));
   // (Started before the gateway listens: no write can come before the stream is followed.)
 
-  const server = createLocalGateway();
+  const server = createLocalGateway({ stack, functions: runtime.functions });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolveListen);

@@ -42,7 +42,7 @@ export function subscriptionDeps(): SubscriptionDeps {
 }
 
 /** Every address of a host name (IPv4 and IPv6), or none when it does not resolve. */
-async function resolveAllAddresses(hostname: string): Promise<string[]> {
+export async function resolveAllAddresses(hostname: string): Promise<string[]> {
   try {
     return (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
   } catch {

@@ -30,43 +30,44 @@ export const routeOf = (operationId: OperationId): Route => {
 };
 
 const parameterCount = (path: string) => path.split('{').length - 1;
-/**
- * The API's resources (paths), as API Gateway matches them: a literal segment before a path
- * parameter (/meetings/changes before /meetings/{meetingId}).
- */
-const resourcesLiteralFirst = [...new Set(routes.map((route) => route.path))].sort(
-  (a, b) => parameterCount(a) - parameterCount(b),
-);
 
 /**
- * The route a request reaches, with its path parameters (percent-decoded when they decode): the
- * one path matcher, used by the local gateway and the tests' contract check. As in API Gateway the
- * path picks the resource first; a method the resource does not have reaches no route (PUT
- * /meetings/changes is not PUT /meetings/{meetingId}).
+ * A path matcher over a route table, as API Gateway matches its resources: the path picks the
+ * resource first, a literal segment before a path parameter (/meetings/changes before
+ * /meetings/{meetingId}); a method the resource does not have reaches no route (PUT
+ * /meetings/changes is not PUT /meetings/{meetingId}). Path parameters are percent-decoded when
+ * they decode. Used for the route table here and for the deployed template's methods locally.
  */
-export function matchRoute(
-  method: string,
-  path: string,
-): { route: Route; pathParameters: Record<string, string> } | undefined {
-  for (const resource of resourcesLiteralFirst) {
-    const names: string[] = [];
-    const pattern = new RegExp(
-      `^${resource.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
-    );
-    const match = pattern.exec(path);
-    if (!match) continue;
-    const route = routes.find((r) => r.path === resource && r.method === method);
-    if (!route) return undefined;
-    let pathParameters: Record<string, string>;
-    try {
-      pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
-    } catch {
-      pathParameters = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
+export function routeMatcher<R extends { method: string; path: string }>(table: readonly R[]) {
+  const resources = [...new Set(table.map((route) => route.path))]
+    .sort((a, b) => parameterCount(a) - parameterCount(b))
+    .map((resource) => {
+      const names: string[] = [];
+      const pattern = new RegExp(
+        `^${resource.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`,
+      );
+      return { resource, names, pattern };
+    });
+  return (method: string, path: string): { route: R; pathParameters: Record<string, string> } | undefined => {
+    for (const { resource, names, pattern } of resources) {
+      const match = pattern.exec(path);
+      if (!match) continue;
+      const route = table.find((r) => r.path === resource && r.method === method);
+      if (!route) return undefined;
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1]!)]));
+      } catch {
+        pathParameters = Object.fromEntries(names.map((name, i) => [name, match[i + 1]!]));
+      }
+      return { route, pathParameters };
     }
-    return { route, pathParameters };
-  }
-  return undefined;
+    return undefined;
+  };
 }
+
+/** The route a request reaches, with its path parameters (the tests' contract check uses it). */
+export const matchRoute = routeMatcher(routes);
 
 /**
  * How long API Gateway (and the local gateway) caches an authorizer decision per token. Not at all

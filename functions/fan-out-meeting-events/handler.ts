@@ -1,8 +1,7 @@
 /**
  * Reads the table's stream records in order per meeting (a FIFO queue the delivery pipe fills,
- * one message group per meeting) and queues each event once per subscription of its tenant and
- * type (message group: subscription + meeting), so that one failing receiver holds back only its
- * own events of that meeting.
+ * one message group per meeting) and queues the event's fan-out plan (shared/webhooks/fan-out.ts)
+ * on the FIFO delivery queue.
  */
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -10,12 +9,28 @@ import { subscriptionDeps } from '../../shared/composition.js';
 import { required } from '../../shared/config.js';
 import { eventOfStreamChange, type StreamChange } from '../../shared/dynamodb/stream-events.js';
 import { logger } from '../../shared/logger.js';
-import { subscriptionsFor } from '../../shared/webhooks/fan-out.js';
-import type { DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
+import { batchesOf, MAX_BATCH_ENTRIES, planFanOutFrom, type PlannedDelivery } from '../../shared/webhooks/fan-out.js';
 
 const queueUrl = required(process.env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');
 const sqs = new SQSClient({});
 const { repository } = subscriptionDeps();
+
+async function queue(plan: PlannedDelivery[]): Promise<void> {
+  for (const batch of batchesOf(plan, MAX_BATCH_ENTRIES)) {
+    const { Failed = [] } = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((delivery) => ({
+          Id: delivery.subscriptionId,
+          MessageBody: JSON.stringify(delivery.message),
+          MessageGroupId: delivery.groupId,
+          MessageDeduplicationId: delivery.deduplicationId,
+        })),
+      }),
+    );
+    if (Failed.length) throw new Error(`queueing failed for ${Failed.length} subscriptions`);
+  }
+}
 
 export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
@@ -27,19 +42,7 @@ export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> 
     }
     try {
       const event = eventOfStreamChange(JSON.parse(record.body) as StreamChange);
-      if (!event) continue;
-      const messages = (await subscriptionsFor(repository, event)).map((subscription) => ({
-        Id: subscription.subscriptionId,
-        MessageBody: JSON.stringify({ subscriptionId: subscription.subscriptionId, event } satisfies DeliveryMessage),
-        MessageGroupId: `${subscription.subscriptionId}#${event.subject}`,
-        MessageDeduplicationId: `${event.id}.${subscription.subscriptionId}`.slice(0, 128),
-      }));
-      for (let start = 0; start < messages.length; start += 10) {
-        const { Failed = [] } = await sqs.send(
-          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.slice(start, start + 10) }),
-        );
-        if (Failed.length) throw new Error(`queueing failed for ${Failed.length} subscriptions`);
-      }
+      if (event) await queue(await planFanOutFrom(repository, event));
     } catch (error) {
       logger.error('fan-out failed; the record and the later ones of its meeting come again', {
         error: error as Error,

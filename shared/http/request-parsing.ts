@@ -10,11 +10,15 @@ export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
   return undefined;
 }
 
-/** Echo the client's Request-ID as given (if it is a sane header value), even when it is malformed. */
-export const echoableRequestId = (event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined => {
-  const value = headerOf(event, 'Request-ID');
+/** A request header as given, if it is a sane value to echo in a response header. */
+export const echoableHeader = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined => {
+  const value = headerOf(event, name);
   return value !== undefined && value.length <= 128 && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
 };
+
+/** Echo the client's Request-ID as given (if it is a sane header value), even when it is malformed. */
+export const echoableRequestId = (event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined =>
+  echoableHeader(event, 'Request-ID');
 
 export function parseRequestId(event: Pick<APIGatewayProxyEvent, 'headers'>): string {
   const value = headerOf(event, 'Request-ID');

@@ -1,7 +1,13 @@
+/**
+ * The fan-out plan: which subscriptions an event goes to, and the delivery message of each with
+ * its FIFO group and deduplication id. The same plan feeds the AWS fan-out function (SQS batches)
+ * and the local runner (in-process queues).
+ */
 import { DEFAULT_SETTLE_DELAY_MS, writeDeadlineOf } from '../domain/changes-feed.js';
 import type { MeetingCloudEvent } from '../domain/meeting-events.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import type { StoredSubscription } from '../domain/subscriptions.js';
+import type { DeliveryMessage } from './queue-messages.js';
 
 /**
  * A write carries the modificationTime it chose before committing, and commits within the write
@@ -10,17 +16,57 @@ import type { StoredSubscription } from '../domain/subscriptions.js';
  */
 const WRITE_SLACK_MS = writeDeadlineOf(DEFAULT_SETTLE_DELAY_MS);
 
+/** SQS takes at most this many entries in one SendMessageBatch. */
+export const MAX_BATCH_ENTRIES = 10;
+
+/** SQS's limit on a message deduplication id. */
+const MAX_DEDUPLICATION_ID_LENGTH = 128;
+
+export interface PlannedDelivery {
+  /** Unique within one event's plan. */
+  subscriptionId: string;
+  message: DeliveryMessage;
+  /**
+   * One group per subscription and meeting: deliveries keep the meeting's order, and a failing
+   * receiver holds back only its own events of that meeting.
+   */
+  groupId: string;
+  /** The same whenever this event is planned again for this subscription, so a resend is harmless. */
+  deduplicationId: string;
+}
+
 /**
- * The subscriptions an event goes to: the tenant's own (never another's), of its type, made
- * before the write was answered (an earlier write may reach it too, never a later one be missed).
+ * The deliveries of an event, from its tenant's subscriptions (never another tenant's): those of
+ * its type, made before the write was answered (an earlier write may reach one too, never a later
+ * one be missed).
  */
-export async function subscriptionsFor(
+export function planFanOut(subscriptions: readonly StoredSubscription[], event: MeetingCloudEvent): PlannedDelivery[] {
+  return subscriptions
+    .filter(
+      (subscription) =>
+        subscription.eventTypes.includes(event.type) &&
+        Date.parse(subscription.creationTime) - WRITE_SLACK_MS <= Date.parse(event.time),
+    )
+    .map(({ subscriptionId }) => ({
+      subscriptionId,
+      message: { subscriptionId, event },
+      groupId: `${subscriptionId}#${event.subject}`,
+      deduplicationId: `${event.id}.${subscriptionId}`.slice(0, MAX_DEDUPLICATION_ID_LENGTH),
+    }));
+}
+
+/** The plan of an event over its tenant's subscriptions as stored now. */
+export async function planFanOutFrom(
   repository: Pick<SubscriptionRepository, 'list'>,
   event: MeetingCloudEvent,
-): Promise<StoredSubscription[]> {
-  return (await repository.list(event.tenantid)).filter(
-    (subscription) =>
-      subscription.eventTypes.includes(event.type) &&
-      Date.parse(subscription.creationTime) - WRITE_SLACK_MS <= Date.parse(event.time),
-  );
+): Promise<PlannedDelivery[]> {
+  return planFanOut(await repository.list(event.tenantid), event);
+}
+
+/** The items in order, in consecutive batches of at most `size`. */
+export function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
 }

@@ -3,21 +3,16 @@
  * over raw sockets): the gateway still answers 400 in the house error body with a valid Request-ID.
  */
 import { randomUUID } from 'node:crypto';
-import { connect, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalGateway } from '../../local/gateway.js';
+import { connect } from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UUID_PATTERN } from '../../shared/domain/identifiers.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
+import { useApi } from '../support/api-client.js';
 
-const server = createLocalGateway();
+const api = useApi();
 let port = 0;
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+beforeAll(() => {
+  port = Number(new URL(api.baseUrl).port);
 });
 
 interface RawResponse {

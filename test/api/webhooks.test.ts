@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEvents, type LocalEvents } from '../../local/local-events.js';
-import { subscriptionDeps } from '../../shared/composition.js';
-import { readStorageConfig } from '../../shared/config.js';
 import { verifySignature } from '../../shared/webhooks/signature.js';
 import { tokenFor, useApi } from '../support/api-client.js';
 import { meetingInput, uniqueTenant } from '../support/fixtures.js';
@@ -60,17 +58,8 @@ async function subscribe(url: string, token?: string, eventTypes?: string[]) {
 }
 
 beforeAll(async () => {
-  const config = readStorageConfig();
-  const { repository, policy, resolveHost } = subscriptionDeps();
   events = await startLocalEvents({
-    endpoint: config.endpoint!,
-    region: config.region,
-    credentials: config.localCredentials!,
-    tableName: config.tableName,
-    dataDir: mkdtempSync(join(tmpdir(), 'webhooks-')),
-    subscriptions: repository,
-    policy,
-    resolveHost,
+    ...api.runtime!.changeNotifications(mkdtempSync(join(tmpdir(), 'webhooks-'))),
     retry: { firstDelayMs: 100, maxDelayMs: 400, retryForMs: 1_500 },
     pollIntervalMs: 100,
   });

@@ -26,7 +26,7 @@ const ROUNDS = 4;
 const WRITERS = 6;
 const WRITE_PHASE_MS = 7_000;
 
-const api = useApi();
+const api = useApi(undefined, { inProcess: true });
 const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

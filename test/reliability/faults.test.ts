@@ -24,7 +24,7 @@ import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const tenant = uniqueTenant();
-const api = useApi(tenant);
+const api = useApi(tenant, { inProcess: true });
 const config = readStorageConfig();
 const sdk = sdkDocumentClient(config);
 

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
-import { ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
+import { devAuthEnvironment, ensureDevIssuer, signDevToken, type DevTokenOptions } from '../../local/dev-issuer.js';
 import { createLocalGateway, type LocalGatewayOptions } from '../../local/gateway.js';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
+import { prepareLocalStack } from '../../local/runtime/local-stack.js';
 import { assertConformsToContract, readCheckedResponse } from '../../scripts/support/contract-check.js';
+import { readApiKeyConfig } from '../../shared/config.js';
+import { inProcessFunctions } from './in-process-functions.js';
 
 /** Every response the API tests see is checked by the one conformance check the smoke check uses too. */
 export { assertConformsToContract };
@@ -26,17 +31,49 @@ export interface RequestOptions {
 export const devIssuer = () => ensureDevIssuer(process.env.DATA_DIR!);
 export const tokenFor = (options: DevTokenOptions = {}) => signDevToken(devIssuer(), options);
 
-/** Starts the local gateway (same authorizer and handlers as AWS) for the test file, on a free port. */
-export function useApi(defaultTenant?: string, gatewayOptions?: LocalGatewayOptions) {
-  const server = createLocalGateway(gatewayOptions);
+export interface UseApiOptions extends Partial<Omit<LocalGatewayOptions, 'stack' | 'functions'>> {
+  /**
+   * Run the functions from source in this process instead of as deployed: only for tests that
+   * inject faults into the runtime's own DynamoDB client.
+   */
+  inProcess?: boolean;
+}
+
+/** The local runtime's settings from the test setup's environment (test/support/global-setup.ts). */
+export const testRuntimeOptions = () => ({
+  dynamoDbEndpoint: process.env.DYNAMODB_ENDPOINT!,
+  tableName: process.env.TABLE_NAME!,
+  requireApiKey: readApiKeyConfig().required,
+  devIssuer: devAuthEnvironment(devIssuer()),
+});
+
+/**
+ * Starts the local gateway for the test file, on a free port, in front of the dev stage's
+ * functions as deployed (their bundles, environment and roles, IAM enforced), or in process.
+ */
+export function useApi(defaultTenant?: string, { inProcess = false, ...gatewayOptions }: UseApiOptions = {}) {
+  let server: Server | undefined;
+  let runtime: LocalRuntime | undefined;
   let baseUrl = '';
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    let gateway: LocalGatewayOptions;
+    if (inProcess) {
+      const { stack } = await prepareLocalStack(testRuntimeOptions());
+      gateway = { stack, functions: inProcessFunctions(stack) };
+    } else {
+      runtime = await startLocalRuntime(testRuntimeOptions());
+      gateway = { stack: runtime.stack, functions: runtime.functions };
+    }
+    server = createLocalGateway({ ...gateway, ...gatewayOptions });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    if (server) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server!.close(resolve));
+    }
+    await runtime?.stop();
   });
 
   async function call(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
@@ -59,6 +96,10 @@ export function useApi(defaultTenant?: string, gatewayOptions?: LocalGatewayOpti
     call,
     get baseUrl() {
       return baseUrl;
+    },
+    /** The running functions and their stack (deployed runs only). */
+    get runtime() {
+      return runtime;
     },
     create: async (input: unknown, options: RequestOptions = {}) => {
       const response = await call('POST', '/meetings', { ...options, body: input });

@@ -1,5 +1,5 @@
 /**
- * Once per test run: DynamoDB Local (in memory, free port) with the table made from the shared
+ * Once per test run: the dev stage synthesized (or from the cache), DynamoDB Local (in memory, free port) with the table made from the shared
  * table definition, a dev issuer in a temporary data folder, and the environment the handlers and
  * the authorizer read. Everything is stopped afterwards, DynamoDB Local's Java process included.
  */
@@ -8,12 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devAuthEnvironment, ensureDevIssuer } from '../../local/dev-issuer.js';
 import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { synthesizeDevStage } from '../../local/runtime/synthesized-stack.js';
 
 export default async function setup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-test-'));
+  // Both variants of the dev stage the API tests run (partner keys off and on), synthesized or
+  // found in the cache before any test file starts: the files then only read them.
+  const synthesis = Promise.all([false, true].map((requireApiKey) => synthesizeDevStage({ requireApiKey })));
   const dynamoDb = await startDynamoDbLocal();
   const tableName = 'meetings-test';
   await ensureTable(dynamoDb.endpoint, tableName);
+  await synthesis;
   Object.assign(process.env, {
     DATA_DIR: dataDir,
     TABLE_NAME: tableName,

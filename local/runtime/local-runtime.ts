@@ -1,0 +1,107 @@
+/**
+ * The local runtime of the dev stage: the synthesized stack, the IAM enforcement point in front of
+ * DynamoDB Local, and the stack's functions as deployed behind it. `npm start`, the API tests and
+ * the load benchmark start it the same way.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolveAllAddresses } from '../../shared/composition.js';
+import { readWebhookConfig } from '../../shared/config.js';
+import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
+import { DynamoDbSubscriptionRepository } from '../../shared/dynamodb/dynamodb-subscription-repository.js';
+import type { LocalEventsOptions } from '../local-events.js';
+import type { DeployedFunctions } from './function-host.js';
+import { startIamEnforcement, type IamEnforcement } from './iam-enforcement.js';
+import { deployedFunctions, localCredentialsOf, prepareLocalStack, principalsOf } from './local-stack.js';
+import { TOKEN_ISSUER_VARIABLES } from './local-values.js';
+import type { DeployedStack } from './stack-template.js';
+import type { SynthesizedStack } from './synthesized-stack.js';
+
+export interface LocalRuntimeOptions {
+  /** DynamoDB Local's own endpoint (the enforcement point forwards to it). */
+  dynamoDbEndpoint: string;
+  tableName: string;
+  requireApiKey: boolean;
+  /** The dev issuer's JWT_* settings, used unless `env` names an issuer of its own (JWT_ISSUER). */
+  devIssuer: Record<string, string>;
+  /** The developer's environment: local settings and an own issuer (default process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface LocalRuntime {
+  stack: DeployedStack;
+  synthesis: SynthesizedStack;
+  functions: DeployedFunctions;
+  enforcement: IamEnforcement;
+  /** A DynamoDB client that calls as the given role through the enforcement point (the pipes, the runner's queues). */
+  clientAs(roleArn: string): DynamoDBDocumentClient;
+  /**
+   * Change notifications as the stack wires them: the stream read as the delivery pipe's role
+   * through its filter, subscriptions read as the fan-out and the delivery function read them.
+   */
+  changeNotifications(dataDir: string): LocalEventsOptions;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const env = options.env ?? process.env;
+  const prepared = await prepareLocalStack(options);
+  const { stack, synthesis, schemas } = prepared;
+  const enforcement = await startIamEnforcement({
+    upstream: options.dynamoDbEndpoint,
+    accountId: stack.account.accountId,
+    principals: principalsOf(stack),
+    schemas,
+    // npm run iam:report: every distinct decision of the run.
+    decisionLog: env.IAM_DECISION_LOG || undefined,
+  });
+  const tokenIssuer = env.JWT_ISSUER
+    ? Object.fromEntries(TOKEN_ISSUER_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])))
+    : options.devIssuer;
+  const functions = deployedFunctions(stack, { enforcementEndpoint: enforcement.endpoint, tokenIssuer, env });
+  const clients: DynamoDBDocumentClient[] = [];
+  const functionNamed = (sourceName: string) => {
+    const found = [...stack.functions.values()].find((fn) => fn.sourceName === sourceName);
+    if (!found) throw new Error(`the template has no ${sourceName} function`);
+    return found;
+  };
+  const clientAs = (roleArn: string) => {
+    const client = createDocumentClient({
+      region: stack.account.region,
+      endpoint: enforcement.endpoint,
+      localCredentials: localCredentialsOf(roleArn),
+    });
+    clients.push(client);
+    return client;
+  };
+  return {
+    stack,
+    synthesis,
+    functions,
+    enforcement,
+    clientAs,
+    changeNotifications(dataDir) {
+      const pipe = stack.streamPipes.find((candidate) => candidate.target.startsWith('arn:aws:sqs:'));
+      if (!pipe || !prepared.table.streamArn) throw new Error('the template has no delivery pipe on the table stream');
+      const repositoryAs = (sourceName: string) =>
+        new DynamoDbSubscriptionRepository(clientAs(functionNamed(sourceName).roleArn), options.tableName);
+      return {
+        endpoint: enforcement.endpoint,
+        region: stack.account.region,
+        credentials: localCredentialsOf(pipe.roleArn),
+        streamArn: prepared.table.streamArn,
+        filterPatterns: pipe.filterPatterns,
+        dataDir,
+        subscriptions: repositoryAs('fan-out-meeting-events'),
+        deliverySubscriptions: repositoryAs('deliver-webhooks'),
+        // The delivery function's own setting (WEBHOOK_ALLOW_LOOPBACK, a local setting).
+        policy: readWebhookConfig(functions.environmentOf(functionNamed('deliver-webhooks').logicalId)),
+        resolveHost: resolveAllAddresses,
+      };
+    },
+    async stop() {
+      await functions.stop();
+      for (const client of clients) client.destroy();
+      await enforcement.stop();
+    },
+  };
+}

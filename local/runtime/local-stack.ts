@@ -1,0 +1,118 @@
+/**
+ * The dev stage, ready to run locally: synthesized (or from the cache), its template read with the
+ * local table's names and ARNs, each role given local credentials, and its functions started as
+ * deployed behind the IAM enforcement point.
+ */
+import { createHash } from 'node:crypto';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KeySchemas } from './dynamodb-authorization.js';
+import { DeployedFunctions, type FunctionDefinition } from './function-host.js';
+import type { Principal } from './iam-enforcement.js';
+import { functionEnvironment, type LocalCredentials, type LocalTable } from './local-values.js';
+import { readDeployedStack, type DeployedStack } from './stack-template.js';
+import { synthesizeDevStage, type SynthesizedStack } from './synthesized-stack.js';
+
+export interface PreparedStack {
+  stack: DeployedStack;
+  table: LocalTable;
+  synthesis: SynthesizedStack;
+  schemas: KeySchemas;
+}
+
+/** The table as DynamoDB Local describes it: its ARNs give the local account and region. */
+async function describeTable(endpoint: string, tableName: string) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.TableArn) throw new Error(`DynamoDB Local did not describe table ${tableName}`);
+    return Table;
+  } finally {
+    client.destroy();
+  }
+}
+
+export async function prepareLocalStack(options: {
+  dynamoDbEndpoint: string;
+  tableName: string;
+  requireApiKey: boolean;
+}): Promise<PreparedStack> {
+  const synthesis = await synthesizeDevStage({ requireApiKey: options.requireApiKey });
+  const description = await describeTable(options.dynamoDbEndpoint, options.tableName);
+  const [, , , region, accountId] = description.TableArn!.split(':') as [string, string, string, string, string];
+  const table: LocalTable = {
+    name: options.tableName,
+    arn: description.TableArn!,
+    streamArn: description.LatestStreamArn,
+  };
+  const partitionKeyOf = (keys: Array<{ AttributeName?: string; KeyType?: string }> = []) =>
+    keys.find((key) => key.KeyType === 'HASH')!.AttributeName!;
+  const schemas: KeySchemas = {
+    [options.tableName]: {
+      arn: table.arn,
+      streamArn: table.streamArn,
+      partitionKey: partitionKeyOf(description.KeySchema),
+      indexes: Object.fromEntries(
+        (description.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName!, partitionKeyOf(index.KeySchema)]),
+      ),
+    },
+  };
+  const stack = readDeployedStack(synthesis.assemblyDir, synthesis.templateFile, { accountId, region }, table);
+  return { stack, table, synthesis, schemas };
+}
+
+/** A role's local credentials: derived from its ARN, so every process of a run agrees on them. */
+export function localCredentialsOf(roleArn: string): LocalCredentials {
+  const digest = createHash('sha256').update(roleArn).digest('hex').toUpperCase();
+  return { accessKeyId: `LOCAL${digest.slice(0, 15)}`, secretAccessKey: digest.slice(15, 55) };
+}
+
+/** Who may call the enforcement point: every role of the template, as its functions or pipes. */
+export function principalsOf(stack: DeployedStack): Map<string, Principal> {
+  const sessionNames = new Map<string, string>();
+  for (const fn of stack.functions.values()) sessionNames.set(fn.roleArn, fn.sourceName);
+  const principals = new Map<string, Principal>();
+  for (const [roleArn, policies] of stack.roles) {
+    principals.set(localCredentialsOf(roleArn).accessKeyId, {
+      roleArn,
+      sessionName: sessionNames.get(roleArn) ?? roleArn.split('/').pop()!,
+      policies,
+    });
+  }
+  return principals;
+}
+
+/** The stack's functions as deployed, reaching DynamoDB through the enforcement point. */
+export function deployedFunctions(
+  stack: DeployedStack,
+  settings: {
+    enforcementEndpoint: string;
+    tokenIssuer: Record<string, string>;
+    env?: Record<string, string | undefined>;
+  },
+): DeployedFunctions {
+  const definitions = new Map<string, FunctionDefinition>();
+  for (const fn of stack.functions.values()) {
+    definitions.set(fn.logicalId, {
+      name: fn.logicalId,
+      bundleDir: fn.bundleDir,
+      handler: fn.handler,
+      timeoutSeconds: fn.timeoutSeconds,
+      environment: functionEnvironment(
+        fn.environment,
+        { dynamoDbEndpoint: settings.enforcementEndpoint, tokenIssuer: settings.tokenIssuer, env: settings.env },
+        {
+          functionName: fn.sourceName,
+          handler: fn.handler,
+          memoryMb: fn.memoryMb,
+          region: stack.account.region,
+          credentials: localCredentialsOf(fn.roleArn),
+        },
+      ),
+    });
+  }
+  return new DeployedFunctions(definitions);
+}
