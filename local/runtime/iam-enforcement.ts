@@ -25,6 +25,9 @@ export interface Principal {
   policies: Array<{ name: string; policy: PolicyDocument }>;
 }
 
+/** A line of the decision log: a decision, or (once per run of the point) a role and its policies. */
+export type DecisionLogLine = ({ kind: 'decision' } & Decision) | ({ kind: 'principal' } & Principal);
+
 export interface Decision {
   roleArn: string;
   principal: string;
@@ -86,13 +89,15 @@ export async function startIamEnforcement(options: IamEnforcementOptions): Promi
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const logged = new Set<string>();
-  const record = (decision: Decision) => {
+  const log = (entry: DecisionLogLine) => {
     if (!options.decisionLog) return;
-    const line = JSON.stringify(decision);
+    const line = JSON.stringify(entry);
     if (logged.has(line)) return;
     logged.add(line);
     appendFileSync(options.decisionLog, `${line}\n`);
   };
+  for (const principal of options.principals.values()) log({ kind: 'principal', ...principal });
+  const record = (decision: Decision) => log({ kind: 'decision', ...decision });
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const upstreamRequest = request(

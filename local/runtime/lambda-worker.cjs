@@ -9,6 +9,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { join } = require('node:path');
 
 const { bundleDir, handler: handlerName, timeoutMs } = workerData;
+// The runtime's own error lines, unless the function's logs are silenced (the tests).
+const report = process.env.POWERTOOLS_LOG_LEVEL === 'SILENT' ? () => {} : console.error;
 const separator = handlerName.lastIndexOf('.');
 const moduleName = handlerName.slice(0, separator);
 const exportName = handlerName.slice(separator + 1);
@@ -25,7 +27,7 @@ try {
     errorMessage: String(error && error.message),
   };
   // As Lambda logs an init failure.
-  console.error(`INIT failed: ${initError.errorType}: ${initError.errorMessage}`);
+  report(`INIT failed: ${initError.errorType}: ${initError.errorMessage}`);
 }
 
 parentPort.on('message', async ({ id, event, context }) => {
@@ -41,7 +43,7 @@ parentPort.on('message', async ({ id, event, context }) => {
     // Serialized here, as the runtime sends it: its size is the response payload's.
     parentPort.postMessage({ id, payload: result === undefined ? 'null' : JSON.stringify(result) });
   } catch (error) {
-    console.error(`Invoke Error: ${error && error.name}: ${error && error.message}`);
+    report(`Invoke Error: ${error && error.name}: ${error && error.message}`);
     parentPort.postMessage({
       id,
       error: { errorType: (error && error.name) || 'Error', errorMessage: String(error && error.message) },

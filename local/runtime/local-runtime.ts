@@ -25,6 +25,8 @@ export interface LocalRuntimeOptions {
   devIssuer: Record<string, string>;
   /** The developer's environment: local settings and an own issuer (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Changes the stack as read before anything runs (tests: take a grant away). */
+  adjustStack?: (stack: DeployedStack) => void;
 }
 
 export interface LocalRuntime {
@@ -46,6 +48,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const env = options.env ?? process.env;
   const prepared = await prepareLocalStack(options);
   const { stack, synthesis, schemas } = prepared;
+  options.adjustStack?.(stack);
   const enforcement = await startIamEnforcement({
     upstream: options.dynamoDbEndpoint,
     accountId: stack.account.accountId,
