@@ -107,9 +107,10 @@ export class DeployedFunctions implements FunctionHost {
   private async acquire(definition: FunctionDefinition): Promise<Sandbox> {
     for (;;) {
       const list = this.sandboxes.get(definition.name) ?? [];
+      // Claimed here, before any await: two invocations never share a sandbox.
       const idle = list.find((sandbox) => !sandbox.busy);
-      if (idle) return idle;
-      if (list.length < this.maxSandboxes) return this.start(definition);
+      if (idle) return Object.assign(idle, { busy: true });
+      if (list.length < this.maxSandboxes) return Object.assign(this.start(definition), { busy: true });
       await new Promise<void>((resolveTurn) => {
         const queue = this.waiting.get(definition.name) ?? [];
         queue.push(resolveTurn);
@@ -123,7 +124,6 @@ export class DeployedFunctions implements FunctionHost {
     if (!definition) throw new Error(`no function ${functionName} in the template`);
     if (this.stopped) return { ok: false, errorType: 'Runtime.Stopped', errorMessage: 'the local runtime stopped' };
     const sandbox = await this.acquire(definition);
-    sandbox.busy = true;
     try {
       try {
         await sandbox.ready;
@@ -133,6 +133,9 @@ export class DeployedFunctions implements FunctionHost {
       const timeoutMs = definition.timeoutSeconds * 1000;
       return await new Promise<InvocationResult>((settle) => {
         const timer = setTimeout(() => {
+          // The sandbox is gone from now on: no later invocation may reach it while it ends.
+          sandbox.settle = undefined;
+          this.remove(definition.name, sandbox);
           settle({
             ok: false,
             errorType: 'Sandbox.Timedout',
