@@ -67,6 +67,39 @@ function refuse(res: ServerResponse, type: string, message: string) {
 const assumedRole = (principal: Principal, accountId: string) =>
   `arn:aws:sts::${accountId}:assumed-role/${principal.roleArn.split('/').pop()}/${principal.sessionName}`;
 
+/** The condition keys a principal's policies test: the only part of a call's context its decisions depend on. */
+function conditionKeysOf(principal: Principal): Set<string> {
+  const keys = new Set<string>();
+  for (const { policy } of principal.policies)
+    for (const statement of policy.Statement)
+      for (const operator of Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>))
+        for (const key of Object.keys(operator)) keys.add(key.toLowerCase());
+  return keys;
+}
+
+const MAX_CACHED_DECISIONS = 10_000;
+
+/**
+ * Decisions remembered by what they depend on (the role, action, resource and the context keys its
+ * conditions test): the simulation is the costliest step of a call, and most repeat.
+ */
+function decisionCache() {
+  const conditionKeys = new Map<Principal, Set<string>>();
+  const decisions = new Map<string, boolean>();
+  return async (principal: Principal, accountId: string, check: AuthorizationRequest) => {
+    let keys = conditionKeys.get(principal);
+    if (!keys) conditionKeys.set(principal, (keys = conditionKeysOf(principal)));
+    const relevant = Object.entries(check.context).filter(([key]) => keys.has(key.toLowerCase()));
+    const cacheKey = JSON.stringify([principal.roleArn, check.action, check.resource, relevant]);
+    const known = decisions.get(cacheKey);
+    if (known !== undefined) return known;
+    const allowed = await allows(principal, accountId, check);
+    if (decisions.size >= MAX_CACHED_DECISIONS) decisions.clear();
+    decisions.set(cacheKey, allowed);
+    return allowed;
+  };
+}
+
 async function allows(principal: Principal, accountId: string, check: AuthorizationRequest): Promise<boolean> {
   const result = await runSimulation(
     {
@@ -87,6 +120,7 @@ async function allows(principal: Principal, accountId: string, check: Authorizat
 
 export async function startIamEnforcement(options: IamEnforcementOptions): Promise<IamEnforcement> {
   const upstream = new URL(options.upstream);
+  const decide = decisionCache();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const logged = new Set<string>();
   const log = (entry: DecisionLogLine) => {
@@ -142,7 +176,7 @@ export async function startIamEnforcement(options: IamEnforcementOptions): Promi
       );
     }
     for (const check of checks) {
-      const allowed = await allows(principal, options.accountId, check);
+      const allowed = await decide(principal, options.accountId, check);
       record({
         roleArn: principal.roleArn,
         principal: principal.sessionName,
