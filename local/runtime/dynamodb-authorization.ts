@@ -33,9 +33,15 @@ function table(schemas: KeySchemas, name: unknown) {
   return schema;
 }
 
+/**
+ * dynamodb:LeadingKeys of the items a call names. An item without a readable partition key cannot
+ * be authorized: evaluated without the key, a ForAllValues condition would pass on nothing.
+ */
 const leadingKeys = (partitionKey: string, items: Item[]): Record<string, string[]> => {
-  const values = [...new Set(items.map((item) => scalar(item[partitionKey])).filter((v): v is string => !!v))];
-  return values.length ? { 'dynamodb:LeadingKeys': values } : {};
+  const values = items.map((item) => scalar(item[partitionKey]));
+  if (values.some((value) => value === undefined))
+    throw new UnauthorizableRequestError(`an item without its partition key ${partitionKey}`);
+  return values.length ? { 'dynamodb:LeadingKeys': [...new Set(values as string[])] } : {};
 };
 
 const requestOptions = (body: Record<string, unknown>, keys: string[]) =>
@@ -43,16 +49,29 @@ const requestOptions = (body: Record<string, unknown>, keys: string[]) =>
     keys.filter((key) => typeof body[key] === 'string').map((key) => [`dynamodb:${key}`, String(body[key])]),
   );
 
-/** The partition key value a Query's key condition names (`pk = :v`, names and values by placeholder). */
-function queriedPartitionKey(body: Record<string, unknown>, partitionKey: string): string | undefined {
-  const expression = typeof body.KeyConditionExpression === 'string' ? body.KeyConditionExpression : '';
+/**
+ * The partition key value a Query names: in its key condition (`pk = :v` or `:v = pk`, names and
+ * values by placeholder) or in the legacy KeyConditions. None readable: the call cannot be authorized.
+ */
+function queriedPartitionKey(body: Record<string, unknown>, partitionKey: string): string {
   const names = (body.ExpressionAttributeNames ?? {}) as Record<string, string>;
   const values = (body.ExpressionAttributeValues ?? {}) as Item;
-  for (const match of expression.matchAll(/(#?[\w.-]+)\s*=\s*(:[\w.-]+)/g)) {
-    const name = match[1]!.startsWith('#') ? names[match[1]!] : match[1];
-    if (name === partitionKey) return scalar(values[match[2]!]);
+  const expression = typeof body.KeyConditionExpression === 'string' ? body.KeyConditionExpression : '';
+  const attribute = (token: string) => (token.startsWith('#') ? names[token] : token);
+  for (const match of expression.matchAll(/(:?#?[\w.-]+)\s*=\s*(:?#?[\w.-]+)/g)) {
+    const [left, right] = [match[1]!, match[2]!];
+    const [name, value] = left.startsWith(':') ? [right, left] : [left, right];
+    if (attribute(name) === partitionKey && value.startsWith(':')) {
+      const found = scalar(values[value]);
+      if (found !== undefined) return found;
+    }
   }
-  return undefined;
+  const legacy = (body.KeyConditions as Record<string, { AttributeValueList?: AttributeValue[] }> | undefined)?.[
+    partitionKey
+  ];
+  const found = scalar(legacy?.AttributeValueList?.[0]);
+  if (found === undefined) throw new UnauthorizableRequestError(`a Query without its partition key ${partitionKey}`);
+  return found;
 }
 
 const ITEM_ACTIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
@@ -101,13 +120,13 @@ export function authorizationRequests(
     const index = typeof body.IndexName === 'string' ? body.IndexName : undefined;
     if (index && !(index in schema.indexes)) throw new UnauthorizableRequestError(`unknown index ${index}`);
     const partitionKey = index ? schema.indexes[index]! : schema.partitionKey;
-    const queried = operation === 'Query' ? queriedPartitionKey(body, partitionKey) : undefined;
+    const queried = operation === 'Query' ? [queriedPartitionKey(body, partitionKey)] : [];
     return [
       {
         action: `dynamodb:${operation}`,
         resource: index ? `${schema.arn}/index/${index}` : schema.arn,
         context: {
-          ...(queried ? { 'dynamodb:LeadingKeys': [queried] } : {}),
+          ...(queried.length ? { 'dynamodb:LeadingKeys': queried } : {}),
           ...requestOptions(body, ['Select', 'ReturnConsumedCapacity']),
         },
       },

@@ -35,6 +35,12 @@ interface Sandbox {
   settle?: (result: InvocationResult) => void;
 }
 
+const STOPPED: InvocationResult = {
+  ok: false,
+  errorType: 'Runtime.Stopped',
+  errorMessage: 'the local runtime stopped',
+};
+
 const workerFile = fileURLToPath(new URL('./lambda-worker.cjs', import.meta.url));
 
 export class DeployedFunctions implements FunctionHost {
@@ -104,8 +110,10 @@ export class DeployedFunctions implements FunctionHost {
     this.waiting.get(name)?.shift()?.();
   }
 
-  private async acquire(definition: FunctionDefinition): Promise<Sandbox> {
+  /** A sandbox claimed for one invocation, or none once the host has stopped. */
+  private async acquire(definition: FunctionDefinition): Promise<Sandbox | undefined> {
     for (;;) {
+      if (this.stopped) return undefined;
       const list = this.sandboxes.get(definition.name) ?? [];
       // Claimed here, before any await: two invocations never share a sandbox.
       const idle = list.find((sandbox) => !sandbox.busy);
@@ -122,8 +130,9 @@ export class DeployedFunctions implements FunctionHost {
   async invoke(functionName: string, event: unknown): Promise<InvocationResult> {
     const definition = this.definitions.get(functionName);
     if (!definition) throw new Error(`no function ${functionName} in the template`);
-    if (this.stopped) return { ok: false, errorType: 'Runtime.Stopped', errorMessage: 'the local runtime stopped' };
+    if (this.stopped) return STOPPED;
     const sandbox = await this.acquire(definition);
+    if (!sandbox) return STOPPED;
     try {
       try {
         await sandbox.ready;
@@ -171,6 +180,8 @@ export class DeployedFunctions implements FunctionHost {
     this.stopped = true;
     const all = [...this.sandboxes.values()].flat();
     this.sandboxes.clear();
+    // Invocations waiting for a sandbox end now, without starting one.
+    for (const queue of this.waiting.values()) for (const wake of queue.splice(0)) wake();
     await Promise.all(all.map((sandbox) => sandbox.worker.terminate()));
   }
 }

@@ -5,17 +5,31 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** What the synthesis reads: the app, its constructs, the functions it bundles and their dependencies. */
-const SOURCE_FOLDERS = ['bin', 'lib', 'functions', 'shared', 'openapi'];
-const SOURCE_FILES = ['cdk.json', 'package-lock.json', 'tsconfig.json'];
-/** Generated from openapi/ (already hashed) at every synthesis. */
-const DERIVED = [join('shared', 'generated')];
-const KEPT_ASSEMBLIES = 3;
+/**
+ * What the synthesis reads: the app, its constructs, the functions it bundles with what they
+ * import (shared/generated included: `npm run generate` made it before, as it does before every
+ * deployment's synthesis) and the dependencies' versions.
+ */
+const SOURCE_FOLDERS = ['bin', 'lib', 'functions', 'shared'];
+const SOURCE_FILES = ['cdk.json', 'package.json', 'package-lock.json', 'tsconfig.json'];
+/** Two variants (partner keys off and on) of the last two states of the sources. */
+const KEPT_ASSEMBLIES = 4;
+const COMPLETE_MARKER = '.complete';
 export const STAGE_NAME = 'dev';
 
 export interface SynthesisOptions {
@@ -39,7 +53,6 @@ function sourceFiles(): string[] {
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (DERIVED.includes(relative(projectRoot, path))) continue;
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) files.push(path);
     }
@@ -57,8 +70,13 @@ export function synthesisKey(context: Record<string, string>): string {
   return hash.digest('hex').slice(0, 20);
 }
 
+/**
+ * `cdk synth` of the app itself: cdk.json's app command also regenerates shared/generated, which
+ * parallel syntheses (and a running test) would then read half-written; it is current already.
+ */
 function runCdkSynth(outDir: string, context: Record<string, string>): Promise<void> {
-  const args = ['synth', '--quiet', '--no-notices', '--output', outDir];
+  const app = `${join(projectRoot, 'node_modules', '.bin', 'tsx')} ${join(projectRoot, 'bin', 'app.ts')}`;
+  const args = ['synth', '--quiet', '--no-notices', '--app', app, '--output', outDir];
   for (const [name, value] of Object.entries(context)) args.push('--context', `${name}=${value}`);
   return new Promise((resolveRun, reject) => {
     const child = spawn(join(projectRoot, 'node_modules', '.bin', 'cdk'), args, {
@@ -76,11 +94,17 @@ function runCdkSynth(outDir: string, context: Record<string, string>): Promise<v
   });
 }
 
-/** Removes all but the newest cached assemblies. */
+/**
+ * Removes all but the most recently used complete assemblies (use touches their marker); one being
+ * synthesized (no marker yet) is left alone.
+ */
 function pruneCache(cacheDir: string): void {
   const entries = readdirSync(cacheDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => ({ path: join(cacheDir, entry.name), time: statSync(join(cacheDir, entry.name)).mtimeMs }))
+    .filter((entry) => entry.isDirectory() && existsSync(join(cacheDir, entry.name, COMPLETE_MARKER)))
+    .map((entry) => ({
+      path: join(cacheDir, entry.name),
+      time: statSync(join(cacheDir, entry.name, COMPLETE_MARKER)).mtimeMs,
+    }))
     .sort((a, b) => b.time - a.time);
   for (const stale of entries.slice(KEPT_ASSEMBLIES)) rmSync(stale.path, { recursive: true, force: true });
 }
@@ -93,8 +117,12 @@ export async function synthesizeDevStage(options: SynthesisOptions): Promise<Syn
   const assemblyDir = join(cacheDir, key);
   const stackName = `MeetingApi-${STAGE_NAME}`;
   const templateFile = join(assemblyDir, `${stackName}.template.json`);
-  const done = join(assemblyDir, '.complete');
-  if (existsSync(done)) return { stackName, assemblyDir, templateFile, synthesized: false };
+  const done = join(assemblyDir, COMPLETE_MARKER);
+  if (existsSync(done)) {
+    const now = new Date();
+    utimesSync(done, now, now);
+    return { stackName, assemblyDir, templateFile, synthesized: false };
+  }
 
   // The bundles are CommonJS `index.js` files, as Lambda loads them from a zip with no package.json;
   // inside this project ("type": "module") Node would read them as ES modules without this marker.
@@ -106,7 +134,7 @@ export async function synthesizeDevStage(options: SynthesisOptions): Promise<Syn
   rmSync(partial, { recursive: true, force: true });
   try {
     await runCdkSynth(partial, context);
-    writeFileSync(join(partial, '.complete'), new Date().toISOString());
+    writeFileSync(join(partial, COMPLETE_MARKER), new Date().toISOString());
     try {
       renameSync(partial, assemblyDir);
     } catch (error) {

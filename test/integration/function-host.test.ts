@@ -78,8 +78,30 @@ describe('function sandboxes', () => {
   });
 
   it('runs one invocation at a time per sandbox, at most the limit of sandboxes at once', async () => {
-    const results = await Promise.all(Array.from({ length: 4 }, () => host.invoke('index.handler', { sleepMs: 300 })));
-    expect(results.filter((result) => !result.ok)).toEqual([]);
+    const limited = new DeployedFunctions(new Map([['index.handler', definition('index.handler', 5)]]), 2);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => limited.invoke('index.handler', { sleepMs: 200 })),
+      );
+      // Two sandboxes, each counting its own invocations: 1 and 2 in each, never four first calls.
+      const counts = results.map((result) => (result as { payload: { invocations: number } }).payload.invocations);
+      expect(counts.sort()).toEqual([1, 1, 2, 2]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('ends invocations waiting for a sandbox when the host stops, starting none', async () => {
+    const single = new DeployedFunctions(new Map([['index.handler', definition('index.handler', 5)]]), 1);
+    const running = [1, 2, 3].map(() => single.invoke('index.handler', { sleepMs: 300 }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await single.stop();
+    const results = await Promise.all(running);
+    expect(results.map((result) => (result.ok ? 'ok' : result.errorType))).toEqual([
+      'Runtime.ExitError',
+      'Runtime.Stopped',
+      'Runtime.Stopped',
+    ]);
   });
 
   it('fails every invocation of a bundle that cannot load, as an init error', async () => {

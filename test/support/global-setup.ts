@@ -15,10 +15,16 @@ export default async function setup() {
   // Both variants of the dev stage the API tests run (partner keys off and on), synthesized or
   // found in the cache before any test file starts: the files then only read them.
   const synthesis = Promise.all([false, true].map((requireApiKey) => synthesizeDevStage({ requireApiKey })));
+  synthesis.catch(() => {}); // awaited below; a failure must not go unhandled while Java starts
   const dynamoDb = await startDynamoDbLocal();
   const tableName = 'meetings-test';
-  await ensureTable(dynamoDb.endpoint, tableName);
-  await synthesis;
+  try {
+    await ensureTable(dynamoDb.endpoint, tableName);
+    await synthesis;
+  } catch (error) {
+    await dynamoDb.stop(); // its Java process outlives a failed setup otherwise
+    throw error;
+  }
   Object.assign(process.env, {
     DATA_DIR: dataDir,
     TABLE_NAME: tableName,
