@@ -39,6 +39,13 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     );
   }
+  for (const role of stack.changeNotifications.pipeRoles) {
+    acknowledge(
+      role,
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      "dynamodb:ListStreams supports no resource-level permissions; EventBridge Pipes lists the table's streams with it.",
+    );
+  }
   for (const queue of stack.changeNotifications.deadLetterQueues) {
     const reason = 'A dead-letter queue: the end of the line, watched by an alarm; it has no redrive of its own.';
     acknowledge(queue, 'Serverless::Serverless-SQSRedrivePolicy', reason);

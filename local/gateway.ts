@@ -16,12 +16,12 @@ import type {
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
 import { USAGE_PLANS, type UsagePlan } from '../shared/auth/api-keys.js';
-import { isUuid } from '../shared/domain/identifiers.js';
-import { echoableHeader, headerOf } from '../shared/http/request-parsing.js';
+import { headerOf } from '../shared/http/request-parsing.js';
 import { logger } from '../shared/logger.js';
 import { routeMatcher } from '../shared/routes.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
 import { serveDocs } from './docs.js';
+import { gatewayResponses, policyAllows } from './gateway-responses.js';
 import {
   answerOnSocket,
   MISSING_HOST_DESCRIPTION,
@@ -33,44 +33,12 @@ import type { FunctionHost, InvocationResult } from './runtime/function-host.js'
 import type { DeployedStack } from './runtime/stack-template.js';
 import { UsageMeter } from './usage-meter.js';
 
-const STAGE = 'local';
 /** API Gateway's quotas for a REST API: a 10 MB payload, a 29 s integration timeout. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const INTEGRATION_TIMEOUT_MS = 29_000;
-/** API Gateway's own status of a gateway response type the template leaves to DEFAULT_4XX/5XX. */
-const DEFAULT_STATUS: Record<string, number> = {
-  INTEGRATION_TIMEOUT: 504,
-  INTEGRATION_FAILURE: 504,
-  REQUEST_TOO_LARGE: 413,
-  AUTHORIZER_FAILURE: 500,
-  UNAUTHORIZED: 401,
-  ACCESS_DENIED: 403,
-  MISSING_AUTHENTICATION_TOKEN: 403,
-  INVALID_API_KEY: 403,
-  QUOTA_EXCEEDED: 429,
-  THROTTLED: 429,
-};
 
 type Denial =
   'UNAUTHORIZED' | 'AUTHORIZER_FAILURE' | 'ACCESS_DENIED' | 'INVALID_API_KEY' | 'QUOTA_EXCEEDED' | 'THROTTLED';
-
-const policyAllows = (result: APIGatewayAuthorizerResult, methodArn: string): boolean => {
-  const matchesArn = (resource: string) =>
-    new RegExp(
-      `^${resource
-        .split('*')
-        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    ).test(methodArn);
-  let allowed = false;
-  for (const statement of result.policyDocument.Statement as Array<{ Effect: string; Resource?: string | string[] }>) {
-    const resources = ([] as string[]).concat(statement.Resource ?? []);
-    if (!resources.some(matchesArn)) continue;
-    if (statement.Effect === 'Deny') return false; // an explicit deny always wins
-    if (statement.Effect === 'Allow') allowed = true;
-  }
-  return allowed;
-};
 
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   const headers: Record<string, string | string[]> = {};
@@ -119,34 +87,7 @@ export function createLocalGateway({
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
   const meter = new UsageMeter();
 
-  /** A gateway response as the template configures it (types it leaves out: its DEFAULT_4XX/5XX body). */
-  function gatewayResponse(
-    type: string,
-    requestHeaders: Record<string, string>,
-    description?: string,
-  ): APIGatewayProxyResult {
-    const status = DEFAULT_STATUS[type] ?? (type === 'DEFAULT_5XX' ? 500 : 400);
-    const configured =
-      stack.gatewayResponses.get(type) ?? stack.gatewayResponses.get(status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
-    const headers: Record<string, string> = {};
-    for (const [name, source] of Object.entries(configured?.headers ?? {})) {
-      const value =
-        'value' in source ? source.value : echoableHeader({ headers: requestHeaders }, source.requestHeader);
-      if (value !== undefined) headers[name] = value;
-    }
-    const body = configured?.body ?? '{"message":null}';
-    return {
-      statusCode: stack.gatewayResponses.has(type) ? configured!.status : status,
-      headers,
-      body: description ? JSON.stringify({ ...(JSON.parse(body) as object), description }) : body,
-    };
-  }
-
-  /** A gateway-level 400 before any route runs: always with a Request-ID, the client's uuid or a fresh one. */
-  function badRequestResponse(description: string, requestId: string | undefined): APIGatewayProxyResult {
-    const answer = gatewayResponse('DEFAULT_4XX', {}, description);
-    return { ...answer, headers: { ...answer.headers, 'Request-ID': isUuid(requestId) ? requestId : randomUUID() } };
-  }
+  const { gatewayResponse, badRequestResponse } = gatewayResponses(stack);
 
   /** API Gateway's part after an allowing authorizer when the method requires a key: issued, unrevoked, within its plan. */
   function meterUsage(usageKey: string | null | undefined): { denied?: Denial } {
@@ -235,11 +176,11 @@ export function createLocalGateway({
       const requestContext = {
         accountId: stack.account.accountId,
         apiId: 'local-api',
-        stage: STAGE,
+        stage: stack.stageName,
         requestId: randomUUID(),
         resourcePath: method.path,
         httpMethod,
-        path: `/${STAGE}${url.pathname}`,
+        path: `/${stack.stageName}${url.pathname}`,
         protocol: 'HTTP/1.1',
         requestTimeEpoch: Date.now(),
         resourceId: method.operationName,
@@ -257,7 +198,7 @@ export function createLocalGateway({
         stageVariables: null,
         requestContext,
       };
-      const methodArn = `${apiArn}/${STAGE}/${httpMethod}${url.pathname}`;
+      const methodArn = `${apiArn}/${stack.stageName}/${httpMethod}${url.pathname}`;
       const decision = await authorize(method, headers, methodArn, common as never);
       if ('denied' in decision) return send(res, gatewayResponse(decision.denied, headers));
 

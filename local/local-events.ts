@@ -22,41 +22,32 @@ import { eventOfStreamChange } from '../shared/dynamodb/stream-events.js';
 import { logger } from '../shared/logger.js';
 import { attemptDelivery } from '../shared/webhooks/attempt-delivery.js';
 import { planFanOutFrom, type PlannedDelivery } from '../shared/webhooks/fan-out.js';
-import { doublingDelay } from '../shared/webhooks/queue-messages.js';
+import { DELIVERY_SCHEDULE, nextDeliveryStep, type DeliverySchedule } from '../shared/webhooks/queue-messages.js';
 import { assertSupportedPattern, matchesPattern } from './runtime/event-pattern.js';
 
 /**
- * The local runner's retries. They live here, not in shared/: on AWS the queue counts receives,
- * backs off by visibility timeout and dead-letters by its redrive policy; here no queue does, so
- * the runner times its retries itself, and tests shorten them.
+ * WEBHOOK_RETRY_FIRST_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_RETRY_ATTEMPTS: the delivery schedule the
+ * stack's queues keep (DELIVERY_SCHEDULE), each part shortened where set (tests: milliseconds).
  */
-export interface RetrySchedule {
-  /** Delay before the first retry; each next one doubles, up to maxDelayMs. */
-  firstDelayMs: number;
-  maxDelayMs: number;
-  /** Retries stop this long after the first attempt; the event is then dead-lettered. */
-  retryForMs: number;
-}
-
-/** WEBHOOK_RETRY_FIRST_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_RETRY_FOR_MS: 1 s, 1 h, 24 h unless set (tests: milliseconds). */
-export function readRetrySchedule(env = process.env): RetrySchedule {
+export function readRetrySchedule(env = process.env): DeliverySchedule {
+  if (env.WEBHOOK_RETRY_FOR_MS?.trim())
+    throw new Error('WEBHOOK_RETRY_FOR_MS is replaced by WEBHOOK_RETRY_ATTEMPTS (the attempts before giving up)');
   const number = (name: string, fallback: number) => {
     const value = env[name]?.trim();
     if (!value) return fallback;
-    if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number of milliseconds, got "${value}"`);
+    if (!/^[1-9]\d*$/.test(value)) throw new Error(`${name} must be a positive whole number, got "${value}"`);
     return Number(value);
   };
   return {
-    firstDelayMs: number('WEBHOOK_RETRY_FIRST_MS', 1_000),
-    maxDelayMs: number('WEBHOOK_RETRY_MAX_MS', 3_600_000),
-    retryForMs: number('WEBHOOK_RETRY_FOR_MS', 86_400_000),
+    firstDelayMs: number('WEBHOOK_RETRY_FIRST_MS', DELIVERY_SCHEDULE.firstDelayMs),
+    maxDelayMs: number('WEBHOOK_RETRY_MAX_MS', DELIVERY_SCHEDULE.maxDelayMs),
+    maxAttempts: number('WEBHOOK_RETRY_ATTEMPTS', DELIVERY_SCHEDULE.maxAttempts),
   };
 }
 
 interface Pending {
   delivery: PlannedDelivery;
   attempts: number;
-  firstAttemptAt?: number;
 }
 
 export interface LocalEventsOptions {
@@ -74,7 +65,7 @@ export interface LocalEventsOptions {
   deliverySubscriptions: SubscriptionRepository;
   policy: WebhookUrlPolicy;
   resolveHost: (hostname: string) => Promise<string[]>;
-  retry?: RetrySchedule;
+  retry?: DeliverySchedule;
   pollIntervalMs?: number;
 }
 
@@ -107,21 +98,19 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     const queue = queues.get(key);
     const head = queue?.[0];
     if (!queue || !head || stopped) return;
-    head.firstAttemptAt ??= Date.now();
     head.attempts++;
     const { subscriptionId, event } = head.delivery.message;
     const attempt = await attemptDelivery(deps, subscriptionId, event);
     if (attempt.outcome === 'failed') {
-      const elapsed = Date.now() - head.firstAttemptAt;
-      const delay = doublingDelay(retry.firstDelayMs, retry.maxDelayMs, head.attempts);
-      if (elapsed + delay <= retry.retryForMs) {
+      const step = nextDeliveryStep(head.attempts, retry);
+      if ('retryInMs' in step) {
         logger.warn('webhook delivery failed; retrying', {
           subscriptionId,
           eventId: event.id,
           reason: attempt.reason,
-          retryInMs: delay,
+          retryInMs: step.retryInMs,
         });
-        later(delay, () => void work(key));
+        later(step.retryInMs, () => void work(key));
         return;
       }
       appendFileSync(

@@ -44,10 +44,24 @@ export const ALLOWED_UNUSED_GRANTS: AllowedUnusedGrant[] = [
       'SQS does not run locally: the delivery function backs off through the message visibility on AWS; test/integration/deliver-webhooks.test.ts checks those calls',
   },
   {
-    principal: '*PipeRole*',
+    principal: 'ChangeNotificationsEventsPipeRole*',
     action: '*',
     resource: '*',
     reason:
-      'EventBridge Pipes itself does not run locally: the runner reads the stream as the delivery pipe role; the events pipe, its enrichment invocation, its event bus and both pipes dead-letter queues exist only on AWS',
+      'EventBridge Pipes does not run locally, and the runner plays only the delivery pipe: the events pipe (its stream reads, its enrichment invocation, its event bus, its dead-letter queue) exists only on AWS',
+  },
+  {
+    principal: 'ChangeNotificationsDeliveryPipeRole*',
+    action: 'sqs:*',
+    resource: '*',
+    reason:
+      "SQS does not run locally: the delivery pipe sends the stream's records to the stream-records queue and what it gives up on to its dead-letter queue",
+  },
+  {
+    principal: 'ChangeNotificationsDeliveryPipeRole*',
+    action: 'dynamodb:ListStreams',
+    resource: '*',
+    reason:
+      "EventBridge Pipes lists the table's streams to find the one it reads; the local runner is given that stream's ARN",
   },
 ];

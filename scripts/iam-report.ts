@@ -5,7 +5,7 @@
  * grant that scripts/iam-allow-list.ts does not explain.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DecisionLogLine, Principal } from '../local/runtime/iam-enforcement.js';
@@ -39,7 +39,7 @@ function grantsOf(principal: Principal): Grant[] {
 }
 
 function runApiTests(decisionLog: string): number {
-  const run = spawnSync('vitest', ['run', 'test/api', ...process.argv.slice(2)], {
+  const run = spawnSync(join('node_modules', '.bin', 'vitest'), ['run', 'test/api', ...process.argv.slice(2)], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, IAM_DECISION_LOG: decisionLog },
   });
@@ -51,6 +51,10 @@ function main() {
   const decisionLog = join(dir, 'decisions.jsonl');
   console.log('Running the API tests with every IAM decision recorded...');
   const testStatus = runApiTests(decisionLog);
+  if (!existsSync(decisionLog)) {
+    console.log(`The API tests ${testStatus === 0 ? 'ran' : 'failed'} without a single IAM decision recorded.`);
+    process.exit(1);
+  }
   const lines = readFileSync(decisionLog, 'utf8')
     .split('\n')
     .filter(Boolean)

@@ -9,7 +9,7 @@ import { subscriptionDeps } from '../../shared/composition.js';
 import { required } from '../../shared/config.js';
 import { logger } from '../../shared/logger.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
-import { retryDelaySeconds, type DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
+import { nextDeliveryStep, type DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
 
 const queueUrl = required(process.env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');
 const sqs = new SQSClient({});
@@ -21,17 +21,18 @@ export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> 
     const { subscriptionId, event } = JSON.parse(record.body) as DeliveryMessage;
     const attempt = await attemptDelivery(deps, subscriptionId, event);
     if (attempt.outcome !== 'failed') continue;
-    // The retry decision lives here, not in shared/: SQS counts the receives, the visibility
-    // timeout is the backoff, and after DELIVERY_MAX_RECEIVES the queue's redrive policy moves the
-    // message to the dead-letter queue (the local runner times its own retries instead).
+    // SQS counts the attempts (receives) and waits out the visibility timeout; once the schedule
+    // gives up, the message becomes visible at once and the queue's redrive moves it to the
+    // dead-letter queue at its next receive.
     const receives = Number(record.attributes.ApproximateReceiveCount);
+    const step = nextDeliveryStep(receives);
     logger.warn('webhook delivery failed', { subscriptionId, eventId: event.id, reason: attempt.reason, receives });
     await sqs
       .send(
         new ChangeMessageVisibilityCommand({
           QueueUrl: queueUrl,
           ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: retryDelaySeconds(receives),
+          VisibilityTimeout: 'retryInMs' in step ? step.retryInMs / 1000 : 0,
         }),
       )
       .catch((error: unknown) => logger.warn('could not back off the message', { error: error as Error }));

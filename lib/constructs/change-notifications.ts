@@ -45,6 +45,8 @@ export class ChangeNotifications extends Construct {
   /** The functions fed by SQS event sources. */
   readonly queueConsumers: lambda.IFunction[];
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** The pipes' roles. */
+  readonly pipeRoles: iam.Role[] = [];
 
   constructor(scope: Construct, id: string, { table, alarmTopic }: ChangeNotificationsProps) {
     super(scope, id);
@@ -84,16 +86,14 @@ export class ChangeNotifications extends Construct {
       const role = new iam.Role(this, name, { assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com') });
       role.addToPolicy(
         new iam.PolicyStatement({
-          actions: [
-            'dynamodb:DescribeStream',
-            'dynamodb:GetRecords',
-            'dynamodb:GetShardIterator',
-            'dynamodb:ListStreams',
-          ],
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
           resources: [streamArn],
         }),
       );
+      // ListStreams has no resource-level permission: granted on a stream ARN it allows nothing.
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:ListStreams'], resources: ['*'] }));
       pipeDeadLetters.grantSendMessages(role);
+      this.pipeRoles.push(role);
       return role;
     };
     const source = {

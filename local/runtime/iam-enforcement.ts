@@ -115,7 +115,12 @@ async function allows(principal: Principal, accountId: string, check: Authorizat
     },
     {},
   );
-  return result.resultType !== 'error' && result.overallResult === 'Allowed';
+  if (result.resultType === 'error') {
+    // A policy or request the simulator cannot evaluate is refused, and said so, not taken for a plain denial.
+    console.error(`IAM simulation failed for ${check.action} on ${check.resource}: ${result.errors.message}`);
+    return false;
+  }
+  return result.overallResult === 'Allowed';
 }
 
 export async function startIamEnforcement(options: IamEnforcementOptions): Promise<IamEnforcement> {

@@ -11,8 +11,8 @@ import { DynamoDbSubscriptionRepository } from '../../shared/dynamodb/dynamodb-s
 import type { LocalEventsOptions } from '../local-events.js';
 import type { DeployedFunctions } from './function-host.js';
 import { startIamEnforcement, type IamEnforcement } from './iam-enforcement.js';
-import { deployedFunctions, localCredentialsOf, prepareLocalStack, principalsOf } from './local-stack.js';
-import { TOKEN_ISSUER_VARIABLES } from './local-values.js';
+import { deployedFunctions, prepareLocalStack, principalsOf } from './local-stack.js';
+import { localCredentialsOf, TOKEN_ISSUER_VARIABLES } from './local-values.js';
 import type { DeployedStack } from './stack-template.js';
 import type { SynthesizedStack } from './synthesized-stack.js';
 
@@ -57,9 +57,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // npm run iam:report: every distinct decision of the run.
     decisionLog: env.IAM_DECISION_LOG || undefined,
   });
+  const fromEnv = (names: readonly string[]) =>
+    Object.fromEntries(names.flatMap((name) => (env[name] ? [[name, env[name]]] : []))) as Record<string, string>;
   const tokenIssuer = env.JWT_ISSUER
-    ? Object.fromEntries(TOKEN_ISSUER_VARIABLES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])))
-    : options.devIssuer;
+    ? fromEnv(TOKEN_ISSUER_VARIABLES)
+    : { ...options.devIssuer, ...fromEnv(['JWT_CLOCK_LEEWAY_SECONDS']) };
   const functions = deployedFunctions(stack, { enforcementEndpoint: enforcement.endpoint, tokenIssuer, env });
   const clients: DynamoDBDocumentClient[] = [];
   const functionNamed = (sourceName: string) => {

@@ -3,12 +3,11 @@
  * local table's names and ARNs, each role given local credentials, and its functions started as
  * deployed behind the IAM enforcement point.
  */
-import { createHash } from 'node:crypto';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeySchemas } from './dynamodb-authorization.js';
 import { DeployedFunctions, type FunctionDefinition } from './function-host.js';
 import type { Principal } from './iam-enforcement.js';
-import { functionEnvironment, type LocalCredentials, type LocalTable } from './local-values.js';
+import { functionEnvironment, localCredentialsOf, type LocalTable } from './local-values.js';
 import { readDeployedStack, type DeployedStack } from './stack-template.js';
 import { synthesizeDevStage, type SynthesizedStack } from './synthesized-stack.js';
 
@@ -62,12 +61,6 @@ export async function prepareLocalStack(options: {
   };
   const stack = readDeployedStack(synthesis.assemblyDir, synthesis.templateFile, { accountId, region }, table);
   return { stack, table, synthesis, schemas };
-}
-
-/** A role's local credentials: derived from its ARN, so every process of a run agrees on them. */
-export function localCredentialsOf(roleArn: string): LocalCredentials {
-  const digest = createHash('sha256').update(roleArn).digest('hex').toUpperCase();
-  return { accessKeyId: `LOCAL${digest.slice(0, 15)}`, secretAccessKey: digest.slice(15, 55) };
 }
 
 /** Who may call the enforcement point: every role of the template, as its functions or pipes. */

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The one place where the local runner stands in for what only AWS knows. Everything else it runs
  * comes from the synthesized template as it is:
@@ -8,8 +10,10 @@
  * - The token issuer: the dev stage's Cognito pool does not exist here, so the authorizer's JWT_*
  *   settings are the local dev issuer's (or the developer's own JWT_* when JWT_ISSUER is set).
  * - What the Lambda runtime adds to every function: AWS_REGION, AWS_LAMBDA_FUNCTION_NAME,
- *   _HANDLER, and the credentials of its role (each function its own, so that the local IAM
- *   enforcement point knows which role calls).
+ *   _HANDLER, and the credentials of its role (each role its own key, derived from its ARN, so
+ *   that the local IAM enforcement point knows which role calls).
+ * - The template's references: Ref and Fn::GetAtt of the table give DynamoDB Local's name and
+ *   ARNs; of a queue its URL; other resources' ARNs are made in the local account and region.
  * - Local settings: DYNAMODB_ENDPOINT (the enforcement point in front of DynamoDB Local),
  *   CHANGES_SETTLE_SECONDS (DynamoDB Local's indexes do not lag: 5 s unless set),
  *   POWERTOOLS_METRICS_DISABLED (no metric lines in a terminal unless set to false),
@@ -51,6 +55,47 @@ export function localArn(type: string, logicalId: string, account: LocalAccount)
 export const localQueueUrl = (logicalId: string, account: LocalAccount) =>
   `https://sqs.${account.region}.amazonaws.com/${account.accountId}/${logicalId}`;
 
+const isTable = (type: string) => type === 'AWS::DynamoDB::Table' || type === 'AWS::DynamoDB::GlobalTable';
+
+/** AWS::Region and the other pseudo parameters, or undefined for a resource's logical id. */
+export function localPseudoParameter(name: string, account: LocalAccount): string | undefined {
+  const values: Record<string, string> = {
+    'AWS::Region': account.region,
+    'AWS::AccountId': account.accountId,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+  return values[name];
+}
+
+/** A resource's Ref: the table's name, a queue's URL, otherwise its logical id as its name. */
+export function localRef(type: string, logicalId: string, account: LocalAccount, table: LocalTable): string {
+  if (isTable(type)) return table.name;
+  if (type === 'AWS::SQS::Queue') return localQueueUrl(logicalId, account);
+  return logicalId;
+}
+
+/** A resource's Fn::GetAtt: the table's own ARNs, other ARNs in the local account, a queue's URL. */
+export function localAttribute(
+  type: string,
+  logicalId: string,
+  attribute: string,
+  account: LocalAccount,
+  table: LocalTable,
+): string | undefined {
+  if (isTable(type) && attribute === 'Arn') return table.arn;
+  if (isTable(type) && attribute === 'StreamArn') return table.streamArn;
+  if (attribute === 'Arn') return localArn(type, logicalId, account);
+  if (type === 'AWS::SQS::Queue' && attribute === 'QueueUrl') return localQueueUrl(logicalId, account);
+  return undefined;
+}
+
+/** A role's local credentials: derived from its ARN, so every process of a run agrees on them. */
+export function localCredentialsOf(roleArn: string): LocalCredentials {
+  const digest = createHash('sha256').update(roleArn).digest('hex').toUpperCase();
+  return { accessKeyId: `LOCAL${digest.slice(0, 15)}`, secretAccessKey: digest.slice(15, 55) };
+}
+
 /** The authorizer's issuer settings that a local issuer replaces. */
 export const TOKEN_ISSUER_VARIABLES = [
   'JWT_ISSUER',
@@ -59,6 +104,7 @@ export const TOKEN_ISSUER_VARIABLES = [
   'JWT_TENANT_CLAIM',
   'JWT_READ_SCOPE',
   'JWT_WRITE_SCOPE',
+  'JWT_CLOCK_LEEWAY_SECONDS',
 ] as const;
 
 export interface LocalSettings {

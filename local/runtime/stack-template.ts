@@ -6,7 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localArn, localQueueUrl, type LocalAccount, type LocalTable } from './local-values.js';
+import {
+  localArn,
+  localAttribute,
+  localPseudoParameter,
+  localRef,
+  type LocalAccount,
+  type LocalTable,
+} from './local-values.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface Resource {
@@ -34,9 +41,8 @@ export interface DeployedFunction {
   memoryMb: number;
   /** The template's variables, resolved (issuer settings still the stack's). */
   environment: Record<string, string>;
+  /** Its role (the policies are the stack's `roles` entry of this ARN). */
   roleArn: string;
-  /** Its role's policies, resolved: what the enforcement point evaluates its calls against. */
-  policies: Array<{ name: string; policy: PolicyDocument }>;
 }
 
 export interface DeployedMethod {
@@ -73,6 +79,8 @@ export interface DeployedStream {
 
 export interface DeployedStack {
   account: LocalAccount;
+  /** The REST API's stage (its name is part of every method ARN and event path). */
+  stageName: string;
   functions: Map<string, DeployedFunction>;
   methods: DeployedMethod[];
   authorizers: Map<string, DeployedAuthorizer>;
@@ -102,25 +110,13 @@ function resolver(template: Template, account: LocalAccount, table: LocalTable) 
     if (!resource) throw new TemplateError(`the template refers to ${logicalId}, which it does not define`);
     return resource.Type;
   };
-  const ref = (logicalId: string): string => {
-    if (logicalId === 'AWS::Region') return account.region;
-    if (logicalId === 'AWS::AccountId') return account.accountId;
-    if (logicalId === 'AWS::Partition') return 'aws';
-    if (logicalId === 'AWS::URLSuffix') return 'amazonaws.com';
-    const type = typeOf(logicalId);
-    if (type === 'AWS::DynamoDB::Table' || type === 'AWS::DynamoDB::GlobalTable') return table.name;
-    if (type === 'AWS::SQS::Queue') return localQueueUrl(logicalId, account);
-    return logicalId;
-  };
+  const ref = (logicalId: string): string =>
+    localPseudoParameter(logicalId, account) ?? localRef(typeOf(logicalId), logicalId, account, table);
   const getAtt = (logicalId: string, attribute: string): string => {
-    const type = typeOf(logicalId);
-    if (type === 'AWS::DynamoDB::Table' || type === 'AWS::DynamoDB::GlobalTable') {
-      if (attribute === 'Arn') return table.arn;
-      if (attribute === 'StreamArn' && table.streamArn) return table.streamArn;
-    }
-    if (attribute === 'Arn') return localArn(type, logicalId, account);
-    if (type === 'AWS::SQS::Queue' && attribute === 'QueueUrl') return localQueueUrl(logicalId, account);
-    return `${logicalId}.${attribute}`;
+    const value = localAttribute(typeOf(logicalId), logicalId, attribute, account, table);
+    if (value === undefined)
+      throw new TemplateError(`the local runner has no local value for ${logicalId}.${attribute}`);
+    return value;
   };
   const resolve = (value: Json): Json => {
     if (Array.isArray(value)) return value.map(resolve);
@@ -198,6 +194,9 @@ export function readDeployedStack(
     if (typeof asset !== 'string' || typeof sourceName !== 'string') continue; // not one of ours (a CDK helper)
     const roleId = attributeTargets(props.Role ?? null)[0];
     if (!roleId) throw new TemplateError(`function ${id} has no role of the template`);
+    // Managed policies' documents are not in the template: the enforcement point could not evaluate them.
+    if (template.Resources[roleId]?.Properties?.ManagedPolicyArns)
+      throw new TemplateError(`function ${id}'s role has managed policies, which the local runner cannot evaluate`);
     const variables = ((props.Environment as { Variables?: Json } | undefined)?.Variables ?? {}) as Record<
       string,
       Json
@@ -211,7 +210,6 @@ export function readDeployedStack(
       memoryMb: Number(props.MemorySize ?? 128),
       environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, text(resolve(value))])),
       roleArn: roleArnOf(roleId),
-      policies: roles.get(roleArnOf(roleId)) ?? [],
     });
   }
 
@@ -284,5 +282,9 @@ export function readDeployedStack(
     });
   }
 
-  return { account, functions, methods, authorizers, gatewayResponses, streamPipes, roles };
+  const stages = ofType('AWS::ApiGateway::Stage');
+  if (stages.length !== 1) throw new TemplateError(`expected one API stage in the template, found ${stages.length}`);
+  const stageName = text(stages[0]![1].Properties?.StageName);
+
+  return { account, stageName, functions, methods, authorizers, gatewayResponses, streamPipes, roles };
 }

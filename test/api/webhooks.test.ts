@@ -60,7 +60,7 @@ async function subscribe(url: string, token?: string, eventTypes?: string[]) {
 beforeAll(async () => {
   events = await startLocalEvents({
     ...api.runtime!.changeNotifications(mkdtempSync(join(tmpdir(), 'webhooks-'))),
-    retry: { firstDelayMs: 100, maxDelayMs: 400, retryForMs: 1_500 },
+    retry: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 5 },
     pollIntervalMs: 100,
   });
 });

@@ -13,7 +13,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { subscriptionDeps } from '../../shared/composition.js';
 import { meetingEventOf } from '../../shared/domain/meeting-events.js';
 import type { StoredSubscription } from '../../shared/domain/subscriptions.js';
-import { retryDelaySeconds, type DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
+import {
+  DELIVERY_MAX_RECEIVES,
+  retryDelaySeconds,
+  type DeliveryMessage,
+} from '../../shared/webhooks/queue-messages.js';
 import { verifySignature } from '../../shared/webhooks/signature.js';
 import { newMeeting } from '../support/fixtures.js';
 
@@ -139,6 +143,17 @@ describe('the delivery function', () => {
       ]);
     },
   );
+
+  it('gives a message whose attempts are spent back at once, for the redrive to dead-letter it', async () => {
+    const { tenant, subscription } = await subscribe('/fail');
+    const message = record(tenant, subscription.subscriptionId, DELIVERY_MAX_RECEIVES);
+    expect(await handler({ Records: [message] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: message.messageId }],
+    });
+    expect(visibilityChanges()).toEqual([
+      { QueueUrl: QUEUE_URL, ReceiptHandle: message.receiptHandle, VisibilityTimeout: 0 },
+    ]);
+  });
 
   it('still reports the failure when the backoff cannot be set', async () => {
     sqs.on(ChangeMessageVisibilityCommand).rejects(new Error('service unavailable'));
