@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptionDeps } from '../../shared/composition.js';
 import { meetingEventOf } from '../../shared/domain/meeting-events.js';
 import type { StoredSubscription } from '../../shared/domain/subscriptions.js';
@@ -20,6 +20,7 @@ import {
 } from '../../shared/webhooks/queue-messages.js';
 import { verifySignature } from '../../shared/webhooks/signature.js';
 import { newMeeting } from '../support/fixtures.js';
+import { loadWithQueueUrl, sqsRecord } from '../support/sqs-handler.js';
 
 const QUEUE_URL = 'https://sqs.eu-north-1.amazonaws.com/123456789012/deliveries.fifo';
 /** Imported once the environment is set: the function reads its configuration at cold start. */
@@ -46,14 +47,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  delete process.env.DELIVERY_QUEUE_URL;
-  coldStartError = await load().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  vi.resetModules();
-  process.env.DELIVERY_QUEUE_URL = QUEUE_URL;
-  ({ handler } = await load());
+  let module: Awaited<ReturnType<typeof load>>;
+  ({ module, coldStartError } = await loadWithQueueUrl(load, QUEUE_URL));
+  ({ handler } = module);
 });
 afterAll(async () => {
   sqs.restore();
@@ -82,23 +78,12 @@ async function subscribe(path: string) {
 /** A record of the delivery queue, as the fan-out function queued it, received `receives` times. */
 function record(tenant: string, subscriptionId: string, receives = 1): SQSRecord {
   const event = meetingEventOf(tenant, undefined, { meeting: newMeeting(), version: 1 })!;
-  return {
-    messageId: randomUUID(),
-    receiptHandle: `handle-${randomUUID()}`,
-    body: JSON.stringify({ subscriptionId, event } satisfies DeliveryMessage),
-    attributes: {
-      ApproximateReceiveCount: String(receives),
-      SentTimestamp: '0',
-      SenderId: 'fan-out',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: `${subscriptionId}#${event.subject}`,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-north-1:123456789012:deliveries.fifo',
-    awsRegion: 'eu-north-1',
-  };
+  return sqsRecord(
+    JSON.stringify({ subscriptionId, event } satisfies DeliveryMessage),
+    `${subscriptionId}#${event.subject}`,
+    'deliveries.fifo',
+    receives,
+  );
 }
 
 const visibilityChanges = () => sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);

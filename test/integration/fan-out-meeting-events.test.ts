@@ -8,13 +8,14 @@ import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry }
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptionDeps } from '../../shared/composition.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
 import type { MeetingEventType, StoredSubscription } from '../../shared/domain/subscriptions.js';
 import { linkKey, meetingKey } from '../../shared/dynamodb/keys.js';
 import type { DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
 import { newMeeting } from '../support/fixtures.js';
+import { loadWithQueueUrl, sqsRecord } from '../support/sqs-handler.js';
 
 const QUEUE_URL = 'https://sqs.eu-north-1.amazonaws.com/123456789012/deliveries.fifo';
 /** Imported once the environment is set: the function reads its configuration at cold start. */
@@ -25,14 +26,9 @@ let handler: Awaited<ReturnType<typeof load>>['handler'];
 let coldStartError: unknown;
 
 beforeAll(async () => {
-  delete process.env.DELIVERY_QUEUE_URL;
-  coldStartError = await load().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  vi.resetModules();
-  process.env.DELIVERY_QUEUE_URL = QUEUE_URL;
-  ({ handler } = await load());
+  let module: Awaited<ReturnType<typeof load>>;
+  ({ module, coldStartError } = await loadWithQueueUrl(load, QUEUE_URL));
+  ({ handler } = module);
 });
 afterAll(() => sqs.restore());
 beforeEach(() => {
@@ -70,23 +66,7 @@ function record(
       NewImage: marshall({ ...keys, meeting, version }, { removeUndefinedValues: true }),
     },
   };
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body: JSON.stringify(change),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'pipe',
-      ApproximateFirstReceiveTimestamp: '0',
-      MessageGroupId: meeting.meetingId,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-north-1:123456789012:stream-records.fifo',
-    awsRegion: 'eu-north-1',
-  };
+  return sqsRecord(JSON.stringify(change), meeting.meetingId, 'stream-records.fifo');
 }
 
 const sentEntries = () => sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries ?? []);
