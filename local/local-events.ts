@@ -59,6 +59,8 @@ export interface LocalEventsOptions {
   /** The pipe's filter criteria from the template: a record passes when it matches one of them. */
   filterPatterns: unknown[];
   dataDir: string;
+  /** The deployment's write deadline (from the fan-out function's settle delay). */
+  writeDeadlineMs: number;
   /** Subscriptions as the fan-out function reads them (with its role). */
   subscriptions: SubscriptionRepository;
   /** Subscriptions as the delivery function reads them (with its role). */
@@ -126,7 +128,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
 
   /** Queues the event's fan-out plan, one in-process queue per message group, as the FIFO queue keeps them. */
   const accept = async (event: MeetingCloudEvent) => {
-    for (const delivery of await planFanOutFrom(options.subscriptions, event)) {
+    for (const delivery of await planFanOutFrom(options.subscriptions, event, options.writeDeadlineMs)) {
       const queue = queues.get(delivery.groupId);
       if (queue) queue.push({ delivery, attempts: 0 });
       else {

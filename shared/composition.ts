@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFeedConfig, readStorageConfig, readWebhookConfig, type StorageConfig } from './config.js';
-import { writeDeadlineOf } from './domain/changes-feed.js';
 import { createDocumentClient } from './dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
 import { DynamoDbSubscriptionRepository } from './dynamodb/dynamodb-subscription-repository.js';
@@ -23,9 +22,9 @@ export function documentClient(): DynamoDBDocumentClient {
 /** The use cases' dependencies, built once per cold start from the environment. */
 export function useCaseDeps(): UseCaseDeps {
   if (deps) return deps;
-  const { settleDelayMs } = readFeedConfig();
+  const { settleDelayMs, writeDeadlineMs } = readFeedConfig();
   const repository = new DynamoDbMeetingRepository(documentClient(), storageConfig().tableName, {
-    writeDeadlineMs: writeDeadlineOf(settleDelayMs),
+    writeDeadlineMs,
   });
   return (deps = { repository, settleDelayMs });
 }

@@ -3,7 +3,7 @@
  * start with a message that says which variable and what it should hold.
  */
 import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from './auth/auth-defaults.js';
-import { DEFAULT_SETTLE_DELAY_MS } from './domain/changes-feed.js';
+import { DEFAULT_SETTLE_DELAY_MS, writeDeadlineOf } from './domain/changes-feed.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -60,15 +60,18 @@ export interface FeedConfig {
    * to commit (shared/domain/changes-feed.ts). Every function of a deployment must read the same value.
    */
   settleDelayMs: number;
+  /** How long after its modificationTime a write may still commit: half the settle delay. */
+  writeDeadlineMs: number;
 }
 
 /** CHANGES_SETTLE_SECONDS: whole seconds 1-60, default 30. Shorter only where the index cannot lag (DynamoDB Local). */
 export function readFeedConfig(env: Env = process.env): FeedConfig {
   const value = env.CHANGES_SETTLE_SECONDS?.trim();
-  if (value === undefined || value === '') return { settleDelayMs: DEFAULT_SETTLE_DELAY_MS };
+  const feed = (settleDelayMs: number) => ({ settleDelayMs, writeDeadlineMs: writeDeadlineOf(settleDelayMs) });
+  if (value === undefined || value === '') return feed(DEFAULT_SETTLE_DELAY_MS);
   if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 60)
     throw new ConfigError(`CHANGES_SETTLE_SECONDS must be a whole number of seconds from 1 to 60, got "${value}"`);
-  return { settleDelayMs: Number(value) * 1000 };
+  return feed(Number(value) * 1000);
 }
 
 /** WEBHOOK_ALLOW_LOOPBACK=true lets webhooks reach loopback hosts (plain http too): the local runner only. */

@@ -6,7 +6,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { subscriptionDeps } from '../../shared/composition.js';
-import { required } from '../../shared/config.js';
+import { readFeedConfig, required } from '../../shared/config.js';
 import { eventOfStreamChange, type StreamChange } from '../../shared/dynamodb/stream-events.js';
 import { logger } from '../../shared/logger.js';
 import { batchesOf, MAX_BATCH_ENTRIES, planFanOutFrom, type PlannedDelivery } from '../../shared/webhooks/fan-out.js';
@@ -14,6 +14,7 @@ import { batchesOf, MAX_BATCH_ENTRIES, planFanOutFrom, type PlannedDelivery } fr
 const queueUrl = required(process.env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');
 const sqs = new SQSClient({});
 const { repository } = subscriptionDeps();
+const { writeDeadlineMs } = readFeedConfig();
 
 async function queue(plan: PlannedDelivery[]): Promise<void> {
   for (const batch of batchesOf(plan, MAX_BATCH_ENTRIES)) {
@@ -42,7 +43,7 @@ export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> 
     }
     try {
       const event = eventOfStreamChange(JSON.parse(record.body) as StreamChange);
-      if (event) await queue(await planFanOutFrom(repository, event));
+      if (event) await queue(await planFanOutFrom(repository, event, writeDeadlineMs));
     } catch (error) {
       logger.error('fan-out failed; the record and the later ones of its meeting come again', {
         error: error as Error,

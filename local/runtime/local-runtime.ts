@@ -5,7 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolveAllAddresses } from '../../shared/composition.js';
-import { readWebhookConfig } from '../../shared/config.js';
+import { readFeedConfig, readWebhookConfig } from '../../shared/config.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbSubscriptionRepository } from '../../shared/dynamodb/dynamodb-subscription-repository.js';
 import type { LocalEventsOptions } from '../local-events.js';
@@ -96,6 +96,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         streamArn: prepared.table.streamArn,
         filterPatterns: pipe.filterPatterns,
         dataDir,
+        writeDeadlineMs: readFeedConfig(functions.environmentOf(functionNamed('fan-out-meeting-events').logicalId))
+          .writeDeadlineMs,
         subscriptions: repositoryAs('fan-out-meeting-events'),
         deliverySubscriptions: repositoryAs('deliver-webhooks'),
         // The delivery function's own setting (WEBHOOK_ALLOW_LOOPBACK, a local setting).

@@ -21,6 +21,9 @@ export const DEFAULT_SETTLE_DELAY_MS = 30_000;
  */
 export const writeDeadlineOf = (settleDelayMs: number): number => Math.floor(settleDelayMs / 2);
 
+/** The write deadline of the default settle delay. */
+export const DEFAULT_WRITE_DEADLINE_MS = writeDeadlineOf(DEFAULT_SETTLE_DELAY_MS);
+
 /**
  * A place in the change order: just after the change of `meetingId` at `time`, or, without
  * `meetingId`, after every change at `time`.

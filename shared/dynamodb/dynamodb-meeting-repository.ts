@@ -12,9 +12,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
-  DEFAULT_SETTLE_DELAY_MS,
+  DEFAULT_WRITE_DEADLINE_MS,
   DELETION_RETENTION_MS,
-  writeDeadlineOf,
   type ChangeEntry,
   type FeedPosition,
 } from '../domain/changes-feed.js';
@@ -72,7 +71,7 @@ export interface RepositoryLimits {
 }
 
 export const DEFAULT_LIMITS: RepositoryLimits = {
-  writeDeadlineMs: writeDeadlineOf(DEFAULT_SETTLE_DELAY_MS),
+  writeDeadlineMs: DEFAULT_WRITE_DEADLINE_MS,
 };
 
 /** For seeding and tests that write meetings with made-up past modification times (never for the feed's writers). */

@@ -3,18 +3,10 @@
  * its FIFO group and deduplication id. The same plan feeds the AWS fan-out function (SQS batches)
  * and the local runner (in-process queues).
  */
-import { DEFAULT_SETTLE_DELAY_MS, writeDeadlineOf } from '../domain/changes-feed.js';
 import type { MeetingCloudEvent } from '../domain/meeting-events.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import type { StoredSubscription } from '../domain/subscriptions.js';
 import type { DeliveryMessage } from './queue-messages.js';
-
-/**
- * A write carries the modificationTime it chose before committing, and commits within the write
- * deadline (15 s on AWS) of it: a write answered after a subscription was made may carry a time
- * up to that much earlier.
- */
-const WRITE_SLACK_MS = writeDeadlineOf(DEFAULT_SETTLE_DELAY_MS);
 
 /** SQS takes at most this many entries in one SendMessageBatch. */
 export const MAX_BATCH_ENTRIES = 10;
@@ -38,14 +30,20 @@ export interface PlannedDelivery {
 /**
  * The deliveries of an event, from its tenant's subscriptions (never another tenant's): those of
  * its type, made before the write was answered (an earlier write may reach one too, never a later
- * one be missed).
+ * one be missed). A write carries the modificationTime it chose before committing and commits within
+ * the write deadline of it (the deployment's, from its settle delay): a write answered after a
+ * subscription was made may carry a time up to that much earlier.
  */
-export function planFanOut(subscriptions: readonly StoredSubscription[], event: MeetingCloudEvent): PlannedDelivery[] {
+export function planFanOut(
+  subscriptions: readonly StoredSubscription[],
+  event: MeetingCloudEvent,
+  writeDeadlineMs: number,
+): PlannedDelivery[] {
   return subscriptions
     .filter(
       (subscription) =>
         subscription.eventTypes.includes(event.type) &&
-        Date.parse(subscription.creationTime) - WRITE_SLACK_MS <= Date.parse(event.time),
+        Date.parse(subscription.creationTime) - writeDeadlineMs <= Date.parse(event.time),
     )
     .map(({ subscriptionId }) => ({
       subscriptionId,
@@ -59,8 +57,9 @@ export function planFanOut(subscriptions: readonly StoredSubscription[], event: 
 export async function planFanOutFrom(
   repository: Pick<SubscriptionRepository, 'list'>,
   event: MeetingCloudEvent,
+  writeDeadlineMs: number,
 ): Promise<PlannedDelivery[]> {
-  return planFanOut(await repository.list(event.tenantid), event);
+  return planFanOut(await repository.list(event.tenantid), event, writeDeadlineMs);
 }
 
 /** The items in order, in consecutive batches of at most `size`. */

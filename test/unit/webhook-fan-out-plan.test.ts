@@ -4,6 +4,7 @@
  * ids, in which batches, and the outcome of an attempt that never reaches a receiver.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_WRITE_DEADLINE_MS, writeDeadlineOf } from '../../shared/domain/changes-feed.js';
 import { meetingEventOf, type MeetingCloudEvent } from '../../shared/domain/meeting-events.js';
 import type { StoredSubscription } from '../../shared/domain/subscriptions.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
@@ -25,6 +26,8 @@ const deleted = meetingEventOf(
   },
 )!;
 
+/** The write deadline of the default settle delay (30 s): 15 s. */
+const DEADLINE = DEFAULT_WRITE_DEADLINE_MS;
 const at = (ms: number) => new Date(Date.parse(WRITTEN) + ms).toISOString();
 const subscription = (subscriptionId: string, overrides: Partial<StoredSubscription> = {}): StoredSubscription => ({
   subscriptionId,
@@ -40,6 +43,7 @@ describe('the fan-out plan', () => {
     const plan = planFanOut(
       [subscription('s1'), subscription('s2', { eventTypes: ['meeting.deleted'] }), subscription('s3')],
       created,
+      DEADLINE,
     );
     expect(plan).toEqual([
       {
@@ -55,17 +59,17 @@ describe('the fan-out plan', () => {
         deduplicationId: `${created.id}.s3`,
       },
     ]);
-    expect(planFanOut([subscription('s2', { eventTypes: ['meeting.deleted'] })], deleted)).toHaveLength(1);
+    expect(planFanOut([subscription('s2', { eventTypes: ['meeting.deleted'] })], deleted, DEADLINE)).toHaveLength(1);
   });
 
   it('the same event planned again gets the same ids, so a resend is deduplicated', () => {
     const subscriptions = [subscription('s1'), subscription('s2')];
-    expect(planFanOut(subscriptions, created)).toEqual(planFanOut(subscriptions, created));
+    expect(planFanOut(subscriptions, created, DEADLINE)).toEqual(planFanOut(subscriptions, created, DEADLINE));
   });
 
   it('keeps a deduplication id within 128 characters', () => {
     const long = 'x'.repeat(200);
-    const [delivery] = planFanOut([subscription(long)], created);
+    const [delivery] = planFanOut([subscription(long)], created, DEADLINE);
     expect(delivery!.deduplicationId).toBe(`${created.id}.${long}`.slice(0, 128));
     expect(delivery!.groupId).toBe(`${long}#${meeting.meetingId}`);
   });
@@ -78,12 +82,21 @@ describe('the fan-out plan', () => {
         subscription('later', { creationTime: at(60_000) }),
       ],
       created,
+      DEADLINE,
     );
     expect(plan.map((d) => d.subscriptionId)).toEqual(['made-before', 'within-slack']);
   });
 
+  it("counts back by the deployment's own write deadline, not the default one", () => {
+    // A 60 s settle delay lets a write commit 30 s after its modificationTime: a subscription made
+    // 20 s after that time may be older than the write's answer, so it must get the event.
+    const madeLater = [subscription('made-20s-later', { creationTime: at(20_000) })];
+    expect(planFanOut(madeLater, created, writeDeadlineOf(60_000))).toHaveLength(1);
+    expect(planFanOut(madeLater, created, writeDeadlineOf(10_000))).toHaveLength(0);
+  });
+
   it('plans nothing without a subscription', () => {
-    expect(planFanOut([], created)).toEqual([]);
+    expect(planFanOut([], created, DEADLINE)).toEqual([]);
   });
 });
 
