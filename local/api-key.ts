@@ -31,6 +31,7 @@ import {
 } from '../shared/auth/api-keys.js';
 import { TENANT_ID_PATTERN } from '../shared/auth/token-verifier.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
+import { dataDirectory } from './data-dir.js';
 
 const USAGE =
   'usage: npm run -s api-key -- --tenant ID [--plan NAME] [--stack NAME]\n' +
@@ -136,7 +137,7 @@ const keyToRevoke = (value: string) => (value === '-' ? readFileSync(0, 'utf8').
 
 try {
   const command = parse();
-  const store = new LocalApiKeyStore(apiKeyFileIn(process.env.DATA_DIR ?? '.data'));
+  const store = new LocalApiKeyStore(apiKeyFileIn(dataDirectory()));
   if (command.action === 'issue') {
     const key = command.stack
       ? await issueOnAws(command.stack, command.tenantId, command.plan)

@@ -15,11 +15,13 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
+import { AUTHORIZER_UNAUTHORIZED } from '../shared/auth/access-policy.js';
 import { USAGE_PLANS, type UsagePlan } from '../shared/auth/api-keys.js';
 import { headerOf } from '../shared/http/request-parsing.js';
 import { logger } from '../shared/logger.js';
 import { routeMatcher } from '../shared/routes.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
+import { dataDirectory } from './data-dir.js';
 import { serveDocs } from './docs.js';
 import { gatewayResponses, policyAllows } from './gateway-responses.js';
 import {
@@ -79,7 +81,7 @@ export interface LocalGatewayOptions {
 export function createLocalGateway({
   stack,
   functions,
-  apiKeyStore = new LocalApiKeyStore(apiKeyFileIn(process.env.DATA_DIR ?? '.data')),
+  apiKeyStore = new LocalApiKeyStore(apiKeyFileIn(dataDirectory())),
   usagePlans = USAGE_PLANS,
 }: LocalGatewayOptions): Server {
   const matchMethod = routeMatcher(stack.methods.map((method) => ({ ...method, method: method.httpMethod })));
@@ -119,7 +121,7 @@ export function createLocalGateway({
         methodArn,
       });
       if (!invocation.ok) {
-        if (invocation.errorMessage === 'Unauthorized') return { denied: 'UNAUTHORIZED' };
+        if (invocation.errorMessage === AUTHORIZER_UNAUTHORIZED) return { denied: 'UNAUTHORIZED' };
         // As Lambda logs a failed invocation (a configuration error at load, too): never silently.
         logger.error('authorizer failed', { errorType: invocation.errorType, errorMessage: invocation.errorMessage });
         return { denied: 'AUTHORIZER_FAILURE' };

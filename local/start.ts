@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { readApiKeyConfig } from '../shared/config.js';
 import { DEFAULT_TABLE_NAME } from '../shared/dynamodb/table-definition.js';
+import { dataDirectory } from './data-dir.js';
 import { devAuthEnvironment, ensureDevIssuer } from './dev-issuer.js';
 import { ensureTable, JavaMissingError, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
 import { createLocalGateway } from './gateway.js';
@@ -14,7 +15,7 @@ import { startLocalEvents, type LocalEvents } from './local-events.js';
 import { startLocalRuntime, type LocalRuntime } from './runtime/local-runtime.js';
 
 const port = Number(process.env.PORT ?? 3000);
-const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const dataDir = dataDirectory();
 let dynamoDb: RunningDynamoDb | undefined;
 let events: LocalEvents | undefined;
 let runtime: LocalRuntime | undefined;

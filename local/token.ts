@@ -1,6 +1,7 @@
 /** npm run -s token -- [--tenant ID] [--read-only] [--expires-in SECONDS]: prints one bearer JWT of the dev issuer. */
 import { parseArgs } from 'node:util';
 import { TENANT_ID_PATTERN } from '../shared/auth/token-verifier.js';
+import { dataDirectory } from './data-dir.js';
 import { ensureDevIssuer, signDevToken } from './dev-issuer.js';
 
 try {
@@ -17,7 +18,7 @@ try {
     throw new Error(`--expires-in must be a whole number of seconds (1 or more), got "${expiresIn}"`);
   if (!TENANT_ID_PATTERN.test(values.tenant))
     throw new Error(`--tenant may hold letters, digits and . _ : @ - (1..128), got "${values.tenant}"`);
-  const issuer = ensureDevIssuer(process.env.DATA_DIR ?? '.data');
+  const issuer = ensureDevIssuer(dataDirectory());
   process.stdout.write(
     `${signDevToken(issuer, { tenant: values.tenant, readOnly: values['read-only'], expiresInSeconds: Number(expiresIn) })}\n`,
   );

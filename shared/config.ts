@@ -129,3 +129,7 @@ export function readApiKeyConfig(env: Env = process.env): { required: boolean } 
     throw new ConfigError(`REQUIRE_API_KEY must be true or false, got "${value}"`);
   return { required: value === 'true' };
 }
+
+/** DELIVERY_QUEUE_URL: the webhook delivery queue the fan-out fills and the delivery function backs off on. */
+export const readDeliveryQueueUrl = (env: Env = process.env): string =>
+  required(env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');

@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { accessPolicy, grantedScopes } from '../../shared/auth/access-policy.js';
+import { accessPolicy, AUTHORIZER_UNAUTHORIZED, grantedScopes } from '../../shared/auth/access-policy.js';
 import { API_KEY_HEADER, apiKeyBelongsTo, NO_VALID_API_KEY } from '../../shared/auth/api-keys.js';
 import { createTokenVerifier, InvalidTokenError, type TokenRejectionReason } from '../../shared/auth/token-verifier.js';
 import { readApiKeyConfig, readAuthConfig } from '../../shared/config.js';
@@ -16,9 +16,6 @@ const apiKeys = readApiKeyConfig();
  * its Init Duration.
  */
 const metrics = new OperationMetrics(AUTHORIZER_OPERATION);
-
-/** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer throws exactly this. */
-const UNAUTHORIZED = 'Unauthorized';
 
 const bearerToken = (event: APIGatewayRequestAuthorizerEvent): string | undefined =>
   headerOf({ headers: event.headers ?? {} }, 'Authorization')?.match(/^Bearer ([A-Za-z0-9_.~+/=-]+)$/i)?.[1];
@@ -49,7 +46,7 @@ function refused(event: APIGatewayRequestAuthorizerEvent, message: string, reaso
 /** Refuses the request: API Gateway answers 401. */
 const reject = (event: APIGatewayRequestAuthorizerEvent, reason: TokenRejectionReason, detail: string): never => {
   refused(event, 'token rejected', reason, detail);
-  throw new Error(UNAUTHORIZED);
+  throw new Error(AUTHORIZER_UNAUTHORIZED);
 };
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {

@@ -6,12 +6,12 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { subscriptionDeps } from '../../shared/composition.js';
-import { required } from '../../shared/config.js';
+import { readDeliveryQueueUrl } from '../../shared/config.js';
 import { logger } from '../../shared/logger.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { nextDeliveryStep, type DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
 
-const queueUrl = required(process.env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');
+const queueUrl = readDeliveryQueueUrl();
 const sqs = new SQSClient({});
 const deps = subscriptionDeps();
 

@@ -6,12 +6,12 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { subscriptionDeps } from '../../shared/composition.js';
-import { readFeedConfig, required } from '../../shared/config.js';
+import { readDeliveryQueueUrl, readFeedConfig } from '../../shared/config.js';
 import { eventOfStreamChange, type StreamChange } from '../../shared/dynamodb/stream-events.js';
 import { logger } from '../../shared/logger.js';
 import { batchesOf, MAX_BATCH_ENTRIES, planFanOutFrom, type PlannedDelivery } from '../../shared/webhooks/fan-out.js';
 
-const queueUrl = required(process.env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');
+const queueUrl = readDeliveryQueueUrl();
 const sqs = new SQSClient({});
 const { repository } = subscriptionDeps();
 const { writeDeadlineMs } = readFeedConfig();

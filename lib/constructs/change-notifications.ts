@@ -10,6 +10,7 @@ import * as pipes from 'aws-cdk-lib/aws-pipes';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MEETING_SK } from '../../shared/dynamodb/keys.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
 import { SUBSCRIPTION_PARTITIONS } from '../table-access.js';
 import { MeetingFunction } from './meeting-function.js';
@@ -20,7 +21,7 @@ export interface ChangeNotificationsProps {
 }
 
 /** Meeting items only, and only writes (a tombstone expiring is a REMOVE: no event). */
-const MEETING_WRITES = { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: ['MEETING'] } } } };
+const MEETING_WRITES = { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { sk: { S: [MEETING_SK] } } } };
 
 /**
  * Change notifications from the table's stream (contract-integration.md, "Change notifications"):

@@ -148,6 +148,7 @@ export function functionEnvironment(
     AWS_SECRET_ACCESS_KEY: runtime.credentials.secretAccessKey,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(runtime.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     TZ: ':UTC',
   };
 }

@@ -2,6 +2,9 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { AuthConfig } from '../config.js';
 import { resourcePattern, routes, type Route } from '../routes.js';
 
+/** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer fails with exactly this message. */
+export const AUTHORIZER_UNAUTHORIZED = 'Unauthorized';
+
 /** The operation scopes (read, write) that the token's OAuth scopes grant. */
 export const grantedScopes = (tokenScopes: string[], config: Pick<AuthConfig, 'scopes'>): Route['scope'][] =>
   (['read', 'write'] as const).filter((scope) => tokenScopes.includes(config.scopes[scope]));

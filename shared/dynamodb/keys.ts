@@ -4,7 +4,8 @@
  */
 import { SHARD_COUNT } from './table-definition.js';
 
-const MEETING_SK = 'MEETING';
+/** The sort key of a meeting item (its links and tombstone have others); the stack's stream filters name it too. */
+export const MEETING_SK = 'MEETING';
 
 /** A meeting and its link items share one partition (item collection). */
 export const meetingKey = (tenantId: string, meetingId: string) => ({

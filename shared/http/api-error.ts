@@ -3,23 +3,19 @@
  * the one catalog generated from the OpenAPI document (ErrorCode, x-error-catalog); only the
  * descriptions and items here are particular to a situation.
  */
+import type { components } from '../generated/api-types.js';
 import { ERROR_CATALOG, type ErrorCode } from '../generated/error-catalog.js';
 
 export type { ErrorCode };
 export type ItemErrorCode = 'VALUE_REQUIRED' | 'INVALID_TYPE' | 'BAD_REQUEST_BODY';
 
-export interface ErrorItem {
-  target: string;
-  errorCode: ItemErrorCode | 'INVALID_STATUS';
-  message: string;
-}
+type Schemas = components['schemas'];
 
-export interface ErrorBody {
-  errorCode: ErrorCode;
-  message: string;
-  description?: string;
-  errors?: ErrorItem[];
-}
+/** The document's ErrorItem, with the codes an item may carry. */
+export type ErrorItem = Omit<Schemas['ErrorItem'], 'errorCode'> & { errorCode: ItemErrorCode | 'INVALID_STATUS' };
+
+/** The document's Error body. */
+export type ErrorBody = Omit<Schemas['Error'], 'errors'> & { errors?: ErrorItem[] };
 
 /** The house body of a code: the catalog's message, plus a description and items when given. */
 export function errorBody(
