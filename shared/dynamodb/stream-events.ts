@@ -1,8 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { meetingEventOf, type MeetingCloudEvent } from '../domain/meeting-events.js';
-import { toRecord } from './dynamodb-meeting-repository.js';
 import { parseMeetingKey } from './keys.js';
+import { toRecord } from './meeting-items.js';
 
 /** The parts of a DynamoDB stream record the events are built from (Lambda's, Pipes' and the Streams API's shape). */
 export interface StreamChange {
