@@ -31,7 +31,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { MeetingApiStack } from '../lib/meeting-api-stack.js';
 import { devAuthEnvironment, ensureDevIssuer, signDevToken } from '../local/dev-issuer.js';
 import { ensureTable, startDynamoDbLocal, stopOnSignals, type RunningDynamoDb } from '../local/dynamodb-local.js';
-import { meetingInput } from '../test/support/fixtures.js';
+import { meetingInput } from '../support/fixtures.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const WARMUPS = 2;

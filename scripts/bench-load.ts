@@ -26,7 +26,7 @@ import {
   searchMeetings,
   updateMeeting,
 } from '../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, searchCriteria } from '../test/support/fixtures.js';
+import { meetingInput, searchCriteria } from '../support/fixtures.js';
 
 const hdr = createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js');
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);

@@ -29,7 +29,7 @@ import {
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../shared/use-cases/meeting-use-cases.js';
-import { meetingOf, searchCriteria } from '../test/support/fixtures.js';
+import { meetingOf, searchCriteria } from '../support/fixtures.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '2000,40000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 15);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { isUuid } from '../shared/domain/identifiers.js';
-import { contractDeviation, readCheckedResponse, type CheckedResponse } from './support/contract-check.js';
+import { contractDeviation, readCheckedResponse, type CheckedResponse } from '../support/contract-check.js';
 
 const USAGE = 'usage: npm run smoke -- --url <api base url> --token <bearer jwt> [--api-key <partner key>]\n';
 /** A deployment that does not answer within this is a failed step, not a hung smoke. */

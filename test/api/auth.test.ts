@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { DEV_AUDIENCE, DEV_ISSUER, signJwt } from '../../local/dev-issuer.js';
 import { createTokenVerifier, InvalidTokenError } from '../../shared/auth/token-verifier.js';
 import { readAuthConfig } from '../../shared/config.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { devIssuer, tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);

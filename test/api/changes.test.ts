@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { DELETION_RETENTION_MS } from '../../shared/domain/changes-feed.js';
 import { encodeSince } from '../../shared/http/changes-parameters.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const SETTLE_SECONDS = 4;
 process.env.CHANGES_SETTLE_SECONDS = String(SETTLE_SECONDS);

@@ -3,8 +3,8 @@
  * DELETE decided in the same conditional write, If-None-Match on GET, malformed headers refused.
  */
 import { describe, expect, it } from 'vitest';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const api = useApi(uniqueTenant());
 const etagOf = async (id: string) => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const api = useApi(uniqueTenant());
 

@@ -18,8 +18,8 @@ import type { DecisionLogLine } from '../../local/runtime/iam-enforcement.js';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
 import type { DeployedStack } from '../../local/runtime/stack-template.js';
 import { routes, type OperationId } from '../../shared/routes.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { testRuntimeOptions, tokenFor } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'iam-decisions-'));
 afterAll(() => rmSync(logDir, { recursive: true, force: true }));

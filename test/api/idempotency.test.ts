@@ -3,8 +3,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);

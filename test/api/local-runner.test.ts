@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { meetingInput } from '../support/fixtures.js';
+import { meetingInput } from '../../support/fixtures.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-start-'));
 /**

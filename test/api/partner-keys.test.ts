@@ -11,8 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMeetingApiClient, MeetingApiError } from '../../clients/typescript/index.js';
 import { apiKeyFileIn, LocalApiKeyStore } from '../../local/api-key-store.js';
 import { USAGE_PLANS } from '../../shared/auth/api-keys.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 // Before the authorizer module loads (on the first request): it reads its configuration once.
 process.env.REQUIRE_API_KEY = 'true';

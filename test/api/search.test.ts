@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validate as validateSearchResult } from '../../shared/generated/validators/MeetingSearchResult.cjs';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const api = useApi(uniqueTenant());
 const office = [randomUUID(), randomUUID()];

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { StatusCode } from '../../shared/domain/meeting.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const api = useApi(uniqueTenant());
 const STATUSES: StatusCode[] = ['WAITING', 'WON', 'LOST', 'CANCELLED'];

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { uniqueTenant } from '../support/fixtures.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);

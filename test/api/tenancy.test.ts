@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const owner = uniqueTenant();
 const api = useApi(owner);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMeetingApiClient, MeetingApiError } from '../../clients/typescript/index.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 process.env.CHANGES_SETTLE_SECONDS = '1';
 const tenant = uniqueTenant();

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEvents, type LocalEvents } from '../../local/local-events.js';
 import { verifySignature } from '../../shared/webhooks/signature.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);

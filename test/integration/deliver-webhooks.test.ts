@@ -19,7 +19,7 @@ import {
   type DeliveryMessage,
 } from '../../shared/webhooks/queue-messages.js';
 import { verifySignature } from '../../shared/webhooks/signature.js';
-import { newMeeting } from '../support/fixtures.js';
+import { newMeeting } from '../../support/fixtures.js';
 import { loadWithQueueUrl, sqsRecord } from '../support/sqs-handler.js';
 
 const QUEUE_URL = 'https://sqs.eu-north-1.amazonaws.com/123456789012/deliveries.fifo';

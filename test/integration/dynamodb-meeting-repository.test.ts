@@ -13,7 +13,7 @@ import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, partyKey, shardOf, statusKey, tenantKey } from '../../shared/dynamodb/keys.js';
 import { INDEXES, SHARD_COUNT, type IndexName } from '../../shared/dynamodb/table-definition.js';
-import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from '../support/fixtures.js';
+import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();

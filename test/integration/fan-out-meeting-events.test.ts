@@ -14,7 +14,7 @@ import type { Meeting } from '../../shared/domain/meeting.js';
 import type { MeetingEventType, StoredSubscription } from '../../shared/domain/subscriptions.js';
 import { linkKey, meetingKey } from '../../shared/dynamodb/keys.js';
 import type { DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
-import { newMeeting } from '../support/fixtures.js';
+import { newMeeting } from '../../support/fixtures.js';
 import { loadWithQueueUrl, sqsRecord } from '../support/sqs-handler.js';
 
 const QUEUE_URL = 'https://sqs.eu-north-1.amazonaws.com/123456789012/deliveries.fifo';

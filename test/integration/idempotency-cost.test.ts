@@ -9,7 +9,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { createMeeting } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 
 const config = readStorageConfig();
 const client = createDocumentClient(config);

@@ -13,7 +13,7 @@ import { foldSearchTerms } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, meetingOf, searchCriteria, uniqueTenant } from '../support/fixtures.js';
+import { meetingInput, meetingOf, searchCriteria, uniqueTenant } from '../../support/fixtures.js';
 
 const ITEM_LIMIT = 400 * 1024;
 const TRANSACTION_LIMIT = 4 * 1024 * 1024;

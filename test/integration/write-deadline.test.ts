@@ -11,8 +11,8 @@ import { readStorageConfig } from '../../shared/config.js';
 import { StorageUnavailableError } from '../../shared/domain/meeting-repository.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
+import { newMeeting, uniqueTenant } from '../../support/fixtures.js';
 import { dynamoDbErrorAnswer } from '../support/dynamodb-answers.js';
-import { newMeeting, uniqueTenant } from '../support/fixtures.js';
 
 const config = readStorageConfig();
 const client = createDocumentClient(config);

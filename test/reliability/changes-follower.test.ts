@@ -15,8 +15,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../shared/composition.js';
 import { readStorageConfig } from '../../shared/config.js';
 import { meetingKey } from '../../shared/dynamodb/keys.js';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const SETTLE_SECONDS = 3;

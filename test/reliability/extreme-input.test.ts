@@ -20,8 +20,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
+import { uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi, type ApiResponse } from '../support/api-client.js';
-import { uniqueTenant } from '../support/fixtures.js';
 import {
   arbitraryOfSchema,
   codePointLength,

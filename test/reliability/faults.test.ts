@@ -18,9 +18,9 @@ import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { meetingKey } from '../../shared/dynamodb/keys.js';
 import { SHARD_COUNT } from '../../shared/dynamodb/table-definition.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { useApi } from '../support/api-client.js';
 import { dynamoDbErrorAnswer, timeoutError } from '../support/dynamodb-answers.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const tenant = uniqueTenant();

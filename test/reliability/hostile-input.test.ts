@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEETING_FIELD_ORDER, READ_ONLY_FIELDS } from '../../shared/domain/meeting.js';
 import { validate as validateError } from '../../shared/generated/validators/Error.cjs';
+import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi, type ApiResponse } from '../support/api-client.js';
-import { meetingInput, uniqueTenant } from '../support/fixtures.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);

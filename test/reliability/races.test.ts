@@ -24,7 +24,7 @@ import {
 } from '../../shared/dynamodb/keys.js';
 import { toApiError } from '../../shared/http/error-mapping.js';
 import { createMeeting, deleteMeeting, getMeeting, updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, meetingOf, uniqueTenant } from '../support/fixtures.js';
+import { meetingInput, meetingOf, uniqueTenant } from '../../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 import { hasSerialOrder, type Operation, type State } from '../support/serial-order.js';
 

@@ -6,8 +6,8 @@ import { devAuthEnvironment, ensureDevIssuer, signDevToken, type DevTokenOptions
 import { createLocalGateway, type LocalGatewayOptions } from '../../local/gateway.js';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { prepareLocalStack } from '../../local/runtime/local-stack.js';
-import { assertConformsToContract, readCheckedResponse } from '../../scripts/support/contract-check.js';
 import { readApiKeyConfig } from '../../shared/config.js';
+import { assertConformsToContract, readCheckedResponse } from '../../support/contract-check.js';
 import { inProcessFunctions } from './in-process-functions.js';
 
 /** Every response the API tests see is checked by the one conformance check the smoke check uses too. */

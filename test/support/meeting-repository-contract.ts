@@ -23,7 +23,7 @@ import {
   type SearchCriteria,
   type SearchEntry,
 } from '../../shared/domain/search.js';
-import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from './fixtures.js';
+import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
 
 export type MakeMeetingRepository = () => MeetingRepository;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { handler as buildMeetingEvents } from '../../functions/build-meeting-events/handler.js';
 import { linkKey, meetingKey } from '../../shared/dynamodb/keys.js';
 import { DELIVERY_MAX_RECEIVES, retryDelaySeconds } from '../../shared/webhooks/queue-messages.js';
-import { newMeeting } from '../support/fixtures.js';
+import { newMeeting } from '../../support/fixtures.js';
 
 describe('the AWS event pipeline', () => {
   it("the pipe's enrichment turns meeting records into CloudEvents and drops the rest", async () => {

@@ -10,7 +10,7 @@ import {
   updateMeeting,
   type UseCaseDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput } from '../support/fixtures.js';
+import { meetingInput } from '../../support/fixtures.js';
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
 
 const TENANT = 'tenant-a';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { meetingEventOf } from '../../shared/domain/meeting-events.js';
 import { linkKey, meetingKey, subscriptionKey } from '../../shared/dynamodb/keys.js';
 import { eventOfStreamChange } from '../../shared/dynamodb/stream-events.js';
-import { newMeeting } from '../support/fixtures.js';
+import { newMeeting } from '../../support/fixtures.js';
 
 const meeting = newMeeting();
 const live = (version: number, statusCode = meeting.statusCode) => ({ meeting: { ...meeting, statusCode }, version });

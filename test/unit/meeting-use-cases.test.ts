@@ -25,7 +25,7 @@ import {
   updateMeeting,
   type UseCaseDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, meetingOf, searchCriteria, searchEntries } from '../support/fixtures.js';
+import { meetingInput, meetingOf, searchCriteria, searchEntries } from '../../support/fixtures.js';
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
 
 const TENANT = 'tenant-a';

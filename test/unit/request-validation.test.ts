@@ -6,7 +6,7 @@ import { toApiError } from '../../shared/http/error-mapping.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { parseMeetingId, parseRequestId } from '../../shared/http/request-parsing.js';
 import { parseSearchCriteria } from '../../shared/http/search-parameters.js';
-import { meetingInput } from '../support/fixtures.js';
+import { meetingInput } from '../../support/fixtures.js';
 
 const bodyEvent = (body: unknown, contentType = 'application/json') =>
   ({

@@ -12,7 +12,7 @@ import {
   type SearchEntry,
 } from '../../shared/domain/search.js';
 import { afterInstant, beforeInstant, visitKey } from '../../shared/dynamodb/keys.js';
-import { meetingInput } from '../support/fixtures.js';
+import { meetingInput } from '../../support/fixtures.js';
 
 const entry = (overrides: Partial<SearchEntry>): SearchEntry => ({
   meetingId: 'm0',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Meeting } from '../../shared/domain/meeting.js';
-import { meetingInput, meetingOf } from '../support/fixtures.js';
+import { meetingInput, meetingOf } from '../../support/fixtures.js';
 import { hasSerialOrder, type Operation } from '../support/serial-order.js';
 
 const base = meetingInput();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StatusRuleViolation } from '../../shared/domain/errors.js';
 import type { Meeting, StatusCode } from '../../shared/domain/meeting.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../../shared/domain/status-rules.js';
-import { newMeeting } from '../support/fixtures.js';
+import { newMeeting } from '../../support/fixtures.js';
 
 const STATUSES: StatusCode[] = ['WAITING', 'WON', 'LOST', 'CANCELLED'];
 const ALLOWED: Record<StatusCode, StatusCode[]> = {

@@ -10,7 +10,7 @@ import type { StoredSubscription } from '../../shared/domain/subscriptions.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { batchesOf, planFanOut } from '../../shared/webhooks/fan-out.js';
 import { doublingDelay, retryDelaySeconds } from '../../shared/webhooks/queue-messages.js';
-import { newMeeting } from '../support/fixtures.js';
+import { newMeeting } from '../../support/fixtures.js';
 
 const WRITTEN = '2026-03-01T12:00:00.000Z';
 const meeting = newMeeting({ creationTime: WRITTEN, modificationTime: WRITTEN });

@@ -3,9 +3,9 @@
  * knows what a valid input and a stored meeting look like.
  */
 import { randomUUID } from 'node:crypto';
-import type { MeetingRepository } from '../../shared/domain/meeting-repository.js';
-import { normalizeInput, type Meeting, type MeetingInput, type READ_ONLY_FIELDS } from '../../shared/domain/meeting.js';
-import { DEFAULT_SORT, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+import type { MeetingRepository } from '../shared/domain/meeting-repository.js';
+import { normalizeInput, type Meeting, type MeetingInput, type READ_ONLY_FIELDS } from '../shared/domain/meeting.js';
+import { DEFAULT_SORT, type SearchCriteria, type SearchEntry } from '../shared/domain/search.js';
 
 export const uniqueTenant = () => `t-${randomUUID()}`;
 
