@@ -1,4 +1,5 @@
 import { useCaseDeps } from '../../shared/composition.js';
+import { CHANGES_ANSWER_BUDGET } from '../../shared/http/answer-budget.js';
 import { encodeSince, parseChangesRequest } from '../../shared/http/changes-parameters.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { json } from '../../shared/http/responses.js';
@@ -7,6 +8,9 @@ import { listChanges } from '../../shared/use-cases/meeting-use-cases.js';
 const deps = useCaseDeps();
 
 export const handler = apiHandler('listMeetingChanges', async (event, { tenantId }) => {
-  const { changes, next, hasMore } = await listChanges(deps, tenantId, parseChangesRequest(event, tenantId));
+  const { changes, next, hasMore } = await listChanges(deps, tenantId, {
+    ...parseChangesRequest(event, tenantId),
+    budget: CHANGES_ANSWER_BUDGET,
+  });
   return json(200, { changes, nextSince: encodeSince(tenantId, next), hasMore });
 });

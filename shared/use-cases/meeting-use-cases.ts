@@ -192,13 +192,13 @@ export async function searchMeetings(
   return { meetings, totalCount };
 }
 
-/**
- * Lambda answers at most 6 MB, and its runtime serializes the answer's body string once more (each
- * `"` and `\` of the JSON becomes two bytes): one answer of the feed stays under this many bytes
- * of changes counted in that doubly serialized form.
- */
-export const MAX_CHANGES_BYTES = 5 * 1024 * 1024;
-/** The meetings of a feed answer are read in batches of this many, in order, until the byte budget is spent. */
+/** How much of the changes one answer may carry: at most `maxBytes`, each change weighing `bytesOf` it. */
+export interface AnswerBudget {
+  maxBytes: number;
+  bytesOf: (change: MeetingChange) => number;
+}
+
+/** The meetings of a feed answer are read in batches of this many, in order, until the answer's budget is spent. */
 const RECORD_BATCH = 100;
 
 /**
@@ -209,7 +209,7 @@ const RECORD_BATCH = 100;
 export async function listChanges(
   deps: UseCaseDeps,
   tenantId: string,
-  request: { cursor?: FeedCursor; size: number; maxBytes?: number },
+  request: { cursor?: FeedCursor; size: number; budget?: AnswerBudget },
 ): Promise<{ changes: MeetingChange[]; next: FeedCursor; hasMore: boolean }> {
   const now = nowOf(deps).getTime();
   const { cursor } = request;
@@ -225,7 +225,7 @@ export async function listChanges(
     upTo: horizon,
     limit: request.size,
   });
-  const maxBytes = request.maxBytes ?? MAX_CHANGES_BYTES;
+  const budget = request.budget ?? { maxBytes: Number.POSITIVE_INFINITY, bytesOf: () => 0 };
   const changes: MeetingChange[] = [];
   let bytes = 0;
   let last: ChangeEntry | undefined;
@@ -238,8 +238,8 @@ export async function listChanges(
     );
     for (const entry of batch) {
       const change = changeOf(entry, records.get(entry.meetingId));
-      const changeBytes = Buffer.byteLength(JSON.stringify(JSON.stringify(change)));
-      if (changes.length > 0 && bytes + changeBytes > maxBytes) {
+      const changeBytes = budget.bytesOf(change);
+      if (changes.length > 0 && bytes + changeBytes > budget.maxBytes) {
         full = true;
         break;
       }

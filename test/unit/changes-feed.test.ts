@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELETION_RETENTION_MS, type FeedCursor } from '../../shared/domain/changes-feed.js';
 import { FeedPositionExpired } from '../../shared/domain/errors.js';
+import { CHANGES_ANSWER_BUDGET } from '../../shared/http/answer-budget.js';
 import { ApiError } from '../../shared/http/api-error.js';
 import { decodeSince, encodeSince, parseChangesRequest } from '../../shared/http/changes-parameters.js';
 import {
@@ -131,12 +132,16 @@ describe('listChanges', () => {
     const { deps, clock } = harness();
     for (let i = 0; i < 3; i++) await createMeeting(deps, TENANT, meetingInput({ notes: 'x'.repeat(2_000) }));
     clock.now += SETTLE_MS;
-    const page = await listChanges(deps, TENANT, { size: 100, maxBytes: 6_000 });
+    const page = await listChanges(deps, TENANT, { size: 100, budget: { ...CHANGES_ANSWER_BUDGET, maxBytes: 6_000 } });
     expect(page.changes).toHaveLength(2);
     expect(page.hasMore).toBe(true);
-    const tiny = await listChanges(deps, TENANT, { size: 100, maxBytes: 10 });
+    const tiny = await listChanges(deps, TENANT, { size: 100, budget: { ...CHANGES_ANSWER_BUDGET, maxBytes: 10 } });
     expect(tiny.changes).toHaveLength(1);
-    const rest = await listChanges(deps, TENANT, { cursor: page.next, size: 100, maxBytes: 6_000 });
+    const rest = await listChanges(deps, TENANT, {
+      cursor: page.next,
+      size: 100,
+      budget: { ...CHANGES_ANSWER_BUDGET, maxBytes: 6_000 },
+    });
     expect(rest.changes).toHaveLength(1);
     expect(rest.hasMore).toBe(false);
   });
@@ -151,7 +156,7 @@ describe('listChanges', () => {
     // Notes of quotes and backslashes: every character doubles when the body string is serialized again.
     for (let i = 0; i < 400; i++) await createMeeting(deps, TENANT, meetingInput({ notes: '"\\'.repeat(5_000) }));
     clock.now += SETTLE_MS;
-    const page = await listChanges(deps, TENANT, { size: 1000 });
+    const page = await listChanges(deps, TENANT, { size: 1000, budget: CHANGES_ANSWER_BUDGET });
     expect(page.hasMore).toBe(true);
     const body = JSON.stringify({ changes: page.changes, nextSince: 'x'.repeat(100), hasMore: true });
     const lambdaPayload = JSON.stringify({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body });
