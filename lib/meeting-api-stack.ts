@@ -9,12 +9,12 @@ import { authorizerResultTtlSeconds, routes, type OperationId } from '../shared/
 import { ChangeNotifications } from './constructs/change-notifications.js';
 import { EdgeProtection } from './constructs/edge-protection.js';
 import { namingScopes } from './constructs/flat-construct.js';
-import { MeetingFunction } from './constructs/meeting-function.js';
 import { MeetingRestApi } from './constructs/meeting-rest-api.js';
 import { MeetingsTable } from './constructs/meetings-table.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { PartnerKeys } from './constructs/partner-keys.js';
+import { ServiceFunction } from './constructs/service-function.js';
 import { CognitoTokenIssuer, externalTokenIssuer, type ExternalIssuer } from './constructs/token-issuer.js';
 import { stageOf } from './stage.js';
 import { TABLE_ACCESS } from './table-access.js';
@@ -60,7 +60,7 @@ export class MeetingApiStack extends Stack {
       : new CognitoTokenIssuer(this, 'TokenIssuer');
     this.userPool = issuer.userPool;
     const requireApiKey = props.requireApiKey ?? false;
-    this.authorizerFunction = new MeetingFunction(this, 'Authorizer', {
+    this.authorizerFunction = new ServiceFunction(this, 'Authorizer', {
       name: 'authorizer',
       environment: { ...issuer.environment, ...(requireApiKey ? { REQUIRE_API_KEY: 'true' } : {}) },
     }).function;
@@ -85,7 +85,7 @@ export class MeetingApiStack extends Stack {
     });
     this.api = api;
     for (const route of routes) {
-      const fn = new MeetingFunction(this, route.operationId, {
+      const fn = new ServiceFunction(this, route.operationId, {
         name: route.functionName,
         tableAccess: { table: this.table, access: TABLE_ACCESS[route.operationId] },
         memorySize: FUNCTION_MEMORY_MB[route.operationId],

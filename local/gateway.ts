@@ -85,7 +85,7 @@ export function createLocalGateway({
   usagePlans = USAGE_PLANS,
 }: LocalGatewayOptions): Server {
   const matchMethod = routeMatcher(stack.methods.map((method) => ({ ...method, method: method.httpMethod })));
-  const apiArn = `arn:aws:execute-api:${stack.account.region}:${stack.account.accountId}:local-api`;
+  const apiArn = `arn:aws:execute-api:${stack.account.region}:${stack.account.accountId}:${stack.restApiId}`;
   const authorizerCache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
   const meter = new UsageMeter();
 
@@ -177,7 +177,7 @@ export function createLocalGateway({
       const { route: method, pathParameters } = matched;
       const requestContext = {
         accountId: stack.account.accountId,
-        apiId: 'local-api',
+        apiId: stack.restApiId,
         stage: stack.stageName,
         requestId: randomUUID(),
         resourcePath: method.path,

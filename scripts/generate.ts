@@ -5,7 +5,7 @@
  *  - shared/generated/contract.ts     operations (method, path, scope) and search parameter metadata
  *  - shared/generated/openapi.json    the document as JSON (served by the local runner)
  *  - shared/generated/error-catalog.ts each error code's HTTP status and message (x-error-catalog)
- * Run by prestart/pretest/presynth; the output is not committed.
+ * Run before npm start, test, lint, typecheck, format, smoke and iam:report; the output is not committed.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

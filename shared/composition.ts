@@ -4,12 +4,12 @@ import { readFeedConfig, readStorageConfig, readWebhookConfig, type StorageConfi
 import { createDocumentClient } from './dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
 import { DynamoDbSubscriptionRepository } from './dynamodb/dynamodb-subscription-repository.js';
-import type { UseCaseDeps } from './use-cases/meeting-use-cases.js';
+import type { MeetingDeps } from './use-cases/meeting-use-cases.js';
 import type { SubscriptionDeps } from './use-cases/subscription-use-cases.js';
 
 let config: StorageConfig | undefined;
 let client: DynamoDBDocumentClient | undefined;
-let deps: UseCaseDeps | undefined;
+let deps: MeetingDeps | undefined;
 
 /** Read once per cold start; fails fast on bad config. */
 const storageConfig = (): StorageConfig => (config ??= readStorageConfig());
@@ -20,7 +20,7 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 /** The use cases' dependencies, built once per cold start from the environment. */
-export function useCaseDeps(): UseCaseDeps {
+export function meetingDeps(): MeetingDeps {
   if (deps) return deps;
   const { settleDelayMs, writeDeadlineMs } = readFeedConfig();
   const repository = new DynamoDbMeetingRepository(documentClient(), storageConfig().tableName, {

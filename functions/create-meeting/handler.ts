@@ -1,11 +1,11 @@
-import { useCaseDeps } from '../../shared/composition.js';
+import { meetingDeps } from '../../shared/composition.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseIdempotencyKey } from '../../shared/http/request-parsing.js';
 import { json } from '../../shared/http/responses.js';
 import { createMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
-const deps = useCaseDeps();
+const deps = meetingDeps();
 
 export const handler = apiHandler('createMeeting', async (event, { tenantId }) => {
   const idempotencyKey = parseIdempotencyKey(event); // its format right after Request-ID

@@ -1,7 +1,7 @@
 import { subscriptionDeps } from '../../shared/composition.js';
 import type { MeetingEventType } from '../../shared/domain/subscriptions.js';
 import { validate as validateSubscriptionRequest } from '../../shared/generated/validators/SubscriptionRequest.cjs';
-import { readJsonBody } from '../../shared/http/meeting-body.js';
+import { readJsonBody } from '../../shared/http/json-body.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { json } from '../../shared/http/responses.js';
 import { createSubscription } from '../../shared/use-cases/subscription-use-cases.js';

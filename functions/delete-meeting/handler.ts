@@ -1,11 +1,11 @@
-import { useCaseDeps } from '../../shared/composition.js';
+import { meetingDeps } from '../../shared/composition.js';
 import { parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingId } from '../../shared/http/request-parsing.js';
 import { noContent } from '../../shared/http/responses.js';
 import { deleteMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
-const deps = useCaseDeps();
+const deps = meetingDeps();
 
 export const handler = apiHandler('deleteMeeting', async (event, { tenantId }) => {
   const meetingId = parseMeetingId(event);

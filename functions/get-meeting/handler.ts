@@ -1,4 +1,4 @@
-import { useCaseDeps } from '../../shared/composition.js';
+import { meetingDeps } from '../../shared/composition.js';
 import { matchesWeakly } from '../../shared/domain/entity-tag.js';
 import { etagHeader, parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
@@ -6,7 +6,7 @@ import { parseMeetingId } from '../../shared/http/request-parsing.js';
 import { json, notModified } from '../../shared/http/responses.js';
 import { readMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
-const deps = useCaseDeps();
+const deps = meetingDeps();
 
 export const handler = apiHandler('getMeeting', async (event, { tenantId }) => {
   const meetingId = parseMeetingId(event);

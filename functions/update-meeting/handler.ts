@@ -1,4 +1,4 @@
-import { useCaseDeps } from '../../shared/composition.js';
+import { meetingDeps } from '../../shared/composition.js';
 import { etagHeader, parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
@@ -6,7 +6,7 @@ import { parseMeetingId } from '../../shared/http/request-parsing.js';
 import { noContent } from '../../shared/http/responses.js';
 import { updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
-const deps = useCaseDeps();
+const deps = meetingDeps();
 
 export const handler = apiHandler('updateMeeting', async (event, { tenantId, metrics }) => {
   const meetingId = parseMeetingId(event);

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { MEETING_SK } from '../../shared/dynamodb/keys.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
 import { SUBSCRIPTION_PARTITIONS } from '../table-access.js';
-import { MeetingFunction } from './meeting-function.js';
+import { ServiceFunction } from './service-function.js';
 
 export interface ChangeNotificationsProps {
   table: dynamodb.ITableV2;
@@ -55,7 +55,7 @@ export class ChangeNotifications extends Construct {
     if (!streamArn) throw new Error('the meetings table needs its stream for change notifications');
 
     this.bus = new events.EventBus(this, 'MeetingEventBus', { eventBusName: `${this.node.addr}-meetings` });
-    const buildEvents = new MeetingFunction(this, 'BuildMeetingEvents', { name: 'build-meeting-events' }).function;
+    const buildEvents = new ServiceFunction(this, 'BuildMeetingEvents', { name: 'build-meeting-events' }).function;
 
     const fifoQueue = (name: string, props: Partial<sqs.QueueProps> = {}) =>
       new sqs.Queue(this, name, {
@@ -150,7 +150,7 @@ export class ChangeNotifications extends Construct {
         resources: [table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': SUBSCRIPTION_PARTITIONS } },
       });
-    const fanOut = new MeetingFunction(this, 'FanOutMeetingEvents', {
+    const fanOut = new ServiceFunction(this, 'FanOutMeetingEvents', {
       name: 'fan-out-meeting-events',
       environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl, TABLE_NAME: table.tableName },
     }).function;
@@ -164,7 +164,7 @@ export class ChangeNotifications extends Construct {
       }),
     );
 
-    const deliver = new MeetingFunction(this, 'DeliverWebhooks', {
+    const deliver = new ServiceFunction(this, 'DeliverWebhooks', {
       name: 'deliver-webhooks',
       environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl, TABLE_NAME: table.tableName },
     }).function;

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** Lambda's limit on a synchronous invocation's response payload (6 MB). */
-export const RESPONSE_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+/** Lambda's limit on a synchronous invocation's response payload (6 MB), as its own error message names it. */
+export const RESPONSE_PAYLOAD_LIMIT_BYTES = 6_291_556;
 /** Sandboxes per function at most; further invocations wait for one (Lambda would scale out). */
 const DEFAULT_MAX_SANDBOXES = 4;
 
@@ -82,7 +82,7 @@ export class DeployedFunctions implements FunctionHost {
         return sandbox.settle({
           ok: false,
           errorType: 'Function.ResponseSizeTooLarge',
-          errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+          errorMessage: `Response payload size exceeded maximum allowed payload size (${RESPONSE_PAYLOAD_LIMIT_BYTES} bytes).`,
         });
       sandbox.settle({ ok: true, payload: JSON.parse(payload) as unknown });
     });

@@ -81,6 +81,8 @@ export interface DeployedStack {
   account: LocalAccount;
   /** The REST API's stage (its name is part of every method ARN and event path). */
   stageName: string;
+  /** The REST API's id (its local Ref). */
+  restApiId: string;
   functions: Map<string, DeployedFunction>;
   methods: DeployedMethod[];
   authorizers: Map<string, DeployedAuthorizer>;
@@ -285,6 +287,9 @@ export function readDeployedStack(
   const stages = ofType('AWS::ApiGateway::Stage');
   if (stages.length !== 1) throw new TemplateError(`expected one API stage in the template, found ${stages.length}`);
   const stageName = text(stages[0]![1].Properties?.StageName);
+  const restApis = ofType('AWS::ApiGateway::RestApi');
+  if (restApis.length !== 1) throw new TemplateError(`expected one REST API in the template, found ${restApis.length}`);
+  const restApiId = text(resolve({ Ref: restApis[0]![0] }));
 
-  return { account, stageName, functions, methods, authorizers, gatewayResponses, streamPipes, roles };
+  return { account, stageName, restApiId, functions, methods, authorizers, gatewayResponses, streamPipes, roles };
 }

@@ -37,7 +37,7 @@ export interface StatusChange {
   to: StatusCode;
 }
 
-export interface UseCaseDeps {
+export interface MeetingDeps {
   repository: MeetingRepository;
   now?: () => Date;
   newId?: () => string;
@@ -45,7 +45,7 @@ export interface UseCaseDeps {
   settleDelayMs?: number;
 }
 
-const nowOf = (deps: UseCaseDeps): Date => (deps.now ? deps.now() : new Date());
+const nowOf = (deps: MeetingDeps): Date => (deps.now ? deps.now() : new Date());
 
 /** A write that loses a race is decided again on the fresh state; each lost round means another write won. */
 const MAX_DECISION_ROUNDS = 64;
@@ -57,7 +57,7 @@ function existing(meetingId: string, record: MeetingRecord | undefined): StoredM
 }
 
 /** What storage holds after a write lost its condition: as the refusal said, or read again if it could not say. */
-const heldNow = (deps: UseCaseDeps, tenantId: string, meetingId: string, lost: ConcurrentModificationError) =>
+const heldNow = (deps: MeetingDeps, tenantId: string, meetingId: string, lost: ConcurrentModificationError) =>
   lost.current === undefined ? deps.repository.get(tenantId, meetingId) : Promise.resolve(lost.current ?? undefined);
 
 /**
@@ -67,7 +67,7 @@ const heldNow = (deps: UseCaseDeps, tenantId: string, meetingId: string, lost: C
  * come between), then the rules inside `write`.
  */
 async function decideAndWrite<T>(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   meetingId: string,
   ifMatch: EntityTagCondition | undefined,
@@ -97,7 +97,7 @@ async function decideAndWrite<T>(
  * the key when they do not. Concurrent requests with one key and body create one meeting.
  */
 export async function createMeeting(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   input: MeetingInput,
   idempotencyKey?: string,
@@ -128,7 +128,7 @@ export async function createMeeting(
 
 /** The meeting and the entity tag of the version read. */
 export async function readMeeting(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   meetingId: string,
 ): Promise<{ meeting: Meeting; entityTag: string }> {
@@ -136,12 +136,12 @@ export async function readMeeting(
   return { meeting, entityTag: entityTagOf(meetingId, version) };
 }
 
-export async function getMeeting(deps: UseCaseDeps, tenantId: string, meetingId: string): Promise<Meeting> {
+export async function getMeeting(deps: MeetingDeps, tenantId: string, meetingId: string): Promise<Meeting> {
   return (await readMeeting(deps, tenantId, meetingId)).meeting;
 }
 
 export async function updateMeeting(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   meetingId: string,
   input: MeetingInput,
@@ -167,7 +167,7 @@ export async function updateMeeting(
 }
 
 export async function deleteMeeting(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   meetingId: string,
   ifMatch?: EntityTagCondition,
@@ -180,7 +180,7 @@ export async function deleteMeeting(
 }
 
 export async function searchMeetings(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   criteria: SearchCriteria,
 ): Promise<{ meetings: Meeting[]; totalCount: number }> {
@@ -207,7 +207,7 @@ const RECORD_BATCH = 100;
  * from there; `hasMore` says settled changes are already waiting past it.
  */
 export async function listChanges(
-  deps: UseCaseDeps,
+  deps: MeetingDeps,
   tenantId: string,
   request: { cursor?: FeedCursor; size: number; budget?: AnswerBudget },
 ): Promise<{ changes: MeetingChange[]; next: FeedCursor; hasMore: boolean }> {

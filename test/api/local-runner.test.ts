@@ -24,6 +24,8 @@ const {
   JWT_ISSUER: _i,
   JWT_AUDIENCE: _a,
   JWT_JWKS_URI: _j,
+  // npm run iam:report covers the API tests' own runtimes, on their table.
+  IAM_DECISION_LOG: _d,
   ...baseEnv
 } = process.env;
 const env = { ...baseEnv, DATA_DIR: dataDir, PORT: '0' };

@@ -9,7 +9,7 @@ import {
   deleteMeeting,
   listChanges,
   updateMeeting,
-  type UseCaseDeps,
+  type MeetingDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
 import { meetingInput } from '../../support/fixtures.js';
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
@@ -29,7 +29,7 @@ class LaggingIndex extends InMemoryMeetingRepository {
 function harness() {
   const clock = { now: T0 };
   let sequence = 0;
-  const deps: UseCaseDeps = {
+  const deps: MeetingDeps = {
     repository: new InMemoryMeetingRepository(),
     now: () => new Date(clock.now),
     newId: () => `00000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}`,

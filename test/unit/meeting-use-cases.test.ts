@@ -23,7 +23,7 @@ import {
   readMeeting,
   searchMeetings,
   updateMeeting,
-  type UseCaseDeps,
+  type MeetingDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
 import { meetingInput, meetingOf, searchCriteria, searchEntries } from '../../support/fixtures.js';
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
@@ -36,7 +36,7 @@ const at = (base: string, ms: number) => new Date(Date.parse(base) + ms).toISOSt
 function harness(repository: MeetingRepository = new InMemoryMeetingRepository()) {
   const clock = { now: T0 };
   let sequence = 0;
-  const deps: UseCaseDeps = {
+  const deps: MeetingDeps = {
     repository,
     now: () => new Date(clock.now),
     newId: () => `00000000-0000-4000-8000-${String(++sequence).padStart(12, '0')}`,

@@ -15,7 +15,7 @@ import { FlatConstruct } from './flat-construct.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface MeetingFunctionProps {
+export interface ServiceFunctionProps {
   /** Directory under functions/ holding its handler.ts, e.g. get-meeting. */
   name: string;
   environment?: Record<string, string>;
@@ -26,13 +26,13 @@ export interface MeetingFunctionProps {
 }
 
 /** One Lambda function of the API with its own log group and its own role. */
-export class MeetingFunction extends FlatConstruct {
+export class ServiceFunction extends FlatConstruct {
   readonly function: NodejsFunction;
 
   constructor(
     scope: Construct,
     id: string,
-    { name, environment = {}, tableAccess, memorySize = 512 }: MeetingFunctionProps,
+    { name, environment = {}, tableAccess, memorySize = 512 }: ServiceFunctionProps,
   ) {
     super(scope, id);
     // Child ids carry the function name: they are the ids the resources had in the stack (FlatConstruct).
