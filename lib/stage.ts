@@ -37,11 +37,15 @@ const STAGES: Record<StageName, StageSettings> = {
   },
 };
 
+/** A `-c` setting of the app that is missing or malformed: the synth stops with this message alone. */
+export class ContextError extends Error {}
+
 const isStageName = (value: unknown): value is StageName => STAGE_NAMES.includes(value as StageName);
 
 /** The stage a construct is built for, from the app's context (default dev); an unknown name fails the synth. */
 export function stageOf(scope: IConstruct): StageSettings {
   const value: unknown = scope.node.tryGetContext(STAGE_CONTEXT_KEY) ?? DEFAULT_STAGE;
-  if (!isStageName(value)) throw new Error(`-c stage must be one of ${STAGE_NAMES.join(', ')}; got "${String(value)}"`);
+  if (!isStageName(value))
+    throw new ContextError(`-c stage must be one of ${STAGE_NAMES.join(', ')}; got "${String(value)}"`);
   return STAGES[value];
 }
