@@ -16,9 +16,12 @@ export interface DevIssuer {
   jwksUri: string;
 }
 
+/** Where a data folder's dev issuer keeps its private key. */
+export const devIssuerKeyFile = (dataDir: string) => join(resolve(dataDir), 'dev-issuer', 'private-key.pem');
+
 export function ensureDevIssuer(dataDir: string): DevIssuer {
   const dir = join(resolve(dataDir), 'dev-issuer');
-  const keyFile = join(dir, 'private-key.pem');
+  const keyFile = devIssuerKeyFile(dataDir);
   const jwksFile = join(dir, 'jwks.json');
   mkdirSync(dir, { recursive: true });
   try {

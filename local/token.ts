@@ -1,8 +1,9 @@
 /** npm run -s token -- [--tenant ID] [--read-only] [--expires-in SECONDS]: prints one bearer JWT of the dev issuer. */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TENANT_ID_PATTERN } from '../shared/auth/token-verifier.js';
 import { dataDirectory } from './data-dir.js';
-import { ensureDevIssuer, signDevToken } from './dev-issuer.js';
+import { devIssuerKeyFile, ensureDevIssuer, signDevToken } from './dev-issuer.js';
 
 try {
   const { values } = parseArgs({
@@ -18,7 +19,14 @@ try {
     throw new Error(`--expires-in must be a whole number of seconds (1 or more), got "${expiresIn}"`);
   if (!TENANT_ID_PATTERN.test(values.tenant))
     throw new Error(`--tenant may hold letters, digits and . _ : @ - (1..128), got "${values.tenant}"`);
-  const issuer = ensureDevIssuer(dataDirectory());
+  const dataDir = dataDirectory();
+  const isNew = !existsSync(devIssuerKeyFile(dataDir));
+  const issuer = ensureDevIssuer(dataDir);
+  // A token of a new issuer is refused by an npm start that runs with another data folder.
+  if (isNew)
+    process.stderr.write(
+      `token: made a new dev issuer in ${dataDir}; only an npm start with this DATA_DIR accepts its tokens\n`,
+    );
   process.stdout.write(
     `${signDevToken(issuer, { tenant: values.tenant, readOnly: values['read-only'], expiresInSeconds: Number(expiresIn) })}\n`,
   );

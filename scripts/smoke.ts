@@ -125,7 +125,8 @@ async function call(
     // The house error body says why (a token without the write scope, an expired token, ...).
     const { errorCode, message, description } = answer.body ?? {};
     const error = errorCode ? ` ${errorCode} (${description ?? message})` : '';
-    deviations.push(`expected ${statuses.join(' or ')}, got ${answer.status}${error}`);
+    const hint = typeof errorCode === 'string' ? HINTS[errorCode] : undefined;
+    deviations.push(`expected ${statuses.join(' or ')}, got ${answer.status}${error}${hint ? `. ${hint}` : ''}`);
   } else if (options.errorCode && answer.body?.errorCode !== options.errorCode)
     deviations.push(`expected errorCode ${options.errorCode}, got ${answer.body?.errorCode}`);
   const deviation = contractDeviation(method, path, requestId, answer);
@@ -133,6 +134,15 @@ async function call(
   if (deviations.length) fail(deviations.join('; '));
   return answer;
 }
+
+/** What to fix when the deployment refuses the smoke check's own credentials. */
+const HINTS: Record<string, string> = {
+  UNAUTHORIZED:
+    "The token was refused: pass --token with an unexpired access token of this deployment's issuer (locally: npm run -s token, with npm start's DATA_DIR)",
+  FORBIDDEN: 'The token lacks a scope: the smoke check writes, so it needs the read and the write scope',
+  INVALID_API_KEY:
+    "This deployment requires partner keys: pass --api-key with a key of the token's tenant (npm run -s api-key -- --tenant ID)",
+};
 
 /** The fields of a meeting that differ from the expected ones; visitTime compares as an instant. */
 function differingFields(actual: Record<string, unknown>, expected: Record<string, unknown>): string[] {

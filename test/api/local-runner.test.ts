@@ -76,6 +76,9 @@ describe('npm start and npm run -s token', () => {
     const result = token('--tenant', 'acme', '--read-only', '--expires-in', '60');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    // The first token of a data folder makes its issuer, and says which npm start accepts it.
+    expect(result.stderr).toContain(`made a new dev issuer in ${dataDir}`);
+    expect(token().stderr).toBe('');
     const payload = JSON.parse(Buffer.from(result.stdout.split('.')[1]!, 'base64url').toString());
     expect(payload).toMatchObject({ tenant_id: 'acme', scope: 'meetings/read' });
     expect(payload.exp - payload.iat).toBe(60);

@@ -104,6 +104,13 @@ describe('npm run smoke', () => {
     expect(left.body.totalCount).toBe(0);
   });
 
+  it('says what to fix when the deployment refuses its token', async () => {
+    const expired = tokenFor({ tenant: uniqueTenant(), now: new Date(Date.now() - 2 * 3600_000) });
+    const result = await smoke('--url', api.baseUrl, '--token', expired);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL unknown .* got 401 UNAUTHORIZED .*The token was refused: pass --token/);
+  });
+
   it('waits for a search index that is behind (eventually consistent, as on AWS)', async () => {
     let searches = 0;
     const url = await deviatingProxy((method, url, answer) =>
