@@ -22,9 +22,9 @@ import { TABLE_ACCESS } from './table-access.js';
 export type { ExternalIssuer } from './constructs/token-issuer.js';
 
 /**
- * Search evaluates every entry of a broad search's range in the function (about 4.6 µs each on a
- * full core, measured by bench:search): at 1,000,000 entries a third of a vCPU (512 MB) would take
- * about 16 s of the 20 s timeout. One full vCPU keeps it near 5 s (docs/scaling.md).
+ * Search evaluates every entry of a broad search's range in the function: with a third of a vCPU
+ * (512 MB) the broadest searches of a large tenant would near the timeout, so it gets one full vCPU
+ * (1,769 MB). The figures behind this are bench:search's, in docs/scaling.md.
  */
 const FUNCTION_MEMORY_MB: Partial<Record<OperationId, number>> = { searchMeetings: 1769 };
 

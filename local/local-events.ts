@@ -9,12 +9,6 @@
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-} from '@aws-sdk/client-dynamodb-streams';
 import type { MeetingCloudEvent } from '../shared/domain/meeting-events.js';
 import type { SubscriptionRepository } from '../shared/domain/subscription-repository.js';
 import type { WebhookUrlPolicy } from '../shared/domain/subscriptions.js';
@@ -23,7 +17,7 @@ import { logger } from '../shared/logger.js';
 import { attemptDelivery } from '../shared/webhooks/attempt-delivery.js';
 import { planFanOutFrom, type PlannedDelivery } from '../shared/webhooks/fan-out.js';
 import { DELIVERY_SCHEDULE, nextDeliveryStep, type DeliverySchedule } from '../shared/webhooks/queue-messages.js';
-import { assertSupportedPattern, matchesPattern } from './runtime/event-pattern.js';
+import { followTableStream } from './table-stream.js';
 
 /**
  * WEBHOOK_RETRY_FIRST_MS, WEBHOOK_RETRY_MAX_MS, WEBHOOK_RETRY_ATTEMPTS: the delivery schedule the
@@ -138,93 +132,25 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     }
   };
 
-  for (const pattern of options.filterPatterns) assertSupportedPattern(pattern);
-  const passesFilter = (record: unknown) =>
-    options.filterPatterns.length === 0 || options.filterPatterns.some((pattern) => matchesPattern(record, pattern));
-  const { streamArn } = options;
-  const streams = new DynamoDBStreamsClient({
+  const stream = await followTableStream({
     endpoint: options.endpoint,
     region: options.region,
     credentials: options.credentials,
+    streamArn: options.streamArn,
+    filterPatterns: options.filterPatterns,
+    pollIntervalMs: options.pollIntervalMs,
+    onRecord: async (record) => {
+      const event = eventOfStreamChange(record);
+      if (event) await accept(event);
+    },
   });
-
-  /** Open shards and their iterators; shards found after start are read from their beginning. */
-  const iterators = new Map<string, string | undefined>();
-  const seenShards = new Set<string>();
-  const lastSequence = new Map<string, string>();
-  const discover = async (initial: boolean) => {
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId!;
-      if (seenShards.has(shardId)) continue;
-      seenShards.add(shardId);
-      if (initial && shard.SequenceNumberRange?.EndingSequenceNumber) continue; // closed before we started
-      const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: streamArn,
-          ShardId: shardId,
-          ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON',
-        }),
-      );
-      iterators.set(shardId, ShardIterator);
-    }
-  };
-  await discover(true);
-
-  const pollIntervalMs = options.pollIntervalMs ?? 200;
-  let lastDiscovery = Date.now();
-  const poll = async (): Promise<void> => {
-    if (stopped) return;
-    try {
-      if (Date.now() - lastDiscovery > 2_000) {
-        lastDiscovery = Date.now();
-        await discover(false);
-      }
-      for (const [shardId, iterator] of iterators) {
-        if (!iterator) {
-          iterators.delete(shardId);
-          continue;
-        }
-        let answer;
-        try {
-          answer = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        } catch (error) {
-          // An expired iterator: take up again right after the last record handled.
-          const after = lastSequence.get(shardId);
-          const { ShardIterator } = await streams.send(
-            new GetShardIteratorCommand({
-              StreamArn: streamArn,
-              ShardId: shardId,
-              ...(after
-                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-                : { ShardIteratorType: 'LATEST' }),
-            }),
-          );
-          iterators.set(shardId, ShardIterator);
-          throw error;
-        }
-        // The iterator moves on only once every record is handed over: a failure reads them again.
-        for (const record of answer.Records ?? []) {
-          const event = passesFilter(record) ? eventOfStreamChange(record) : undefined;
-          if (event) await accept(event);
-          if (record.dynamodb?.SequenceNumber) lastSequence.set(shardId, record.dynamodb.SequenceNumber);
-        }
-        iterators.set(shardId, answer.NextShardIterator);
-      }
-    } catch (error) {
-      logger.warn('reading the table stream failed; trying again', { error: error as Error });
-    }
-    later(pollIntervalMs, () => void poll());
-  };
-  void poll();
 
   return {
     deadLetterFile,
     stop() {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
-      streams.destroy();
-      return Promise.resolve();
+      return stream.stop();
     },
   };
 }

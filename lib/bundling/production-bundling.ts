@@ -12,13 +12,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 export function productionBundling(): BundlingOptions {
   return {
     // CommonJS: the runtime require()s it, which skips the ES module loader's linking and the ESM
-    // facades of Node's built-ins (about 5 ms of the authorizer's cold request).
+    // facades of Node's built-ins (docs/performance.md has what that saves).
     format: OutputFormat.CJS,
     minify: true,
     sourceMap: true,
     target: 'node24',
     // The SDK's ES module builds tree-shake; its CommonJS builds (esbuild's default order for
-    // node) carry every command: 475 KiB instead of 242 KiB for GetMeeting, +30 ms to load.
+    // node) carry every command, about twice the bundle and its load time (docs/performance.md).
     mainFields: ['module', 'main'],
     // Bundled and tree-shaken, the SDK loads faster than the runtime's copy, and its version is ours.
     bundleAwsSDK: true,

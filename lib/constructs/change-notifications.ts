@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +12,7 @@ import { Construct } from 'constructs';
 import { MEETING_SK } from '../../shared/dynamodb/keys.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
 import { SUBSCRIPTION_PARTITIONS } from '../table-access.js';
+import { changeNotificationAlarms } from './change-notification-alarms.js';
 import { ServiceFunction } from './service-function.js';
 
 export interface ChangeNotificationsProps {
@@ -45,7 +45,7 @@ export class ChangeNotifications extends Construct {
   readonly deadLetterQueues: sqs.Queue[];
   /** The functions fed by SQS event sources. */
   readonly queueConsumers: lambda.IFunction[];
-  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly alarms: cloudwatch.Alarm[];
   /** The pipes' roles. */
   readonly pipeRoles: iam.Role[] = [];
 
@@ -185,49 +185,12 @@ export class ChangeNotifications extends Construct {
     this.deadLetterQueues = [pipeDeadLetters, streamDeadLetters, this.deliveryDeadLetters];
     this.queueConsumers = [fanOut, deliver];
 
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string) => {
-      const created = new cloudwatch.Alarm(this, alarmId, {
-        metric,
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(new cloudwatchActions.SnsAction(alarmTopic));
-      this.alarms.push(created);
-    };
-    const period = Duration.minutes(5);
-    alarm(
-      'DeliveryDeadLettersAlarm',
-      this.deliveryDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'Webhook events gave up after 24 hours of retries',
-    );
-    alarm(
-      'PipeDeadLettersAlarm',
-      pipeDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'Stream records a pipe gave up on after a day of retries',
-    );
-    alarm(
-      'StreamRecordsDeadLettersAlarm',
-      streamDeadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-      'Stream records the fan-out could not queue',
-    );
-    for (const [name, pipe] of [
-      ['EventsPipe', eventsPipe],
-      ['DeliveryPipe', deliveryPipe],
-    ] as const) {
-      alarm(
-        `${name}FailuresAlarm`,
-        new cloudwatch.Metric({
-          namespace: 'AWS/EventBridge/Pipes',
-          metricName: 'ExecutionFailed',
-          dimensionsMap: { PipeName: pipe.ref },
-          period,
-          statistic: 'Sum',
-        }),
-        `The ${name} failed to process stream records`,
-      );
-    }
+    this.alarms = changeNotificationAlarms(this, {
+      alarmTopic,
+      deliveryDeadLetters: this.deliveryDeadLetters,
+      pipeDeadLetters,
+      streamRecordsDeadLetters: streamDeadLetters,
+      pipes: { EventsPipe: eventsPipe, DeliveryPipe: deliveryPipe },
+    });
   }
 }

@@ -66,9 +66,8 @@ export class ServiceFunction extends FlatConstruct {
         timeout: Duration.seconds(20),
         tracing: lambda.Tracing.ACTIVE,
         logGroup,
-        // No --enable-source-maps: it parses the bundle's map at every cold start (+20 ms measured with
-        // bench:coldstart on the ~1 MB maps of the SDK bundles). The maps ship in the asset for
-        // symbolicating a logged stack offline.
+        // No --enable-source-maps: it parses the bundle's map at every cold start (its cost is in
+        // docs/performance.md). The maps ship in the asset for symbolicating a logged stack offline.
         environment: {
           POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
           // Each stage its own metrics (shared/metrics.ts).

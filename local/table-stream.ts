@@ -1,0 +1,121 @@
+/**
+ * Follows a DynamoDB stream from now, as an EventBridge pipe reads it: every open shard (and each
+ * new one from its beginning), in order per shard, records past the pipe's filter criteria handed
+ * over one at a time; a shard's iterator moves on only once its records are handed over, so a
+ * failure reads them again, and an expired iterator takes up after the last record handled.
+ */
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { logger } from '../shared/logger.js';
+import { assertSupportedPattern, matchesPattern } from './runtime/event-pattern.js';
+
+export interface TableStreamOptions {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  streamArn: string;
+  /** The pipe's filter criteria: a record passes when it matches one of them (all pass without any). */
+  filterPatterns: unknown[];
+  onRecord: (record: StreamRecord) => Promise<void>;
+  pollIntervalMs?: number;
+}
+
+/** How often new shards are looked for. */
+const DISCOVERY_INTERVAL_MS = 2_000;
+
+export async function followTableStream(options: TableStreamOptions): Promise<{ stop(): Promise<void> }> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  for (const pattern of options.filterPatterns) assertSupportedPattern(pattern);
+  const passesFilter = (record: unknown) =>
+    options.filterPatterns.length === 0 || options.filterPatterns.some((pattern) => matchesPattern(record, pattern));
+  const { streamArn } = options;
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: options.credentials,
+  });
+
+  /** Open shards and their iterators; shards found after start are read from their beginning. */
+  const iterators = new Map<string, string | undefined>();
+  const seenShards = new Set<string>();
+  const lastSequence = new Map<string, string>();
+  const discover = async (initial: boolean) => {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (seenShards.has(shardId)) continue;
+      seenShards.add(shardId);
+      if (initial && shard.SequenceNumberRange?.EndingSequenceNumber) continue; // closed before we started
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(shardId, ShardIterator);
+    }
+  };
+  await discover(true);
+
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  let lastDiscovery = Date.now();
+  const poll = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      if (Date.now() - lastDiscovery > DISCOVERY_INTERVAL_MS) {
+        lastDiscovery = Date.now();
+        await discover(false);
+      }
+      for (const [shardId, iterator] of iterators) {
+        if (!iterator) {
+          iterators.delete(shardId);
+          continue;
+        }
+        let answer;
+        try {
+          answer = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        } catch (error) {
+          // An expired iterator: take up again right after the last record handled.
+          const after = lastSequence.get(shardId);
+          const { ShardIterator } = await streams.send(
+            new GetShardIteratorCommand({
+              StreamArn: streamArn,
+              ShardId: shardId,
+              ...(after
+                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+                : { ShardIteratorType: 'LATEST' }),
+            }),
+          );
+          iterators.set(shardId, ShardIterator);
+          throw error;
+        }
+        // The iterator moves on only once every record is handed over: a failure reads them again.
+        for (const record of answer.Records ?? []) {
+          if (passesFilter(record)) await options.onRecord(record);
+          if (record.dynamodb?.SequenceNumber) lastSequence.set(shardId, record.dynamodb.SequenceNumber);
+        }
+        iterators.set(shardId, answer.NextShardIterator);
+      }
+    } catch (error) {
+      logger.warn('reading the table stream failed; trying again', { error: error as Error });
+    }
+    if (!stopped) timer = setTimeout(() => void poll(), pollIntervalMs);
+  };
+  void poll();
+
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      streams.destroy();
+      return Promise.resolve();
+    },
+  };
+}
