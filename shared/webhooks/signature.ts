@@ -7,7 +7,7 @@ export function signatureHeader(secret: string, body: string, epochMs: number): 
 }
 
 /**
- * What a receiver does (the README's snippet does the same): the header's v1 must be the HMAC of
+ * What a receiver does (docs/api-guide.md's snippet does the same): the header's v1 must be the HMAC of
  * "<t>.<body>" and t recent enough (replays of old deliveries refused).
  */
 export function verifySignature(secret: string, body: string, header: string, nowMs: number, toleranceMs = 300_000) {

@@ -419,7 +419,7 @@ describe('stages', () => {
       RegionalCertificateArn: Match.stringLikeRegexp('^arn:aws:acm:eu-north-1:'),
     });
     devTemplate.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { Stage: Match.anyValue() });
-    // The output the README's `out CustomDomainTarget` reads, under that very key.
+    // The output docs/operations.md's `out CustomDomainTarget` reads, under that very key.
     devTemplate.hasOutput('CustomDomainTarget', {});
     template.resourceCountIs('AWS::ApiGateway::DomainName', 0);
   });
