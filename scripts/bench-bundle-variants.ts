@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build, type BuildOptions } from 'esbuild';
 import { productionBundling } from '../lib/bundling/production-bundling.js';
+import { percentile } from './bench/stats.js';
+import { printTable } from './bench/table.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const production = productionBundling();
@@ -47,70 +49,114 @@ const VARIANTS: Record<string, BuildOptions & { compileCache?: boolean }> = {
   'SDK default credential chain bundled': { ...base, alias: {} },
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'meeting-api-variants-'));
-try {
-  const loader = join(dir, 'load.mjs');
-  // As the Lambda runtime loads a handler: import() for ES modules, require() for CommonJS.
+const env = {
+  PATH: process.env.PATH,
+  TABLE_NAME: 't',
+  AWS_REGION: 'eu-north-1',
+  AWS_ACCESS_KEY_ID: 'a',
+  AWS_SECRET_ACCESS_KEY: 's',
+  JWT_ISSUER: 'https://issuer.invalid',
+  JWT_AUDIENCE: 'meeting-api',
+  JWT_JWKS_URI: 'https://issuer.invalid/jwks.json',
+};
+
+interface Loaders {
+  plain: string;
+  cached: string;
+}
+interface Variant {
+  name: string;
+  file: string;
+  args: string[];
+}
+
+// The middle sample; of an even count the upper one, not the mean of two, so that each figure is a load measured.
+const middle = (values: number[]) => percentile(values, 0.5);
+
+// As the Lambda runtime loads a handler: import() for ES modules, require() for CommonJS.
+function writeLoaders(dir: string): Loaders {
+  const plain = join(dir, 'load.mjs');
   const load =
     "const m = process.argv[2]; m.endsWith('.mjs') ? await import(m) : process.getBuiltinModule('module').createRequire(import.meta.url)(new URL(m).pathname);\n";
-  writeFileSync(loader, load);
-  const cachedLoader = join(dir, 'load-cached.mjs');
+  writeFileSync(plain, load);
+  const cached = join(dir, 'load-cached.mjs');
   writeFileSync(
-    cachedLoader,
+    cached,
     `process.getBuiltinModule('module').enableCompileCache({ directory: process.argv[3], portable: true });\n${load}`,
   );
-  const env = {
-    PATH: process.env.PATH,
-    TABLE_NAME: 't',
-    AWS_REGION: 'eu-north-1',
-    AWS_ACCESS_KEY_ID: 'a',
-    AWS_SECRET_ACCESS_KEY: 's',
-    JWT_ISSUER: 'https://issuer.invalid',
-    JWT_AUDIENCE: 'meeting-api',
-    JWT_JWKS_URI: 'https://issuer.invalid/jwks.json',
-  };
-  const time = (args: string[]) => {
-    const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (run.status !== 0) throw new Error(`${args.join(' ')}: ${run.stderr.toString()}`);
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  };
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { plain, cached };
+}
 
+// One process from spawn to exit: what a cold start pays for loading the module.
+function time(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (run.status !== 0) throw new Error(`${args.join(' ')}: ${run.stderr.toString()}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+// Each variant undoes one choice of production bundling, so its row is what that choice is worth.
+async function buildVariants(fn: string, dir: string, loaders: Loaders): Promise<Variant[]> {
+  const bundles: Variant[] = [];
+  for (const [name, { compileCache, ...options }] of Object.entries(VARIANTS)) {
+    const file = join(dir, `${fn}-${bundles.length}.${options.format === 'esm' ? 'mjs' : 'cjs'}`);
+    await build({ ...options, entryPoints: [join('functions', fn, 'handler.ts')], outfile: file });
+    const href = pathToFileURL(file).href;
+    bundles.push({
+      name,
+      file: href,
+      args: compileCache ? [loaders.cached, href, join(dir, `${fn}-cache`)] : [loaders.plain, href],
+    });
+  }
+  return bundles;
+}
+
+// Interleaved with `node -e 0`, the order reversed every other run, so that drift hits every variant alike.
+function timeLoads(bundles: Variant[]): { samples: Map<string, number[]>; empties: number[] } {
+  const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+  const empties: number[] = [];
+  for (const b of bundles) time(b.args); // warm the file cache (and make the compile cache)
+  for (let i = 0; i < RUNS; i++) {
+    empties.push(time(['-e', '0']));
+    for (const b of i % 2 ? [...bundles].reverse() : bundles) samples.get(b.name)!.push(time(b.args));
+  }
+  return { samples, empties };
+}
+
+// A row per variant, against production, in the columns other tooling reads.
+function printVariants(fn: string, bundles: Variant[], samples: Map<string, number[]>, empties: number[]): void {
+  console.log(
+    `\n${fn}: node ${process.version}, ${RUNS} runs each, medians; node -e 0: ${middle(empties).toFixed(1)} ms`,
+  );
+  const productionMs = middle(samples.get('production')!);
+  const rows = bundles.map((b) => ({
+    name: b.name,
+    kib: statSync(new URL(b.file)).size / 1024,
+    ms: middle(samples.get(b.name)!),
+  }));
+  printTable<(typeof rows)[number]>(
+    [
+      { title: 'variant', width: 58, align: 'left', cell: (r) => r.name },
+      { title: 'KiB', width: 7, align: 'right', cell: (r) => r.kib.toFixed(1) },
+      { title: 'load ms', width: 8, align: 'right', cell: (r) => r.ms.toFixed(1) },
+      {
+        title: 'vs production',
+        width: 14,
+        align: 'right',
+        cell: (r) => `${r.ms - productionMs >= 0 ? '+' : ''}${(r.ms - productionMs).toFixed(1)} ms`,
+      },
+    ],
+    rows,
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'meeting-api-variants-'));
+try {
+  const loaders = writeLoaders(dir);
   for (const fn of ['get-meeting', 'authorizer']) {
-    const bundles: Array<{ name: string; file: string; args: string[] }> = [];
-    for (const [name, { compileCache, ...options }] of Object.entries(VARIANTS)) {
-      const file = join(dir, `${fn}-${bundles.length}.${options.format === 'esm' ? 'mjs' : 'cjs'}`);
-      await build({ ...options, entryPoints: [join('functions', fn, 'handler.ts')], outfile: file });
-      const href = pathToFileURL(file).href;
-      bundles.push({
-        name,
-        file: href,
-        args: compileCache ? [cachedLoader, href, join(dir, `${fn}-cache`)] : [loader, href],
-      });
-    }
-    const samples = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-    const empties: number[] = [];
-    for (const b of bundles) time(b.args); // warm the file cache (and make the compile cache)
-    for (let i = 0; i < RUNS; i++) {
-      empties.push(time(['-e', '0']));
-      for (const b of i % 2 ? [...bundles].reverse() : bundles) samples.get(b.name)!.push(time(b.args));
-    }
-    console.log(
-      `\n${fn}: node ${process.version}, ${RUNS} runs each, medians; node -e 0: ${median(empties).toFixed(1)} ms`,
-    );
-    console.log('variant'.padEnd(58), 'KiB'.padStart(7), 'load ms'.padStart(8), 'vs production'.padStart(14));
-    const productionMs = median(samples.get('production')!);
-    for (const b of bundles) {
-      const ms = median(samples.get(b.name)!);
-      const kib = statSync(new URL(b.file)).size / 1024;
-      console.log(
-        b.name.padEnd(58),
-        kib.toFixed(1).padStart(7),
-        ms.toFixed(1).padStart(8),
-        `${ms - productionMs >= 0 ? '+' : ''}${(ms - productionMs).toFixed(1)} ms`.padStart(14),
-      );
-    }
+    const bundles = await buildVariants(fn, dir, loaders);
+    const { samples, empties } = timeLoads(bundles);
+    printVariants(fn, bundles, samples, empties);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * Meeting factories shared by the tests and the benchmarks (scripts/bench-*.ts): one place that
+ * Meeting factories shared by the tests and the benchmarks (scripts/bench-*.ts, scripts/bench/): one place that
  * knows what a valid input and a stored meeting look like.
  */
 import { randomUUID } from 'node:crypto';
