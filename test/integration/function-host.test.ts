@@ -30,7 +30,8 @@ const definition = (handler = 'index.handler', timeoutSeconds = 1) => ({
   bundleDir,
   handler,
   timeoutSeconds,
-  environment: { ONLY_THIS: 'yes', AWS_REGION: 'ddblocal' },
+  // SILENT: the runtime's own error lines stay out of the test output.
+  environment: { ONLY_THIS: 'yes', AWS_REGION: 'ddblocal', POWERTOOLS_LOG_LEVEL: 'SILENT' },
 });
 const host = new DeployedFunctions(
   new Map([
