@@ -32,6 +32,15 @@ export function assertJava17(): void {
     );
 }
 
+/** A client of DynamoDB Local itself (it accepts any credentials): for setup, never for a function's calls. */
+export const dynamoDbLocalClient = (endpoint: string, region = 'local', maxAttempts?: number) =>
+  new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    ...(maxAttempts ? { maxAttempts } : {}),
+  });
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -75,12 +84,7 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
     clearTimeout(timer);
   };
 
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const client = dynamoDbLocalClient(endpoint, 'local', 1);
   const deadline = Date.now() + 60_000;
   try {
     for (;;) {
@@ -118,11 +122,7 @@ export async function ensureTable(
   tableName: string,
   region = 'local',
 ): Promise<'created' | 'exists'> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = dynamoDbLocalClient(endpoint, region);
   try {
     let outcome: 'created' | 'exists' = 'exists';
     try {
@@ -152,6 +152,18 @@ export async function ensureTable(
       );
     }
     return outcome;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The table as DynamoDB Local describes it: its ARNs give the local account and region. */
+export async function describeLocalTable(endpoint: string, tableName: string) {
+  const client = dynamoDbLocalClient(endpoint);
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.TableArn) throw new Error(`DynamoDB Local did not describe table ${tableName}`);
+    return Table;
   } finally {
     client.destroy();
   }

@@ -13,7 +13,7 @@ import type { DeployedFunctions } from './function-host.js';
 import { startIamEnforcement, type IamEnforcement } from './iam-enforcement.js';
 import { deployedFunctions, prepareLocalStack, principalsOf } from './local-stack.js';
 import { localCredentialsOf, TOKEN_ISSUER_VARIABLES } from './local-values.js';
-import type { DeployedStack } from './stack-template.js';
+import { functionFrom, type DeployedStack } from './stack-template.js';
 import type { SynthesizedStack } from './synthesized-stack.js';
 
 export interface LocalRuntimeOptions {
@@ -64,11 +64,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : { ...options.devIssuer, ...fromEnv(['JWT_CLOCK_LEEWAY_SECONDS']) };
   const functions = deployedFunctions(stack, { enforcementEndpoint: enforcement.endpoint, tokenIssuer, env });
   const clients: DynamoDBDocumentClient[] = [];
-  const functionNamed = (sourceName: string) => {
-    const found = [...stack.functions.values()].find((fn) => fn.sourceName === sourceName);
-    if (!found) throw new Error(`the template has no ${sourceName} function`);
-    return found;
-  };
   const clientAs = (roleArn: string) => {
     const client = createDocumentClient({
       region: stack.account.region,
@@ -88,7 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const pipe = stack.streamPipes.find((candidate) => candidate.target.startsWith('arn:aws:sqs:'));
       if (!pipe || !prepared.table.streamArn) throw new Error('the template has no delivery pipe on the table stream');
       const repositoryAs = (sourceName: string) =>
-        new DynamoDbSubscriptionRepository(clientAs(functionNamed(sourceName).roleArn), options.tableName);
+        new DynamoDbSubscriptionRepository(clientAs(functionFrom(stack, sourceName).roleArn), options.tableName);
       return {
         endpoint: enforcement.endpoint,
         region: stack.account.region,
@@ -96,12 +91,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         streamArn: prepared.table.streamArn,
         filterPatterns: pipe.filterPatterns,
         dataDir,
-        writeDeadlineMs: readFeedConfig(functions.environmentOf(functionNamed('fan-out-meeting-events').logicalId))
-          .writeDeadlineMs,
+        writeDeadlineMs: readFeedConfig(
+          functions.environmentOf(functionFrom(stack, 'fan-out-meeting-events').logicalId),
+        ).writeDeadlineMs,
         subscriptions: repositoryAs('fan-out-meeting-events'),
         deliverySubscriptions: repositoryAs('deliver-webhooks'),
         // The delivery function's own setting (WEBHOOK_ALLOW_LOOPBACK, a local setting).
-        policy: readWebhookConfig(functions.environmentOf(functionNamed('deliver-webhooks').logicalId)),
+        policy: readWebhookConfig(functions.environmentOf(functionFrom(stack, 'deliver-webhooks').logicalId)),
         resolveHost: resolveAllAddresses,
       };
     },

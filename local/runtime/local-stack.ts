@@ -3,7 +3,7 @@
  * local table's names and ARNs, each role given local credentials, and its functions started as
  * deployed behind the IAM enforcement point.
  */
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describeLocalTable } from '../dynamodb-local.js';
 import type { KeySchemas } from './dynamodb-authorization.js';
 import { DeployedFunctions, type FunctionDefinition } from './function-host.js';
 import type { Principal } from './iam-enforcement.js';
@@ -18,29 +18,13 @@ export interface PreparedStack {
   schemas: KeySchemas;
 }
 
-/** The table as DynamoDB Local describes it: its ARNs give the local account and region. */
-async function describeTable(endpoint: string, tableName: string) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (!Table?.TableArn) throw new Error(`DynamoDB Local did not describe table ${tableName}`);
-    return Table;
-  } finally {
-    client.destroy();
-  }
-}
-
 export async function prepareLocalStack(options: {
   dynamoDbEndpoint: string;
   tableName: string;
   requireApiKey: boolean;
 }): Promise<PreparedStack> {
   const synthesis = await synthesizeDevStage({ requireApiKey: options.requireApiKey });
-  const description = await describeTable(options.dynamoDbEndpoint, options.tableName);
+  const description = await describeLocalTable(options.dynamoDbEndpoint, options.tableName);
   const [, , , region, accountId] = description.TableArn!.split(':') as [string, string, string, string, string];
   const table: LocalTable = {
     name: options.tableName,

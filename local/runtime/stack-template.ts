@@ -94,6 +94,13 @@ export interface DeployedStack {
 
 export class TemplateError extends Error {}
 
+/** The stack's function built from functions/<sourceName>. */
+export function functionFrom(stack: Pick<DeployedStack, 'functions'>, sourceName: string): DeployedFunction {
+  const found = [...stack.functions.values()].find((fn) => fn.sourceName === sourceName);
+  if (!found) throw new TemplateError(`the template has no ${sourceName} function`);
+  return found;
+}
+
 /** A scalar of the template as text; anything else is a template this runner cannot read. */
 function text(value: Json | undefined, fallback?: string): string {
   if (value === undefined || value === null) {

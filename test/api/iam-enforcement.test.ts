@@ -16,7 +16,7 @@ import { TABLE_ACCESS } from '../../lib/table-access.js';
 import { createLocalGateway } from '../../local/gateway.js';
 import type { DecisionLogLine } from '../../local/runtime/iam-enforcement.js';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
-import type { DeployedStack } from '../../local/runtime/stack-template.js';
+import { functionFrom, type DeployedStack } from '../../local/runtime/stack-template.js';
 import { routes, type OperationId } from '../../shared/routes.js';
 import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { testRuntimeOptions, tokenFor } from '../support/api-client.js';
@@ -27,7 +27,7 @@ afterAll(() => rmSync(logDir, { recursive: true, force: true }));
 /** Removes the action from every statement of the function's role that grants it on the resource (suffix). */
 function withoutGrant(sourceName: string, action: string, resourceSuffix = '') {
   return (stack: DeployedStack) => {
-    const fn = [...stack.functions.values()].find((candidate) => candidate.sourceName === sourceName)!;
+    const fn = functionFrom(stack, sourceName);
     let removed = 0;
     for (const { policy } of stack.roles.get(fn.roleArn)!) {
       for (const statement of policy.Statement) {
