@@ -1,4 +1,4 @@
-import { subscriptionsPartition } from '../shared/dynamodb/keys.js';
+import { meetingKey, subscriptionsPartition } from '../shared/dynamodb/keys.js';
 import { INDEXES, type IndexName } from '../shared/dynamodb/table-definition.js';
 import type { OperationId } from '../shared/routes.js';
 
@@ -16,10 +16,19 @@ export interface TableAccess {
 /** Every tenant's subscriptions partition, and nothing else: no meeting, no index. */
 export const SUBSCRIPTION_PARTITIONS = [subscriptionsPartition('*')];
 
+/** Every meeting's partition (the meeting, its links, its history), and nothing else. */
+export const MEETING_PARTITIONS = [meetingKey('*', '*').pk];
+
 export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   // A create that loses a race with no item handed back (a transaction conflict) reads what holds the id.
   createMeeting: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], indexes: {} },
   getMeeting: { table: ['dynamodb:GetItem'], indexes: {} },
+  // The history range of the meeting's partition; a meeting without entries is looked up to tell 200 from 404.
+  getMeetingHistory: {
+    table: ['dynamodb:Query', 'dynamodb:GetItem'],
+    indexes: {},
+    leadingKeys: MEETING_PARTITIONS,
+  },
   // Reads, then writes conditioned on the version read; a lost condition returns the item (ALL_OLD).
   updateMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
   deleteMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },

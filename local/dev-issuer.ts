@@ -56,6 +56,10 @@ export function signJwt(
 
 export interface DevTokenOptions {
   tenant?: string;
+  /** The `sub` claim; default `dev-client-<tenant>`. */
+  subject?: string;
+  /** Sets the `client_id` claim (none by default). */
+  clientId?: string;
   readOnly?: boolean;
   expiresInSeconds?: number;
   now?: Date;
@@ -69,7 +73,8 @@ export function signDevToken(issuer: DevIssuer, options: DevTokenOptions = {}): 
     {
       iss: DEV_ISSUER,
       aud: DEV_AUDIENCE,
-      sub: `dev-client-${options.tenant ?? 'demo'}`,
+      sub: options.subject ?? `dev-client-${options.tenant ?? 'demo'}`,
+      ...(options.clientId !== undefined ? { client_id: options.clientId } : {}),
       [DEV_TENANT_CLAIM]: options.tenant ?? 'demo',
       scope: scopes.join(' '),
       iat,

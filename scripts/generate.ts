@@ -67,7 +67,11 @@ defs.MeetingRequest = requestForm(defs.MeetingInput);
 // feeds it the parsed query string.
 const queryParametersOf = (operation: Json): Json[] =>
   (operation.parameters ?? []).filter((p: Json) => p.in === 'query');
-const queryOperations = { SearchQuery: spec.paths['/meetings'].get, ChangesQuery: spec.paths['/meetings/changes'].get };
+const queryOperations = {
+  SearchQuery: spec.paths['/meetings'].get,
+  ChangesQuery: spec.paths['/meetings/changes'].get,
+  HistoryQuery: spec.paths['/meetings/{meetingId}/history'].get,
+};
 for (const [name, operation] of Object.entries<Json>(queryOperations)) {
   defs[name] = {
     type: 'object',
@@ -91,10 +95,12 @@ const exported = [
   'MeetingRequest',
   'SearchQuery',
   'ChangesQuery',
+  'HistoryQuery',
   'Meeting',
   'MeetingCreated',
   'MeetingSearchResult',
   'MeetingChanges',
+  'MeetingHistory',
   'SubscriptionRequest',
   'SubscriptionCreated',
   'SubscriptionList',
@@ -133,6 +139,7 @@ const parameterMetadata = (operation: Json) =>
   });
 const searchParameters = parameterMetadata(queryOperations.SearchQuery);
 const changesParameters = parameterMetadata(queryOperations.ChangesQuery);
+const historyParameters = parameterMetadata(queryOperations.HistoryQuery);
 
 /** Everything generated, by path: written only where it changed, so a run with nothing new touches no file. */
 const outputs = new Map<string, string>();
@@ -156,6 +163,7 @@ writeFileSync(
     `export interface QueryParameter { name: string; array: boolean; type: string; default?: unknown }\n\n` +
     `export const searchParameters: readonly QueryParameter[] = ${JSON.stringify(searchParameters, null, 2)};\n\n` +
     `export const changesParameters: readonly QueryParameter[] = ${JSON.stringify(changesParameters, null, 2)};\n\n` +
+    `export const historyParameters: readonly QueryParameter[] = ${JSON.stringify(historyParameters, null, 2)};\n\n` +
     `/** The pattern of the document's DateTime schema (error messages name it in words). */\n` +
     `export const DATE_TIME_PATTERN = ${JSON.stringify(spec.components.schemas.DateTime.pattern)};\n`,
 );

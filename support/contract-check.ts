@@ -9,6 +9,7 @@ import { validate as validateError } from '../shared/generated/validators/Error.
 import { validate as validateMeeting } from '../shared/generated/validators/Meeting.cjs';
 import { validate as validateMeetingChanges } from '../shared/generated/validators/MeetingChanges.cjs';
 import { validate as validateMeetingCreated } from '../shared/generated/validators/MeetingCreated.cjs';
+import { validate as validateMeetingHistory } from '../shared/generated/validators/MeetingHistory.cjs';
 import { validate as validateMeetingSearchResult } from '../shared/generated/validators/MeetingSearchResult.cjs';
 import { validate as validateSubscriptionCreated } from '../shared/generated/validators/SubscriptionCreated.cjs';
 import { validate as validateSubscriptionList } from '../shared/generated/validators/SubscriptionList.cjs';
@@ -19,6 +20,7 @@ const responseValidators: Record<string, typeof validateMeeting> = {
   Meeting: validateMeeting,
   MeetingChanges: validateMeetingChanges,
   MeetingCreated: validateMeetingCreated,
+  MeetingHistory: validateMeetingHistory,
   MeetingSearchResult: validateMeetingSearchResult,
   SubscriptionCreated: validateSubscriptionCreated,
   SubscriptionList: validateSubscriptionList,

@@ -3,6 +3,7 @@
  * knows what a valid input and a stored meeting look like.
  */
 import { randomUUID } from 'node:crypto';
+import type { WriteOrigin } from '../shared/domain/meeting-history.js';
 import type { MeetingRepository } from '../shared/domain/meeting-repository.js';
 import { normalizeInput, type Meeting, type MeetingInput, type READ_ONLY_FIELDS } from '../shared/domain/meeting.js';
 import { DEFAULT_SORT, type SearchCriteria, type SearchEntry } from '../shared/domain/search.js';
@@ -13,6 +14,12 @@ export const uniqueTenant = () => `t-${randomUUID()}`;
 export type ReadOnlyFields = Pick<Meeting, (typeof READ_ONLY_FIELDS)[number]>;
 
 /** The creationTime (and, unless given, modificationTime) of a meeting built here. */
+/** Who made a write, for tests and benchmarks that write below the HTTP edge. */
+export const ORIGIN: WriteOrigin = {
+  actor: { subject: 'test-subject', clientId: 'test-client' },
+  requestId: '00000000-0000-4000-8000-000000000001',
+};
+
 export const FIXED_TIME = '2026-01-01T00:00:00.000Z';
 
 /** A valid create/update body; override what a test is about. */

@@ -18,6 +18,8 @@ export type ErrorBody = components['schemas']['Error'];
 export type SearchQuery = NonNullable<operations['searchMeetings']['parameters']['query']>;
 export type MeetingChanges = components['schemas']['MeetingChanges'];
 export type MeetingChange = components['schemas']['MeetingChange'];
+export type MeetingHistory = components['schemas']['MeetingHistory'];
+export type HistoryEntry = components['schemas']['HistoryEntry'];
 export type Subscription = components['schemas']['Subscription'];
 export type SubscriptionRequest = components['schemas']['SubscriptionRequest'];
 
@@ -71,6 +73,21 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     return data as T;
   }
 
+  /**
+   * One page of who changed what in the meeting, oldest first; pass `nextCursor` back as `cursor`
+   * for the next page (absent on the last one). Deleted meetings keep theirs.
+   */
+  function getMeetingHistory(
+    meetingId: string,
+    query: { size?: number; cursor?: string } = {},
+  ): Promise<MeetingHistory> {
+    const h = header();
+    return unwrap(
+      client.GET('/meetings/{meetingId}/history', { params: { header: h, path: { meetingId }, query } }),
+      h['Request-ID'],
+    );
+  }
+
   return {
     /** The underlying openapi-fetch client, for anything the helpers do not cover. */
     raw: client,
@@ -93,6 +110,18 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     listMeetingChanges(query: { since?: string; size?: number } = {}): Promise<MeetingChanges> {
       const h = header();
       return unwrap(client.GET('/meetings/changes', { params: { header: h, query } }), h['Request-ID']);
+    },
+    getMeetingHistory,
+    /** Every entry of the meeting's history, following the pages. */
+    async allMeetingHistory(meetingId: string): Promise<HistoryEntry[]> {
+      const entries: HistoryEntry[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await getMeetingHistory(meetingId, { size: 100, ...(cursor ? { cursor } : {}) });
+        entries.push(...page.entries);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return entries;
     },
     /** Subscribes a webhook; keep the returned `secret` to verify signatures (it is never shown again). */
     createSubscription(request: SubscriptionRequest) {

@@ -53,8 +53,9 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   const token = bearerToken(event);
   if (!token) return reject(event, 'missing', 'no bearer token');
   try {
-    const { tenantId, scopes, validUntil } = await verify(token);
-    const policy = accessPolicy(event.methodArn, tenantId, tenantId, grantedScopes(scopes, config), validUntil);
+    const { tenantId, subject, clientId, scopes, validUntil } = await verify(token);
+    const actor = { subject, ...(clientId ? { clientId } : {}) };
+    const policy = accessPolicy(event.methodArn, { tenantId, actor }, grantedScopes(scopes, config), validUntil);
     return apiKeys.required ? { ...policy, usageIdentifierKey: usageKeyOf(event, tenantId) } : policy;
   } catch (error) {
     if (error instanceof InvalidTokenError) return reject(event, error.reason, error.message);

@@ -7,9 +7,9 @@ import { createMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
 const deps = meetingDeps();
 
-export const handler = apiHandler('createMeeting', async (event, { tenantId }) => {
+export const handler = apiHandler('createMeeting', async (event, { tenantId, origin }) => {
   const idempotencyKey = parseIdempotencyKey(event); // its format right after Request-ID
-  const { meetingId, replayed } = await createMeeting(deps, tenantId, parseMeetingBody(event), idempotencyKey);
+  const { meetingId, replayed } = await createMeeting(deps, tenantId, parseMeetingBody(event), origin, idempotencyKey);
   return json(
     201,
     { meetingId },

@@ -7,8 +7,8 @@ import { deleteMeeting } from '../../shared/use-cases/meeting-use-cases.js';
 
 const deps = meetingDeps();
 
-export const handler = apiHandler('deleteMeeting', async (event, { tenantId }) => {
+export const handler = apiHandler('deleteMeeting', async (event, { tenantId, origin }) => {
   const meetingId = parseMeetingId(event);
-  await deleteMeeting(deps, tenantId, meetingId, parseEntityTagCondition(event, 'If-Match'));
+  await deleteMeeting(deps, tenantId, meetingId, origin, parseEntityTagCondition(event, 'If-Match'));
   return noContent();
 });

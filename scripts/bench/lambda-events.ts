@@ -54,6 +54,7 @@ export function lambdaEvents(token: string): LambdaEvents {
           authorizer: {
             principalId: tenantId,
             tenantId,
+            subject: `bench-client-${tenantId}`,
             scopes: 'read write',
             tokenValidUntil: String(Math.floor(Date.now() / 1000) + 3 * 3600),
           },

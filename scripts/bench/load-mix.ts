@@ -12,7 +12,7 @@ import {
   updateMeeting,
   type MeetingDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, searchCriteria } from '../../support/fixtures.js';
+import { meetingInput, ORIGIN, searchCriteria } from '../../support/fixtures.js';
 import { pick } from './seed.js';
 
 export const MIX = { create: 2, get: 4, update: 2, search: 2, delete: 1 } as const; // connections per operation
@@ -80,13 +80,13 @@ export async function directOperation(
 ): Promise<void> {
   switch (operation) {
     case 'create':
-      created.push((await createMeeting(deps, TENANT, input())).meetingId);
+      created.push((await createMeeting(deps, TENANT, input(), ORIGIN)).meetingId);
       return;
     case 'get':
       await getMeeting(deps, TENANT, pick(pool));
       return;
     case 'update':
-      await updateMeeting(deps, TENANT, pick(pool), { ...input(), notes: 'raw update' });
+      await updateMeeting(deps, TENANT, pick(pool), { ...input(), notes: 'raw update' }, ORIGIN);
       return;
     case 'search':
       await searchMeetings(
@@ -97,7 +97,7 @@ export async function directOperation(
       return;
     case 'delete': {
       const id = created.shift();
-      if (id) await deleteMeeting(deps, TENANT, id);
+      if (id) await deleteMeeting(deps, TENANT, id, ORIGIN);
       else await getMeeting(deps, TENANT, pick(pool));
       return;
     }

@@ -6,6 +6,7 @@ import { ensureTable, startDynamoDbLocal, stopOnSignals, type RunningDynamoDb } 
 import type { MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import type { Meeting, MeetingInput } from '../../shared/domain/meeting.js';
 import { createMeeting, type MeetingDeps } from '../../shared/use-cases/meeting-use-cases.js';
+import { ORIGIN } from '../../support/fixtures.js';
 
 /** DynamoDB Local in memory with the meetings table; a signal stops it too, since its Java process outlives a killed parent. */
 export async function startLocalTable(tableName: string): Promise<RunningDynamoDb> {
@@ -37,7 +38,7 @@ export function createMeetings(
   return inBatches(
     Array.from({ length: count }),
     20,
-    async () => (await createMeeting(deps, tenantId, input())).meetingId,
+    async () => (await createMeeting(deps, tenantId, input(), ORIGIN)).meetingId,
   );
 }
 
@@ -47,7 +48,7 @@ export async function storeMeetings(
   tenantId: string,
   meetings: readonly Meeting[],
 ): Promise<void> {
-  await inBatches(meetings, 16, (meeting) => repository.create(tenantId, meeting));
+  await inBatches(meetings, 16, (meeting) => repository.create(tenantId, meeting, ORIGIN));
 }
 
 /** A random element: workloads spread over a fixed population of ids. */

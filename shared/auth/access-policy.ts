@@ -1,5 +1,6 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import type { AuthConfig } from '../config.js';
+import type { Actor } from '../domain/meeting-history.js';
 import { resourcePattern, routes, type Route } from '../routes.js';
 
 /** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer fails with exactly this message. */
@@ -15,16 +16,16 @@ export const grantedScopes = (tokenScopes: string[], config: Pick<AuthConfig, 's
  */
 export function accessPolicy(
   methodArn: string,
-  principalId: string,
-  tenantId: string,
+  caller: { tenantId: string; actor: Actor },
   granted: Route['scope'][],
   tokenValidUntil: number,
 ): APIGatewayAuthorizerResult {
+  const { tenantId, actor } = caller;
   // arn:aws:execute-api:region:account:apiId/stage/METHOD/path...
   const [apiArn, stage] = methodArn.split('/');
   const allowed = routes.filter((route) => granted.includes(route.scope));
   return {
-    principalId,
+    principalId: tenantId,
     policyDocument: {
       Version: '2012-10-17',
       Statement: [
@@ -39,6 +40,13 @@ export function accessPolicy(
     },
     // The decision is cached (per token, up to the cache TTL) beyond the token's exp: the handlers
     // check tokenValidUntil on every request.
-    context: { tenantId, scopes: granted.join(' '), tokenValidUntil },
+    // Who called goes to the functions too: each write's history entry names its actor.
+    context: {
+      tenantId,
+      subject: actor.subject,
+      ...(actor.clientId ? { clientId: actor.clientId } : {}),
+      scopes: granted.join(' '),
+      tokenValidUntil,
+    },
   };
 }

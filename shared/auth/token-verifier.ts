@@ -33,6 +33,10 @@ class JwksFetcher implements Fetcher {
 
 export interface VerifiedClaims {
   tenantId: string;
+  /** The token's `sub`: who is calling, as a meeting's history records it. */
+  subject: string;
+  /** The token's `client_id` (Cognito) or else its `azp`, when it has one. */
+  clientId?: string;
   scopes: string[];
   /** When the token stops being valid (its exp plus the configured leeway), in epoch seconds. */
   validUntil: number;
@@ -54,6 +58,7 @@ export type TokenRejectionReason =
   | 'audience'
   | 'no-expiry'
   | 'tenant-claim'
+  | 'no-subject'
   | 'keys-unavailable'
   | 'other';
 
@@ -98,7 +103,7 @@ export function createTokenVerifier(config: AuthConfig) {
     { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher() }) },
   );
 
-  /** Verifies signature (RS/ES/EdDSA only; alg none and HS* are refused), iss, aud, exp (required), nbf and the tenant claim. */
+  /** Verifies signature (RS/ES/EdDSA only; alg none and HS* are refused), iss, aud, exp (required), nbf, the tenant claim and sub. */
   return async function verify(token: string): Promise<VerifiedClaims> {
     let payload: Record<string, unknown>;
     try {
@@ -112,9 +117,20 @@ export function createTokenVerifier(config: AuthConfig) {
     const tenantId = payload[config.tenantClaim];
     if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId))
       throw new InvalidTokenError(`missing or malformed ${config.tenantClaim} claim`, 'tenant-claim');
+    // Every write records who made it: a token that names no one is refused.
+    const subject = payload.sub;
+    if (typeof subject !== 'string' || subject.trim() === '')
+      throw new InvalidTokenError('missing sub claim', 'no-subject');
+    const client = [payload.client_id, payload.azp].find((claim) => typeof claim === 'string' && claim !== '');
     const scope = payload.scope ?? payload.scp;
     const scopes =
       typeof scope === 'string' ? scope.split(' ').filter(Boolean) : Array.isArray(scope) ? scope.map(String) : [];
-    return { tenantId, scopes, validUntil: payload.exp + config.clockLeewaySeconds };
+    return {
+      tenantId,
+      subject,
+      ...(client ? { clientId: client as string } : {}),
+      scopes,
+      validUntil: payload.exp + config.clockLeewaySeconds,
+    };
   };
 }

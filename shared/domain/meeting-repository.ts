@@ -1,23 +1,35 @@
 import type { ChangeEntry, FeedPosition } from './changes-feed.js';
+import type { HistoryEntry, WriteOrigin } from './meeting-history.js';
 import type { Meeting, MeetingRecord, StoredMeeting } from './meeting.js';
 import type { SearchCriteria, SearchEntry } from './search.js';
 
 /**
  * The storage port. Every method is scoped to one tenant; no method can reach another tenant's
  * meetings. Writes are conditional: they succeed only on the exact stored version they were decided
- * on, else they throw ConcurrentModificationError carrying what storage holds now.
+ * on, else they throw ConcurrentModificationError carrying what storage holds now. Every write
+ * stores its history entry (what `historyEntry` makes of it, for the version it writes) in the
+ * same transaction: no entry without its change, no change without its entry.
  */
 export interface MeetingRepository {
   /**
    * Stores a new meeting; never overwrites. `idempotencyHash` stays with the meeting (and its
    * tombstone) through every later write.
    */
-  create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void>;
+  create(tenantId: string, meeting: Meeting, origin: WriteOrigin, idempotencyHash?: string): Promise<void>;
   get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined>;
   /** Replaces `current` by `next` if storage still holds `current.version`. */
-  replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void>;
+  replace(tenantId: string, current: StoredMeeting, next: Meeting, origin: WriteOrigin): Promise<void>;
   /** Turns `current` into a tombstone if storage still holds `current.version`. */
-  delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void>;
+  delete(tenantId: string, current: StoredMeeting, deletedAt: string, origin: WriteOrigin): Promise<void>;
+  /**
+   * The meeting's history entries after version `afterVersion` (from the first without it), oldest
+   * first: at most `limit`, and whether more follow. Entries outlive the meeting and its tombstone.
+   */
+  history(
+    tenantId: string,
+    meetingId: string,
+    range: { afterVersion?: number; limit: number },
+  ): Promise<{ entries: HistoryEntry[]; more: boolean }>;
   /**
    * Offers `visit` the search entry of every meeting that may match `criteria` (a superset is
    * fine), each meeting once, batch by batch as storage reads them: however many meetings match,

@@ -127,11 +127,20 @@ const ordered = <T extends object>(value: T, order: readonly string[]): T =>
       .map((key) => [key, (value as Record<string, unknown>)[key]]),
   ) as T;
 
+/** One field's value with its nested fields in the order of the reference (storage keeps maps unordered). */
+export function canonicalField<F extends keyof Meeting>(field: F, value: Meeting[F]): Meeting[F] {
+  if (value === undefined || value === null) return value;
+  if (field === 'parties')
+    return (value as MeetingParty[]).map((p) => ordered(p, ['partyId', 'partyTypeCode'])) as Meeting[F];
+  if (field === 'meetingRealty') return ordered(value as Meeting['meetingRealty'], REALTY_FIELD_ORDER) as Meeting[F];
+  if (field === 'priceEstimate') return ordered(value as PriceEstimate, PRICE_FIELD_ORDER) as Meeting[F];
+  return value;
+}
+
 /** The meeting with its fields in the order of the reference, whatever order storage kept them in. */
 export function canonicalMeeting(meeting: Meeting): Meeting {
   const result = ordered(meeting, MEETING_FIELD_ORDER);
-  result.parties = meeting.parties.map((p) => ordered(p, ['partyId', 'partyTypeCode']));
-  result.meetingRealty = ordered(meeting.meetingRealty, REALTY_FIELD_ORDER);
-  if (meeting.priceEstimate) result.priceEstimate = ordered(meeting.priceEstimate, PRICE_FIELD_ORDER);
+  for (const field of ['parties', 'meetingRealty', 'priceEstimate'] as const)
+    if (result[field] !== undefined) (result as Record<string, unknown>)[field] = canonicalField(field, result[field]);
   return result;
 }

@@ -6,6 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_WRITE_DEADLINE_MS, type ChangeEntry } from '../domain/changes-feed.js';
+import { historyEntry, type HistoryEntry, type WriteOrigin } from '../domain/meeting-history.js';
 import {
   ConcurrentModificationError,
   StorageUnavailableError,
@@ -15,7 +16,9 @@ import { isTombstone, type Meeting, type MeetingRecord, type StoredMeeting } fro
 import type { SearchCriteria, SearchEntry } from '../domain/search.js';
 import { meetingKey } from './keys.js';
 import { findChanges, type ChangeRange } from './meeting-feed-reads.js';
+import { readHistory } from './meeting-history-reads.js';
 import {
+  historyWrite,
   meetingVersionWrites,
   toRecord,
   tombstoneWrites,
@@ -56,13 +59,22 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     this.reader = new TableReader(client, tableName);
   }
 
-  async create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void> {
+  async create(tenantId: string, meeting: Meeting, origin: WriteOrigin, idempotencyHash?: string): Promise<void> {
+    const entry = historyEntry(
+      { changeType: 'CREATED', version: 1, time: meeting.modificationTime },
+      origin,
+      undefined,
+      meeting,
+    );
     // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
     await this.transact(
-      meetingVersionWrites(this.tableName, tenantId, meeting, 1, undefined, idempotencyHash, {
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
+      [
+        ...meetingVersionWrites(this.tableName, tenantId, meeting, 1, undefined, idempotencyHash, {
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        historyWrite(this.tableName, tenantId, meeting.meetingId, entry),
+      ],
       meeting.modificationTime,
     );
   }
@@ -76,23 +88,53 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     return Item ? toRecord(Item) : undefined;
   }
 
-  async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
+  async replace(tenantId: string, current: StoredMeeting, next: Meeting, origin: WriteOrigin): Promise<void> {
+    const version = current.version + 1;
+    const entry = historyEntry(
+      { changeType: 'UPDATED', version, time: next.modificationTime },
+      origin,
+      current.meeting,
+      next,
+    );
     await this.transact(
-      meetingVersionWrites(
-        this.tableName,
-        tenantId,
-        next,
-        current.version + 1,
-        current.meeting,
-        current.idempotencyHash,
-        versionCondition(current.version),
-      ),
+      [
+        ...meetingVersionWrites(
+          this.tableName,
+          tenantId,
+          next,
+          version,
+          current.meeting,
+          current.idempotencyHash,
+          versionCondition(current.version),
+        ),
+        historyWrite(this.tableName, tenantId, next.meetingId, entry),
+      ],
       next.modificationTime,
     );
   }
 
-  async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
-    await this.transact(tombstoneWrites(this.tableName, tenantId, current, deletedAt), deletedAt);
+  async delete(tenantId: string, current: StoredMeeting, deletedAt: string, origin: WriteOrigin): Promise<void> {
+    const entry = historyEntry(
+      { changeType: 'DELETED', version: current.version + 1, time: deletedAt },
+      origin,
+      current.meeting,
+      undefined,
+    );
+    await this.transact(
+      [
+        ...tombstoneWrites(this.tableName, tenantId, current, deletedAt),
+        historyWrite(this.tableName, tenantId, current.meeting.meetingId, entry),
+      ],
+      deletedAt,
+    );
+  }
+
+  history(
+    tenantId: string,
+    meetingId: string,
+    range: { afterVersion?: number; limit: number },
+  ): Promise<{ entries: HistoryEntry[]; more: boolean }> {
+    return readHistory(this.reader, tenantId, meetingId, range);
   }
 
   findChanges(tenantId: string, range: ChangeRange): Promise<{ entries: ChangeEntry[]; more: boolean }> {

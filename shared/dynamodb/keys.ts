@@ -34,6 +34,23 @@ export const linkKey = (tenantId: string, meetingId: string, kind: LinkKind, slo
   sk: `LINK#${kind}#${String(slot).padStart(2, '0')}`,
 });
 
+/**
+ * A meeting's history entries live in its partition, after no other item of it ('HISTORY#' sorts
+ * before 'LINK#' and 'MEETING'), numbered by the version they record: the partition's Query reads
+ * them oldest first. They stay when the meeting becomes a tombstone, and after that expires.
+ */
+const HISTORY_SK_PREFIX = 'HISTORY#';
+const VERSION_DIGITS = 10;
+export const historyKey = (tenantId: string, meetingId: string, version: number) => ({
+  pk: meetingKey(tenantId, meetingId).pk,
+  sk: `${HISTORY_SK_PREFIX}${String(version).padStart(VERSION_DIGITS, '0')}`,
+});
+/** The sort keys of the entries after `afterVersion` (all of them without it): a BETWEEN range. */
+export const historyRange = (afterVersion: number | undefined) => ({
+  from: `${HISTORY_SK_PREFIX}${String((afterVersion ?? 0) + 1).padStart(VERSION_DIGITS, '0')}`,
+  to: `${HISTORY_SK_PREFIX}${'9'.repeat(VERSION_DIGITS)}`,
+});
+
 /** The shard of a meeting in the tenant-wide indexes: from the random tail of its id, so spread evenly. */
 export const shardOf = (meetingId: string): number => Number.parseInt(meetingId.slice(-8), 16) % SHARD_COUNT;
 

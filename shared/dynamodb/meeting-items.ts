@@ -6,6 +6,7 @@
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DELETION_RETENTION_MS } from '../domain/changes-feed.js';
+import { historyExpiry, type HistoryEntry } from '../domain/meeting-history.js';
 import {
   canonicalMeeting,
   searchableText,
@@ -16,6 +17,7 @@ import {
 import { toSearchEntry, type SearchEntry } from '../domain/search.js';
 import {
   agentKey,
+  historyKey,
   linkKey,
   meetingKey,
   modifiedKey,
@@ -147,6 +149,29 @@ export function tombstoneWrites(
     ...slotDeletes(tableName, tenantId, meetingId, 'PARTY', 0, current.meeting.parties.length),
     ...slotDeletes(tableName, tenantId, meetingId, 'AGENT', 0, current.meeting.agents.length),
   ];
+}
+
+/**
+ * The history entry of a write, in the meeting's partition. Never overwrites: the meeting's own
+ * version condition already makes each version's entry unique, and this says so at the item.
+ */
+export function historyWrite(
+  tableName: string,
+  tenantId: string,
+  meetingId: string,
+  entry: HistoryEntry,
+): TransactWriteItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...historyKey(tenantId, meetingId, entry.version),
+        entry,
+        [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil(historyExpiry(entry.time).getTime() / 1000),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /** A meeting item as the domain knows it (also how a stream image of one is read). */

@@ -1,5 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Actor, WriteOrigin } from '../domain/meeting-history.js';
 import { logger } from '../logger.js';
 import { OperationMetrics } from '../metrics.js';
 import { routeOf, type OperationId } from '../routes.js';
@@ -14,6 +15,8 @@ type Result = APIGatewayProxyResult;
 export interface RequestContext {
   requestId: string;
   tenantId: string;
+  /** Who is asking (the token's subject and client) and with which Request-ID: what a write's history entry records. */
+  origin: WriteOrigin;
   /** For the business metrics a handler learns of from its use case (status transitions). */
   metrics: OperationMetrics;
 }
@@ -77,20 +80,21 @@ const requestObservation = (
 };
 
 /**
- * The tenant and scopes the authorizer put in the request context. The gateway caches that decision
- * per token, possibly past the token's expiry: a token no longer valid is 401 here, whatever the
- * cache holds. A route whose scope is absent is 403.
+ * The tenant, caller and scopes the authorizer put in the request context. The gateway caches that
+ * decision per token, possibly past the token's expiry: a token no longer valid is 401 here,
+ * whatever the cache holds. A route whose scope is absent is 403.
  */
-function authorizedTenant(event: Event, operationId: OperationId, now: number): string {
+function authorizedCaller(event: Event, operationId: OperationId, now: number): { tenantId: string; actor: Actor } {
   const authorizer: Record<string, unknown> = { ...event.requestContext?.authorizer };
-  const tenantId = authorizer.tenantId;
+  const { tenantId, subject, clientId } = authorizer;
   if (typeof tenantId !== 'string' || tenantId === '') throw unauthorized();
+  if (typeof subject !== 'string' || subject === '') throw unauthorized();
   // API Gateway passes context values as strings.
   const validUntil = Number(authorizer.tokenValidUntil);
   if (!Number.isFinite(validUntil) || now / 1000 > validUntil) throw unauthorized();
   const scopes = typeof authorizer.scopes === 'string' ? authorizer.scopes.split(' ') : [];
   if (!scopes.includes(routeOf(operationId).scope)) throw forbidden();
-  return tenantId;
+  return { tenantId, actor: { subject, ...(typeof clientId === 'string' && clientId ? { clientId } : {}) } };
 }
 
 /**
@@ -108,8 +112,8 @@ export function apiHandler(
     .use(requestObservation(operationId, metrics, errorCodes))
     .use(errorMapper(errorCodes))
     .handler(async (event) => {
-      const tenantId = authorizedTenant(event, operationId, Date.now());
+      const { tenantId, actor } = authorizedCaller(event, operationId, Date.now());
       const requestId = parseRequestId(event);
-      return handle(event, { requestId, tenantId, metrics });
+      return handle(event, { requestId, tenantId, origin: { actor, requestId }, metrics });
     });
 }

@@ -16,6 +16,7 @@ import {
   PreconditionFailed,
 } from '../domain/errors.js';
 import { idempotentMeetingId, requestHash } from '../domain/idempotency.js';
+import { changesNothing, type HistoryEntry, type WriteOrigin } from '../domain/meeting-history.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { assertMeetingRules } from '../domain/meeting-rules.js';
 import {
@@ -100,6 +101,7 @@ export async function createMeeting(
   deps: MeetingDeps,
   tenantId: string,
   input: MeetingInput,
+  origin: WriteOrigin,
   idempotencyKey?: string,
 ): Promise<{ meetingId: string; replayed: boolean }> {
   assertMeetingRules(input);
@@ -112,7 +114,7 @@ export async function createMeeting(
   const meeting: Meeting = { meetingId, ...normalizeInput(input), creationTime: now, modificationTime: now };
   for (let round = 0; round < MAX_DECISION_ROUNDS; round++) {
     try {
-      await deps.repository.create(tenantId, meeting, hash);
+      await deps.repository.create(tenantId, meeting, origin, hash);
       return { meetingId, replayed: false };
     } catch (error) {
       if (!(error instanceof ConcurrentModificationError) || hash === undefined) throw error;
@@ -140,24 +142,36 @@ export async function getMeeting(deps: MeetingDeps, tenantId: string, meetingId:
   return (await readMeeting(deps, tenantId, meetingId)).meeting;
 }
 
+/**
+ * Replaces the meeting. A body that, normalized, equals what is stored writes nothing (no new
+ * version, no history entry, no event) once existence, If-Match and the status rules have passed:
+ * the answer then carries the stored version's tag.
+ */
 export async function updateMeeting(
   deps: MeetingDeps,
   tenantId: string,
   meetingId: string,
   input: MeetingInput,
+  origin: WriteOrigin,
   ifMatch?: EntityTagCondition,
 ): Promise<{ entityTag: string; statusChange?: StatusChange }> {
   assertMeetingRules(input);
   const next = normalizeInput(input);
   return decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
     assertUpdateAllowed(current.meeting, next);
+    if (changesNothing(current.meeting, next)) return { entityTag: entityTagOf(meetingId, current.version) };
     const modificationTime = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
-    await deps.repository.replace(tenantId, current, {
-      meetingId: current.meeting.meetingId,
-      ...next,
-      creationTime: current.meeting.creationTime,
-      modificationTime,
-    });
+    await deps.repository.replace(
+      tenantId,
+      current,
+      {
+        meetingId: current.meeting.meetingId,
+        ...next,
+        creationTime: current.meeting.creationTime,
+        modificationTime,
+      },
+      origin,
+    );
     const from = current.meeting.statusCode;
     return {
       entityTag: entityTagOf(meetingId, current.version + 1),
@@ -170,13 +184,45 @@ export async function deleteMeeting(
   deps: MeetingDeps,
   tenantId: string,
   meetingId: string,
+  origin: WriteOrigin,
   ifMatch?: EntityTagCondition,
 ): Promise<void> {
   await decideAndWrite(deps, tenantId, meetingId, ifMatch, async (current) => {
     assertDeleteAllowed(current.meeting);
     const deletedAt = nextModificationTime(nowOf(deps), current.meeting.modificationTime);
-    await deps.repository.delete(tenantId, current, deletedAt);
+    await deps.repository.delete(tenantId, current, deletedAt, origin);
   });
+}
+
+/**
+ * A page of the meeting's history, oldest first: at most `size` entries after version
+ * `afterVersion`, fewer when the next would pass the answer's budget; `nextAfter` continues from
+ * there (absent on the last page). Entries outlive their meeting: only a meeting with neither
+ * entries nor an item (never created here, or another tenant's) is not found.
+ */
+export async function readMeetingHistory(
+  deps: MeetingDeps,
+  tenantId: string,
+  meetingId: string,
+  request: { afterVersion?: number; size: number; budget?: HistoryBudget },
+): Promise<{ entries: HistoryEntry[]; nextAfter?: number }> {
+  const { entries: read, more } = await deps.repository.history(tenantId, meetingId, {
+    afterVersion: request.afterVersion,
+    limit: request.size,
+  });
+  if (read.length === 0 && request.afterVersion === undefined && !(await deps.repository.get(tenantId, meetingId)))
+    throw new MeetingNotFound(meetingId);
+  const budget = request.budget ?? { maxBytes: Number.POSITIVE_INFINITY, bytesOf: () => 0 };
+  const entries: HistoryEntry[] = [];
+  let bytes = 0;
+  for (const entry of read) {
+    const entryBytes = budget.bytesOf(entry);
+    if (entries.length > 0 && bytes + entryBytes > budget.maxBytes) break;
+    entries.push(entry);
+    bytes += entryBytes;
+  }
+  const hasMore = more || entries.length < read.length;
+  return { entries, ...(hasMore ? { nextAfter: entries.at(-1)!.version } : {}) };
 }
 
 export async function searchMeetings(
@@ -192,11 +238,12 @@ export async function searchMeetings(
   return { meetings, totalCount };
 }
 
-/** How much of the changes one answer may carry: at most `maxBytes`, each change weighing `bytesOf` it. */
-export interface AnswerBudget {
+/** How much one answer may carry: at most `maxBytes`, each item weighing `bytesOf` it. */
+export interface AnswerBudget<T = MeetingChange> {
   maxBytes: number;
-  bytesOf: (change: MeetingChange) => number;
+  bytesOf: (item: T) => number;
 }
+export type HistoryBudget = AnswerBudget<HistoryEntry>;
 
 /** The meetings of a feed answer are read in batches of this many, in order, until the answer's budget is spent. */
 const RECORD_BATCH = 100;

@@ -61,6 +61,11 @@ describe('authorizer (real signed JWTs, aws-jwt-verify)', () => {
     expect(found.body.totalCount).toBe(0);
   });
 
+  it('answers 401 for a correctly signed token without sub (or an empty one): every write names its actor', async () => {
+    await expectUnauthorized(signed(claims({ sub: undefined })));
+    await expectUnauthorized(signed(claims({ sub: '' })));
+  });
+
   it('answers 401 for a correctly signed token without exp', async () => {
     await expectUnauthorized(signed(claims({ exp: undefined })));
   });
@@ -144,6 +149,7 @@ describe('why a token is refused (the AuthorizerRejections metric, by reason)', 
       [signed(claims({ iss: 'https://evil.example' })), 'issuer'],
       [signed(claims({ aud: 'another-api' })), 'audience'],
       [signed(claims({ tenant_id: 'a#MEETING#b' })), 'tenant-claim'],
+      [signed(claims({ sub: undefined })), 'no-subject'],
       [signJwt({ kid: randomUUID() }, claims(), privateKey), 'unknown-key'],
       [signJwt({ kid: devIssuer().kid }, claims(), privateKey), 'signature'],
     ];

@@ -22,6 +22,7 @@ describe('docs page', () => {
       '/meetings',
       '/meetings/changes',
       '/meetings/{meetingId}',
+      '/meetings/{meetingId}/history',
       '/subscriptions',
       '/subscriptions/{subscriptionId}',
     ]);

@@ -14,7 +14,7 @@ const etagOf = async (id: string) => {
 };
 
 describe('entity tags', () => {
-  it('names each stored version: a strong tag that changes with every write and only then', async () => {
+  it('names each stored version: a strong tag that changes with every write that changes something, and only then', async () => {
     const input = meetingInput({ notes: 'v1' });
     const id = await api.create(input);
     const first = await etagOf(id);
@@ -25,9 +25,11 @@ describe('entity tags', () => {
     const second = put.headers.get('etag');
     expect(second).not.toBe(first);
     expect(await etagOf(id)).toBe(second);
-    // The same body again is still a write: a new version, a new tag.
+    // The same body again changes nothing: no write, the same tag (contract: no-op writes).
     const again = await api.call('PUT', `/meetings/${id}`, { body: { ...input, notes: 'v2' } });
-    expect(again.headers.get('etag')).not.toBe(second);
+    expect([again.status, again.headers.get('etag')]).toEqual([204, second]);
+    const third = await api.call('PUT', `/meetings/${id}`, { body: { ...input, notes: 'v3' } });
+    expect(third.headers.get('etag')).not.toBe(second);
   });
 
   it('If-Match: writes only on a named current tag; otherwise 412 and nothing written', async () => {

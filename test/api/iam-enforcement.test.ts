@@ -93,6 +93,8 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
       const id = (created.body as { meetingId: string }).meetingId;
       expect((await api.call('GET', `/meetings/${id}`)).status).toBe(200);
       expect((await api.call('PUT', `/meetings/${id}`, meetingInput())).status).toBe(204);
+      expect((await api.call('GET', `/meetings/${id}/history`)).status).toBe(200);
+      expect((await api.call('GET', `/meetings/${randomUUID()}/history`)).status).toBe(404);
       for (const query of ['', '?statusCode=WAITING', '?freeTextSearch=street', '?sort=visitTime|desc'])
         expect((await api.call('GET', `/meetings${query}`)).status).toBe(200);
       expect((await api.call('GET', '/meetings/changes')).status).toBe(200);
@@ -127,6 +129,11 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
       return [(await api.call('PUT', `/meetings/${id}`, { ...input, parties: [input.parties[0]] })).status];
     },
     deleteMeeting: async (api) => [(await api.call('DELETE', `/meetings/${await created(api)}`)).status],
+    // A meeting's entries (Query), and a meeting with none, which is looked up (GetItem) to tell 404.
+    getMeetingHistory: async (api) => [
+      (await api.call('GET', `/meetings/${await created(api)}/history`)).status,
+      (await api.call('GET', `/meetings/${randomUUID()}/history`)).status,
+    ],
     searchMeetings: async (api) => {
       const input = meetingInput();
       await created(api, input);

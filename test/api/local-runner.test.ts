@@ -82,6 +82,13 @@ describe('npm start and npm run -s token', () => {
     const payload = JSON.parse(Buffer.from(result.stdout.split('.')[1]!, 'base64url').toString());
     expect(payload).toMatchObject({ tenant_id: 'acme', scope: 'meetings/read' });
     expect(payload.exp - payload.iat).toBe(60);
+    // The subject defaults to dev-client-<tenant>; --subject and --client-id set sub and client_id.
+    expect(payload).toMatchObject({ sub: 'dev-client-acme' });
+    expect(payload.client_id).toBeUndefined();
+    const named = token('--tenant', 'acme', '--subject', 'agent-anna', '--client-id', 'crm-1');
+    const claims = JSON.parse(Buffer.from(named.stdout.split('.')[1]!, 'base64url').toString());
+    expect(claims).toMatchObject({ sub: 'agent-anna', client_id: 'crm-1', tenant_id: 'acme' });
+    expect(token('--subject', 'two words').status).toBe(2);
     const bad = token('--expires-in', 'soon');
     expect([bad.status, bad.stdout]).toEqual([2, '']);
     expect(bad.stderr).toMatch(/--expires-in/);

@@ -48,6 +48,13 @@ describe('typed TypeScript client (clients/typescript)', () => {
       (error: unknown) => error as MeetingApiError,
     );
     expect([gone?.status, gone?.body.errorCode]).toEqual([410, 'GONE']);
+    // Who changed what: the deleted meeting's history stays readable.
+    expect((await client.allMeetingHistory(created.meetingId)).map((entry) => entry.changeType)).toEqual([
+      'CREATED',
+      'DELETED',
+    ]);
+    const page = await client.getMeetingHistory(meetingId, { size: 2 });
+    expect([page.entries.map((entry) => entry.version), typeof page.nextCursor]).toEqual([[1, 2], 'string']);
 
     // A copy kept in sync through the changes feed: the first meeting (LOST), the second deleted.
     await new Promise((resolve) => setTimeout(resolve, 1_300));

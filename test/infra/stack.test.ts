@@ -80,7 +80,9 @@ async function emittedShapes(namespace: string): Promise<string[]> {
   try {
     const event = {
       headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' },
-      requestContext: { authorizer: { tenantId: 't', scopes: 'read', tokenValidUntil: String(Date.now()) } },
+      requestContext: {
+        authorizer: { tenantId: 't', subject: 'client-t', scopes: 'read', tokenValidUntil: String(Date.now()) },
+      },
     };
     await apiHandler('getMeeting', () => Promise.reject(new MeetingNotFound('m')))(event as never, {} as never);
     new OperationMetrics('updateMeeting').statusTransition('WAITING', 'WON');

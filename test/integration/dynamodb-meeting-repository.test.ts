@@ -13,7 +13,7 @@ import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { agentKey, partyKey, shardOf, statusKey, tenantKey } from '../../shared/dynamodb/keys.js';
 import { INDEXES, SHARD_COUNT, type IndexName } from '../../shared/dynamodb/table-definition.js';
-import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
+import { newMeeting, ORIGIN, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
@@ -45,7 +45,7 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
   it('spreads a tenant over write shards, and moves a meeting between status partitions in its own write', async () => {
     const tenant = uniqueTenant();
     const meetings = Array.from({ length: 24 }, () => newMeeting());
-    for (const m of meetings) await repository.create(tenant, m);
+    for (const m of meetings) await repository.create(tenant, m, ORIGIN);
     const shards = new Set(meetings.map((m) => shardOf(m.meetingId)));
     expect(shards.size).toBeGreaterThan(SHARD_COUNT / 2);
     const [first] = meetings as [(typeof meetings)[number]];
@@ -53,11 +53,16 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
     expect(await indexed('byTenantVisitTime', tenantKey(tenant, shard))).toContain(first.meetingId);
     expect(await indexed('byTenantStatusVisitTime', statusKey(tenant, 'WAITING', shard))).toContain(first.meetingId);
 
-    await repository.replace(tenant, await stored(tenant, first.meetingId), {
-      ...first,
-      statusCode: 'WON',
-      modificationTime: '2026-01-02T00:00:00.000Z',
-    });
+    await repository.replace(
+      tenant,
+      await stored(tenant, first.meetingId),
+      {
+        ...first,
+        statusCode: 'WON',
+        modificationTime: '2026-01-02T00:00:00.000Z',
+      },
+      ORIGIN,
+    );
     expect(await indexed('byTenantStatusVisitTime', statusKey(tenant, 'WAITING', shard))).not.toContain(
       first.meetingId,
     );
@@ -83,16 +88,21 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
         { partyId: p2, partyTypeCode: 'ESTATE_PARTY' },
       ],
     });
-    await repository.create(tenant, meeting);
+    await repository.create(tenant, meeting, ORIGIN);
     expect(await indexed('byAgentVisitTime', agentKey(tenant, a2))).toEqual([meeting.meetingId]);
     expect(await indexed('byPartyVisitTime', partyKey(tenant, p2))).toEqual([meeting.meetingId]);
 
-    await repository.replace(tenant, await stored(tenant, meeting.meetingId), {
-      ...meeting,
-      agents: [{ agentId: a3 }],
-      parties: [{ partyId: p2, partyTypeCode: 'ESTATE_PARTY' }],
-      modificationTime: '2026-01-02T00:00:00.000Z',
-    });
+    await repository.replace(
+      tenant,
+      await stored(tenant, meeting.meetingId),
+      {
+        ...meeting,
+        agents: [{ agentId: a3 }],
+        parties: [{ partyId: p2, partyTypeCode: 'ESTATE_PARTY' }],
+        modificationTime: '2026-01-02T00:00:00.000Z',
+      },
+      ORIGIN,
+    );
     expect(await indexed('byAgentVisitTime', agentKey(tenant, a1))).toEqual([]);
     expect(await indexed('byAgentVisitTime', agentKey(tenant, a2))).toEqual([]);
     expect(await indexed('byAgentVisitTime', agentKey(tenant, a3))).toEqual([meeting.meetingId]);
@@ -104,14 +114,14 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
     const tenant = uniqueTenant();
     const agent = randomUUID();
     const meeting = newMeeting({ agents: [{ agentId: agent }] });
-    await repository.create(tenant, meeting);
+    await repository.create(tenant, meeting, ORIGIN);
     const v1 = await stored(tenant, meeting.meetingId);
-    await repository.replace(tenant, v1, { ...meeting, notes: 'v2' });
-    await expect(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z')).rejects.toBeInstanceOf(
+    await repository.replace(tenant, v1, { ...meeting, notes: 'v2' }, ORIGIN);
+    await expect(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z', ORIGIN)).rejects.toBeInstanceOf(
       ConcurrentModificationError,
     );
 
-    await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-03T00:00:00.000Z');
+    await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-03T00:00:00.000Z', ORIGIN);
     expect(await repository.get(tenant, meeting.meetingId)).toEqual({
       deleted: true,
       meetingId: meeting.meetingId,
@@ -128,7 +138,7 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
     const tenant = uniqueTenant();
     const times = ['2026-03-01T10:00:00Z', '2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z'];
     const meetings = times.map((visitTime) => newMeeting({ visitTime }));
-    for (const m of meetings) await repository.create(tenant, m);
+    for (const m of meetings) await repository.create(tenant, m, ORIGIN);
     const ids = (entries: { meetingId: string }[]) => entries.map((e) => e.meetingId).sort();
     const window = await searchEntries(repository, tenant, {
       ...criteria,

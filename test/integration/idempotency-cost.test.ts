@@ -9,7 +9,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { createMeeting } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
+import { meetingInput, ORIGIN, uniqueTenant } from '../../support/fixtures.js';
 
 const config = readStorageConfig();
 const client = createDocumentClient(config);
@@ -38,10 +38,10 @@ describe('the cost of an Idempotency-Key', () => {
   it('a create with a key writes what one without writes; a replay is one refused write', async () => {
     const tenant = uniqueTenant();
     const input = meetingInput({ notes: 'cost' });
-    const plain = await measure(() => createMeeting(deps, tenant, input));
+    const plain = await measure(() => createMeeting(deps, tenant, input, ORIGIN));
     const key = randomUUID();
-    const keyed = await measure(() => createMeeting(deps, tenant, input, key));
-    const replay = await measure(() => createMeeting(deps, tenant, input, key));
+    const keyed = await measure(() => createMeeting(deps, tenant, input, ORIGIN, key));
+    const replay = await measure(() => createMeeting(deps, tenant, input, ORIGIN, key));
     console.info(
       `create without key: ${JSON.stringify(plain)}; with key: ${JSON.stringify(keyed)}; replay: ${JSON.stringify(replay)} (DynamoDB Local)`,
     );

@@ -13,14 +13,14 @@ import { foldSearchTerms } from '../../shared/domain/search.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { searchMeetings } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, meetingOf, searchCriteria, uniqueTenant } from '../../support/fixtures.js';
+import { meetingInput, meetingOf, ORIGIN, searchCriteria, uniqueTenant } from '../../support/fixtures.js';
 
 const ITEM_LIMIT = 400 * 1024;
 const TRANSACTION_LIMIT = 4 * 1024 * 1024;
 /** The pinned margins: what the largest meeting may use of each limit. */
 const MAX_ITEM_SHARE = 0.75;
 const MAX_TRANSACTION_SHARE = 0.25;
-const MAX_TRANSACTION_ITEMS = 71; // 1 meeting + 50 party + 20 agent slots, of DynamoDB's 100
+const MAX_TRANSACTION_ITEMS = 72; // 1 meeting + 50 party + 20 agent slots + 1 history entry, of DynamoDB's 100
 
 const config = readStorageConfig();
 const client = createDocumentClient(config);
@@ -55,6 +55,9 @@ function itemSize(value: unknown): number {
 }
 const topLevelSize = (item: Record<string, unknown>) =>
   Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + itemSize(v), 0);
+/** The size of each item a transaction writes (a Put's item, a Delete's key). */
+const itemSizes = (write: (typeof writes)[number]) =>
+  write.items.map((item) => topLevelSize((item.Put?.Item ?? item.Delete?.Key) as Record<string, unknown>));
 
 /**
  * ㌖ folds to キロメートル (3 bytes to 18) with no space: the longest folded text a 10,000-character
@@ -89,18 +92,16 @@ describe('the largest meeting the contract allows', () => {
       const meetingId = randomUUID();
       const input = largest(WIDE);
       writes.length = 0;
-      await repository.create(tenant, meetingOf(input, { meetingId }));
+      await repository.create(tenant, meetingOf(input, { meetingId }), ORIGIN);
 
       const [create] = writes;
-      const sizes = create!.items.map((item) =>
-        topLevelSize((item.Put?.Item ?? item.Delete?.Key) as Record<string, unknown>),
-      );
+      const sizes = itemSizes(create!);
       const transactionBytes = sizes.reduce((a, b) => a + b, 0);
       expect(create!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
       expect(Math.max(...sizes)).toBeLessThan(MAX_ITEM_SHARE * ITEM_LIMIT);
       expect(transactionBytes).toBeLessThan(MAX_TRANSACTION_SHARE * TRANSACTION_LIMIT);
       console.info(
-        `largest meeting (${WIDE}), create: ${create!.items.length} items, meeting item ${Math.max(...sizes)} B, link item ${Math.max(...sizes.slice(1))} B, ` +
+        `largest meeting (${WIDE}), create: ${create!.items.length} items, meeting item ${Math.max(...sizes)} B, link item ${Math.max(...sizes.slice(1, -1))} B, history item ${sizes.at(-1)} B, ` +
           `transaction ${transactionBytes} B, ${create!.writeUnits} write units (DynamoDB Local)`,
       );
 
@@ -118,13 +119,47 @@ describe('the largest meeting the contract allows', () => {
           .totalCount,
       ).toBe(1);
 
+      // Every field replaced by another of the largest size: the history entry holds both values of each.
+      const other: MeetingInput = {
+        ...largest(WIDE),
+        notes: `${WIDE.repeat(9_999)}.`,
+        meetingRealty: {
+          ...input.meetingRealty,
+          streetAddress: `${WIDE.repeat(499)}.`,
+          postcode: `${WIDE.repeat(19)}.`,
+          postalArea: `${WIDE.repeat(199)}.`,
+        },
+      };
+      writes.length = 0;
+      await repository.replace(
+        tenant,
+        record,
+        meetingOf(other, { meetingId, modificationTime: '2026-01-01T12:00:00.000Z' }),
+        ORIGIN,
+      );
+      const replaceSizes = itemSizes(writes[0]!);
+      const historyItem = writes[0]!.items.at(-1)!.Put!.Item as Record<string, unknown>;
+      expect(String(historyItem.sk)).toMatch(/^HISTORY#/);
+      expect((historyItem.entry as { changes: Array<{ field: string }> }).changes.map((c) => c.field)).toEqual(
+        expect.arrayContaining(['parties', 'realtyId', 'agents', 'meetingRealty', 'notes']),
+      );
+      expect(writes[0]!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
+      expect(Math.max(...replaceSizes)).toBeLessThan(MAX_ITEM_SHARE * ITEM_LIMIT);
+      expect(replaceSizes.reduce((a, b) => a + b, 0)).toBeLessThan(MAX_TRANSACTION_SHARE * TRANSACTION_LIMIT);
+      console.info(
+        `largest meeting (${WIDE}), replace of every field: history item ${topLevelSize(historyItem)} B, ` +
+          `transaction ${replaceSizes.reduce((a, b) => a + b, 0)} B, ${writes[0]!.writeUnits} write units (DynamoDB Local)`,
+      );
+      const replaced = (await repository.get(tenant, meetingId)) as StoredMeeting;
+
       // Shrink to the smallest: every slot beyond the first is deleted in the same transaction.
       const small = meetingInput({ parties: [input.parties[0]!], agents: [input.agents[0]!], notes: 'small now' });
       writes.length = 0;
       await repository.replace(
         tenant,
-        record,
+        replaced,
         meetingOf(small, { meetingId, modificationTime: '2026-01-02T00:00:00.000Z' }),
+        ORIGIN,
       );
       expect(writes[0]!.items.length).toBeLessThanOrEqual(MAX_TRANSACTION_ITEMS);
       console.info(

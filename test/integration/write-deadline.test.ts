@@ -11,7 +11,7 @@ import { readStorageConfig } from '../../shared/config.js';
 import { StorageUnavailableError } from '../../shared/domain/meeting-repository.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
-import { newMeeting, uniqueTenant } from '../../support/fixtures.js';
+import { newMeeting, ORIGIN, uniqueTenant } from '../../support/fixtures.js';
 import { dynamoDbErrorAnswer } from '../support/dynamodb-answers.js';
 
 const config = readStorageConfig();
@@ -52,7 +52,7 @@ describe('write deadline', () => {
     slowFirstAttempt = true;
     const tenant = uniqueTenant();
     const meeting = newMeeting({ meetingId: randomUUID(), creationTime: now(), modificationTime: now() });
-    await expect(withDeadline.create(tenant, meeting)).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(withDeadline.create(tenant, meeting, ORIGIN)).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(attempts).toBe(1);
     expect(await withDeadline.get(tenant, meeting.meetingId)).toBeUndefined();
   });
@@ -61,7 +61,7 @@ describe('write deadline', () => {
     slowFirstAttempt = true;
     const tenant = uniqueTenant();
     const meeting = newMeeting({ meetingId: randomUUID(), creationTime: now(), modificationTime: now() });
-    await withoutDeadline.create(tenant, meeting);
+    await withoutDeadline.create(tenant, meeting, ORIGIN);
     expect(attempts).toBe(2);
     expect(await withoutDeadline.get(tenant, meeting.meetingId)).toMatchObject({ version: 1 });
   });
@@ -70,7 +70,7 @@ describe('write deadline', () => {
     const tenant = uniqueTenant();
     const old = new Date(Date.now() - DEADLINE_MS - 1).toISOString();
     const meeting = newMeeting({ meetingId: randomUUID(), creationTime: old, modificationTime: old });
-    await expect(withDeadline.create(tenant, meeting)).rejects.toBeInstanceOf(StorageUnavailableError);
+    await expect(withDeadline.create(tenant, meeting, ORIGIN)).rejects.toBeInstanceOf(StorageUnavailableError);
     expect(attempts).toBe(0);
     expect(await withDeadline.get(tenant, meeting.meetingId)).toBeUndefined();
   });

@@ -126,12 +126,23 @@ async function itemCollection(id: string) {
   return Items;
 }
 
-/** Meeting and link items agree: as many links as parties + agents, all carrying the meeting's modificationTime. */
+/**
+ * Meeting, link and history items agree: as many links as parties + agents, all carrying the
+ * meeting's modificationTime, and one history entry per version written, the last at that time.
+ */
 async function expectNoPartialWrite(id: string) {
   const items = await itemCollection(id);
   const main = items.find((item) => item.sk === 'MEETING');
   if (!main) return expect(items).toEqual([]);
-  const links = items.filter((item) => item.sk !== 'MEETING');
+  const history = items
+    .filter((item) => String(item.sk).startsWith('HISTORY#'))
+    .map((item) => item.entry as { version: number; time: string });
+  expect(history.map((entry) => entry.version)).toEqual(
+    Array.from({ length: main.version as number }, (_, i) => i + 1),
+  );
+  expect(history.at(-1)!.time).toBe(main.deleted ? main.deletedAt : (main.meeting as Meeting).modificationTime);
+  const links = items.filter((item) => String(item.sk).startsWith('LINK#'));
+  expect(items).toHaveLength(1 + links.length + history.length);
   if (main.deleted) return expect(links).toEqual([]);
   const meeting = main.meeting as Meeting;
   expect(links).toHaveLength(meeting.parties.length + meeting.agents.length);

@@ -24,7 +24,7 @@ import {
 } from '../../shared/dynamodb/keys.js';
 import { toApiError } from '../../shared/http/error-mapping.js';
 import { createMeeting, deleteMeeting, getMeeting, updateMeeting } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput, meetingOf, uniqueTenant } from '../../support/fixtures.js';
+import { meetingInput, meetingOf, ORIGIN, uniqueTenant } from '../../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 import { hasSerialOrder, type Operation, type State } from '../support/serial-order.js';
 
@@ -65,7 +65,13 @@ async function expectIndexesAgree(tenant: string, id: string) {
     }),
   );
   const main = Items.find((item) => item.sk === 'MEETING')!;
-  const links = Items.filter((item) => item.sk !== 'MEETING');
+  const links = Items.filter((item) => String(item.sk).startsWith('LINK#'));
+  // One history entry per committed write, versions 1..n without a gap, the last the meeting's own.
+  const history = Items.filter((item) => String(item.sk).startsWith('HISTORY#'));
+  expect(history.map((item) => (item.entry as { version: number }).version)).toEqual(
+    Array.from({ length: main.version as number }, (_, i) => i + 1),
+  );
+  expect(Items).toHaveLength(1 + links.length + history.length);
   if (main.deleted) {
     expect(links).toEqual([]);
     // Only in the change order (the changes feed), at its deletion time: no search index holds it.
@@ -109,13 +115,15 @@ const replacement = ({ meetingId, creationTime, modificationTime }: Meeting, bod
   meetingOf(body, { meetingId, creationTime, modificationTime });
 
 async function raceRound(tenant: string, initialInput: MeetingInput, kinds: Kind[]) {
-  const id = (await createMeeting(deps, tenant, initialInput)).meetingId;
+  const id = (await createMeeting(deps, tenant, initialInput, ORIGIN)).meetingId;
   const initial = await getMeeting(deps, tenant, id);
   const ops = Array.from({ length: RACERS }, (_, i) => kinds[i % kinds.length]!).sort(() => Math.random() - 0.5);
   const outcomes = await Promise.all(
     ops.map((k) =>
       outcomeOf(() =>
-        k.body ? updateMeeting(deps, tenant, id, k.body(initialInput)) : deleteMeeting(deps, tenant, id),
+        k.body
+          ? updateMeeting(deps, tenant, id, k.body(initialInput), ORIGIN)
+          : deleteMeeting(deps, tenant, id, ORIGIN),
       ),
     ),
   );

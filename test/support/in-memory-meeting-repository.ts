@@ -4,6 +4,7 @@
  * runs the same suite against both to keep it so.
  */
 import { comparePositions, type ChangeEntry, type FeedPosition } from '../../shared/domain/changes-feed.js';
+import { historyEntry, type HistoryEntry, type WriteOrigin } from '../../shared/domain/meeting-history.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import {
   canonicalMeeting,
@@ -25,6 +26,14 @@ function readRecord(record: MeetingRecord): MeetingRecord {
 
 export class InMemoryMeetingRepository implements MeetingRepository {
   private readonly tenants = new Map<string, Map<string, MeetingRecord>>();
+  /** Each meeting's history entries, by tenant and meeting: they outlive the meeting, as in the table. */
+  private readonly histories = new Map<string, HistoryEntry[]>();
+
+  private record(tenantId: string, meetingId: string, entry: HistoryEntry): void {
+    const key = `${tenantId}\n${meetingId}`;
+    const entries = this.histories.get(key) ?? [];
+    this.histories.set(key, [...entries, copy(entry)]);
+  }
 
   private recordsOf(tenantId: string): Map<string, MeetingRecord> {
     let records = this.tenants.get(tenantId);
@@ -32,7 +41,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     return records;
   }
 
-  async create(tenantId: string, meeting: Meeting, idempotencyHash?: string): Promise<void> {
+  async create(tenantId: string, meeting: Meeting, origin: WriteOrigin, idempotencyHash?: string): Promise<void> {
     const records = this.recordsOf(tenantId);
     // As the adapter: a condition that the id is unused (a tombstone uses it), and what holds it
     // handed back (ALL_OLD).
@@ -43,6 +52,8 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       version: 1,
       ...(idempotencyHash ? { idempotencyHash } : {}),
     });
+    const change = { changeType: 'CREATED', version: 1, time: meeting.modificationTime } as const;
+    this.record(tenantId, meeting.meetingId, historyEntry(change, origin, undefined, meeting));
   }
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
@@ -50,15 +61,17 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     return record && readRecord(record);
   }
 
-  async replace(tenantId: string, current: StoredMeeting, next: Meeting): Promise<void> {
+  async replace(tenantId: string, current: StoredMeeting, next: Meeting, origin: WriteOrigin): Promise<void> {
     if (next.meetingId !== current.meeting.meetingId)
       throw new Error('replace keeps the meetingId: next is another meeting');
     this.assertVersion(tenantId, current);
     const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
     this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1, ...hash });
+    const change = { changeType: 'UPDATED', version: current.version + 1, time: next.modificationTime } as const;
+    this.record(tenantId, next.meetingId, historyEntry(change, origin, current.meeting, next));
   }
 
-  async delete(tenantId: string, current: StoredMeeting, deletedAt: string): Promise<void> {
+  async delete(tenantId: string, current: StoredMeeting, deletedAt: string, origin: WriteOrigin): Promise<void> {
     this.assertVersion(tenantId, current);
     const { meetingId } = current.meeting;
     const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
@@ -69,6 +82,19 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       deletionTime: deletedAt,
       ...hash,
     });
+    const change = { changeType: 'DELETED', version: current.version + 1, time: deletedAt } as const;
+    this.record(tenantId, meetingId, historyEntry(change, origin, current.meeting, undefined));
+  }
+
+  async history(
+    tenantId: string,
+    meetingId: string,
+    range: { afterVersion?: number; limit: number },
+  ): Promise<{ entries: HistoryEntry[]; more: boolean }> {
+    const after = (this.histories.get(`${tenantId}\n${meetingId}`) ?? []).filter(
+      (entry) => entry.version > (range.afterVersion ?? 0),
+    );
+    return { entries: copy(after.slice(0, range.limit)), more: after.length > range.limit };
   }
 
   /** The adapter's write condition: storage still holds `current.version`, else what it holds now (ALL_OLD: null when nothing). */

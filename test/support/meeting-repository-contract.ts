@@ -23,7 +23,7 @@ import {
   type SearchCriteria,
   type SearchEntry,
 } from '../../shared/domain/search.js';
-import { newMeeting, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
+import { newMeeting, ORIGIN, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
 
 export type MakeMeetingRepository = () => MeetingRepository;
 
@@ -50,7 +50,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
     }
 
     async function createAll(tenant: string, meetings: Meeting[]): Promise<void> {
-      for (const meeting of meetings) await repository.create(tenant, meeting);
+      for (const meeting of meetings) await repository.create(tenant, meeting, ORIGIN);
     }
 
     /**
@@ -71,7 +71,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
           notes: 'Kävijä',
           priceEstimate: { minPrice: 100_000, maxPrice: 123_456.5, currencyCode: 'EUR' },
         });
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
         expect(await repository.get(tenant, randomUUID())).toBeUndefined();
       });
@@ -79,7 +79,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('keeps no link to the objects it was given or handed out', async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting({ notes: 'original' });
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         meeting.notes = 'changed by the caller after create';
         meeting.parties[0]!.partyTypeCode = 'ESTATE_PARTY';
         const read = await stored(tenant, meeting.meetingId);
@@ -97,20 +97,25 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it("keeps a create's idempotency hash through replaces and into the tombstone", async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting();
-        await repository.create(tenant, meeting, 'hash-1');
+        await repository.create(tenant, meeting, ORIGIN, 'hash-1');
         const first = await stored(tenant, meeting.meetingId);
         expect(first.idempotencyHash).toBe('hash-1');
-        await repository.replace(tenant, first, {
-          ...meeting,
-          notes: 'edited',
-          modificationTime: '2026-01-01T00:00:00.001Z',
-        });
+        await repository.replace(
+          tenant,
+          first,
+          {
+            ...meeting,
+            notes: 'edited',
+            modificationTime: '2026-01-01T00:00:00.001Z',
+          },
+          ORIGIN,
+        );
         const second = await stored(tenant, meeting.meetingId);
         expect(second.idempotencyHash).toBe('hash-1');
-        expect(await lostWrite(repository.create(tenant, meeting, 'hash-2'))).toMatchObject({
+        expect(await lostWrite(repository.create(tenant, meeting, ORIGIN, 'hash-2'))).toMatchObject({
           idempotencyHash: 'hash-1',
         });
-        await repository.delete(tenant, second, '2026-01-02T00:00:00.000Z');
+        await repository.delete(tenant, second, '2026-01-02T00:00:00.000Z', ORIGIN);
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({
           deleted: true,
           meetingId: meeting.meetingId,
@@ -123,22 +128,24 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('never overwrites: a create of an id in use, or of a deleted one, is refused', async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting({ notes: 'first' });
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         // The refusal carries what holds the id, as a lost race does.
-        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'overwritten' }))).toEqual({
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'overwritten' }, ORIGIN))).toEqual({
           meeting,
           version: 1,
         });
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting, version: 1 });
 
-        await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-02T00:00:00.000Z');
+        await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-02T00:00:00.000Z', ORIGIN);
         const tombstone = {
           deleted: true,
           meetingId: meeting.meetingId,
           version: 2,
           deletionTime: '2026-01-02T00:00:00.000Z',
         };
-        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }))).toEqual(tombstone);
+        expect(await lostWrite(repository.create(tenant, { ...meeting, notes: 'resurrected' }, ORIGIN))).toEqual(
+          tombstone,
+        );
         expect(await repository.get(tenant, meeting.meetingId)).toEqual(tombstone);
       });
     });
@@ -147,17 +154,17 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('replaces on the version it was decided on, and bumps the version', async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting();
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         const next = {
           ...meeting,
           statusCode: 'WON' as const,
           notes: 'second',
           modificationTime: '2026-01-01T00:00:00.001Z',
         };
-        await repository.replace(tenant, await stored(tenant, meeting.meetingId), next);
+        await repository.replace(tenant, await stored(tenant, meeting.meetingId), next, ORIGIN);
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: next, version: 2 });
         const third = { ...next, notes: undefined, modificationTime: '2026-01-01T00:00:00.002Z' };
-        await repository.replace(tenant, await stored(tenant, meeting.meetingId), third);
+        await repository.replace(tenant, await stored(tenant, meeting.meetingId), third, ORIGIN);
         const { notes: _dropped, ...withoutNotes } = third;
         expect(await repository.get(tenant, meeting.meetingId)).toEqual({ meeting: withoutNotes, version: 3 });
       });
@@ -165,16 +172,16 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('refuses a replace or delete on a stale version, handing back what storage holds now', async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting();
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         const v1 = await stored(tenant, meeting.meetingId);
         const won = { ...meeting, notes: 'won the race', modificationTime: '2026-01-01T00:00:00.001Z' };
-        await repository.replace(tenant, v1, won);
+        await repository.replace(tenant, v1, won, ORIGIN);
 
-        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'stale' }))).toEqual({
+        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'stale' }, ORIGIN))).toEqual({
           meeting: won,
           version: 2,
         });
-        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z'))).toEqual({
+        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z', ORIGIN))).toEqual({
           meeting: won,
           version: 2,
         });
@@ -184,24 +191,26 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('refuses writes on a deleted meeting, handing back the tombstone', async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting();
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         const v1 = await stored(tenant, meeting.meetingId);
-        await repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z');
+        await repository.delete(tenant, v1, '2026-01-02T00:00:00.000Z', ORIGIN);
         const tombstone = {
           deleted: true,
           meetingId: meeting.meetingId,
           version: 2,
           deletionTime: '2026-01-02T00:00:00.000Z',
         };
-        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'too late' }))).toEqual(tombstone);
-        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z'))).toEqual(tombstone);
+        expect(await lostWrite(repository.replace(tenant, v1, { ...meeting, notes: 'too late' }, ORIGIN))).toEqual(
+          tombstone,
+        );
+        expect(await lostWrite(repository.delete(tenant, v1, '2026-01-03T00:00:00.000Z', ORIGIN))).toEqual(tombstone);
       });
 
       it('refuses writes on a meeting storage does not hold, handing back null (nothing there)', async () => {
         const tenant = uniqueTenant();
         const never: StoredMeeting = { meeting: newMeeting(), version: 1 };
-        expect(await lostWrite(repository.replace(tenant, never, never.meeting))).toBeNull();
-        expect(await lostWrite(repository.delete(tenant, never, '2026-01-02T00:00:00.000Z'))).toBeNull();
+        expect(await lostWrite(repository.replace(tenant, never, never.meeting, ORIGIN))).toBeNull();
+        expect(await lostWrite(repository.delete(tenant, never, '2026-01-02T00:00:00.000Z', ORIGIN))).toBeNull();
         expect(await repository.get(tenant, never.meeting.meetingId)).toBeUndefined();
       });
     });
@@ -212,7 +221,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const deleted = newMeeting({ notes: 'vanishing' });
         const kept = newMeeting({ agencyOfficeId: deleted.agencyOfficeId });
         await createAll(tenant, [deleted, kept]);
-        await repository.delete(tenant, await stored(tenant, deleted.meetingId), '2026-01-02T00:00:00.000Z');
+        await repository.delete(tenant, await stored(tenant, deleted.meetingId), '2026-01-02T00:00:00.000Z', ORIGIN);
 
         expect(await repository.get(tenant, deleted.meetingId)).toEqual({
           deleted: true,
@@ -233,7 +242,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('another tenant sees none of it: not by get, getMany or any search', async () => {
         const [owner, other] = [uniqueTenant(), uniqueTenant()];
         const meeting = newMeeting({ notes: 'private' });
-        await repository.create(owner, meeting);
+        await repository.create(owner, meeting, ORIGIN);
         expect(await repository.get(other, meeting.meetingId)).toBeUndefined();
         expect(await repository.getMany(other, [meeting.meetingId])).toEqual([]);
         expect(await searchEntries(repository, other, searchCriteria())).toEqual([]);
@@ -246,13 +255,15 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('another tenant can neither write it nor be blocked by its id', async () => {
         const [owner, other] = [uniqueTenant(), uniqueTenant()];
         const meeting = newMeeting({ notes: 'owner' });
-        await repository.create(owner, meeting);
+        await repository.create(owner, meeting, ORIGIN);
         const ownersCopy = await stored(owner, meeting.meetingId);
-        expect(await lostWrite(repository.replace(other, ownersCopy, { ...meeting, notes: 'hijacked' }))).toBeNull();
-        expect(await lostWrite(repository.delete(other, ownersCopy, '2026-01-02T00:00:00.000Z'))).toBeNull();
+        expect(
+          await lostWrite(repository.replace(other, ownersCopy, { ...meeting, notes: 'hijacked' }, ORIGIN)),
+        ).toBeNull();
+        expect(await lostWrite(repository.delete(other, ownersCopy, '2026-01-02T00:00:00.000Z', ORIGIN))).toBeNull();
 
         const othersMeeting = { ...meeting, notes: 'other' };
-        await repository.create(other, othersMeeting);
+        await repository.create(other, othersMeeting, ORIGIN);
         expect(await repository.get(other, meeting.meetingId)).toEqual({ meeting: othersMeeting, version: 1 });
         expect(await repository.get(owner, meeting.meetingId)).toEqual({ meeting, version: 1 });
       });
@@ -265,7 +276,7 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
           notes: 'Ääni Straße',
           meetingRealty: { categoryCode: 'SALE', streetAddress: 'Övre gatan 2', postalArea: 'Åbo' },
         });
-        await repository.create(tenant, meeting);
+        await repository.create(tenant, meeting, ORIGIN);
         const entries = (await searchEntries(repository, tenant, searchCriteria())).filter(
           (e) => e.meetingId === meeting.meetingId,
         );
@@ -285,12 +296,17 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         expect(await found(tenant, { agentId: [a1, a2] })).toEqual(idsOf(both, second));
         expect(await found(tenant, { partyId: [p2], agentId: [a2] })).toEqual(idsOf(second));
 
-        await repository.replace(tenant, await stored(tenant, both.meetingId), {
-          ...both,
-          parties: [person(p3)],
-          agents: [{ agentId: a2 }],
-          modificationTime: '2026-01-02T00:00:00.000Z',
-        });
+        await repository.replace(
+          tenant,
+          await stored(tenant, both.meetingId),
+          {
+            ...both,
+            parties: [person(p3)],
+            agents: [{ agentId: a2 }],
+            modificationTime: '2026-01-02T00:00:00.000Z',
+          },
+          ORIGIN,
+        );
         expect(await found(tenant, { partyId: [p1] })).toEqual([]);
         expect(await found(tenant, { partyId: [p2] })).toEqual(idsOf(second));
         expect(await found(tenant, { partyId: [p3] })).toEqual(idsOf(both));
@@ -339,10 +355,15 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         await createAll(tenant, [old, recent]);
         expect(await found(tenant, { modifiedAfter: '2026-01-15T00:00:00.000Z' })).toEqual(idsOf(recent));
         expect(await found(tenant, { modifiedAfter: recent.modificationTime })).toEqual([]);
-        await repository.replace(tenant, await stored(tenant, old.meetingId), {
-          ...old,
-          modificationTime: '2026-03-01T00:00:00.000Z',
-        });
+        await repository.replace(
+          tenant,
+          await stored(tenant, old.meetingId),
+          {
+            ...old,
+            modificationTime: '2026-03-01T00:00:00.000Z',
+          },
+          ORIGIN,
+        );
         expect(await found(tenant, { modifiedAfter: '2026-01-15T00:00:00.000Z' })).toEqual(idsOf(old, recent));
       });
 
@@ -488,8 +509,13 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
       it('lists a meeting once, at its latest write; a deletion at its deletion time; getRecords reads them now', async () => {
         const tenant = uniqueTenant();
         const [a, b] = await modifiedAt(tenant, [1, 2]);
-        await repository.replace(tenant, await stored(tenant, a!.meetingId), { ...a!, modificationTime: at(5) });
-        await repository.delete(tenant, await stored(tenant, b!.meetingId), at(6));
+        await repository.replace(
+          tenant,
+          await stored(tenant, a!.meetingId),
+          { ...a!, modificationTime: at(5) },
+          ORIGIN,
+        );
+        await repository.delete(tenant, await stored(tenant, b!.meetingId), at(6), ORIGIN);
         expect((await repository.findChanges(tenant, { upTo: at(9), limit: 10 })).entries).toEqual([
           { meetingId: a!.meetingId, time: at(5) },
           { meetingId: b!.meetingId, time: at(6) },
@@ -505,6 +531,115 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
           meetingId: b!.meetingId,
           version: 2,
           deletionTime: at(6),
+        });
+      });
+    });
+
+    describe('history', () => {
+      const other = { actor: { subject: 'someone-else' }, requestId: '00000000-0000-4000-8000-000000000002' };
+
+      it('writes one entry per write, with the write: versions 1..n, who and which request, what changed', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting({ notes: 'first', modificationTime: '2026-01-01T00:00:00.000Z' });
+        await repository.create(tenant, meeting, ORIGIN);
+        const edited = {
+          ...meeting,
+          statusCode: 'WON' as const,
+          notes: undefined,
+          modificationTime: '2026-01-01T00:00:01.000Z',
+        };
+        delete edited.notes;
+        await repository.replace(tenant, await stored(tenant, meeting.meetingId), edited, other);
+        const { entries, more } = await repository.history(tenant, meeting.meetingId, { limit: 10 });
+        expect(more).toBe(false);
+        expect(entries).toHaveLength(2);
+        expect(entries[0]).toMatchObject({
+          version: 1,
+          changeType: 'CREATED',
+          time: meeting.modificationTime,
+          actor: ORIGIN.actor,
+          requestId: ORIGIN.requestId,
+        });
+        expect(entries[0]!.changes.map((c) => c.field)).toEqual([
+          'typeCode',
+          'statusCode',
+          'parties',
+          'visitTime',
+          'agencyOfficeId',
+          'agents',
+          'sourceTypeCode',
+          'meetingRealty',
+          'notes',
+        ]);
+        // Storage hands values back in the document's order, as GET does.
+        expect(entries[0]!.changes.find((c) => c.field === 'meetingRealty')!.to).toEqual(meeting.meetingRealty);
+        expect(JSON.stringify(entries[0]!.changes.find((c) => c.field === 'meetingRealty')!.to)).toBe(
+          JSON.stringify(meeting.meetingRealty),
+        );
+        expect(entries[1]).toEqual({
+          version: 2,
+          changeType: 'UPDATED',
+          time: edited.modificationTime,
+          actor: { subject: 'someone-else' },
+          requestId: other.requestId,
+          changes: [
+            { field: 'statusCode', from: 'WAITING', to: 'WON' },
+            { field: 'notes', from: 'first' },
+          ],
+        });
+      });
+
+      it('pages oldest first after a version; keeps the entries of a deleted meeting; refused writes leave none', async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting({ modificationTime: '2026-01-01T00:00:00.000Z' });
+        await repository.create(tenant, meeting, ORIGIN);
+        for (let i = 1; i <= 4; i++) {
+          const current = await stored(tenant, meeting.meetingId);
+          await repository.replace(
+            tenant,
+            current,
+            { ...meeting, notes: `edit ${i}`, modificationTime: `2026-01-01T00:00:0${i}.000Z` },
+            ORIGIN,
+          );
+          // The same version again loses: no entry for it.
+          await lostWrite(
+            repository.replace(
+              tenant,
+              current,
+              { ...meeting, notes: 'lost', modificationTime: '2026-01-02T00:00:00.000Z' },
+              ORIGIN,
+            ),
+          );
+        }
+        await repository.delete(tenant, await stored(tenant, meeting.meetingId), '2026-01-01T00:00:09.000Z', ORIGIN);
+        await lostWrite(repository.create(tenant, meeting, ORIGIN));
+
+        const first = await repository.history(tenant, meeting.meetingId, { limit: 2 });
+        expect(first.entries.map((e) => e.version)).toEqual([1, 2]);
+        expect(first.more).toBe(true);
+        const rest = await repository.history(tenant, meeting.meetingId, { afterVersion: 2, limit: 10 });
+        expect(rest.entries.map((e) => [e.version, e.changeType])).toEqual([
+          [3, 'UPDATED'],
+          [4, 'UPDATED'],
+          [5, 'UPDATED'],
+          [6, 'DELETED'],
+        ]);
+        expect(rest.more).toBe(false);
+        expect(rest.entries.at(-1)).toMatchObject({ time: '2026-01-01T00:00:09.000Z', changes: [] });
+        expect(rest.entries.flatMap((e) => e.changes).some((c) => c.to === 'lost')).toBe(false);
+        expect(await repository.history(tenant, meeting.meetingId, { afterVersion: 6, limit: 10 })).toEqual({
+          entries: [],
+          more: false,
+        });
+      });
+
+      it("is the tenant's own: another tenant sees no entry of it", async () => {
+        const tenant = uniqueTenant();
+        const meeting = newMeeting();
+        await repository.create(tenant, meeting, ORIGIN);
+        expect(await repository.history(uniqueTenant(), meeting.meetingId, { limit: 10 })).toEqual({
+          entries: [],
+          more: false,
         });
       });
     });

@@ -11,7 +11,7 @@ import {
   updateMeeting,
   type MeetingDeps,
 } from '../../shared/use-cases/meeting-use-cases.js';
-import { meetingInput } from '../../support/fixtures.js';
+import { meetingInput, ORIGIN } from '../../support/fixtures.js';
 import { InMemoryMeetingRepository } from '../support/in-memory-meeting-repository.js';
 
 const TENANT = 'tenant-a';
@@ -55,7 +55,7 @@ function harness() {
 describe('listChanges', () => {
   it('holds every change back until it has settled; a later write moves the meeting on in the order', async () => {
     const { deps, clock, follow } = harness();
-    const { meetingId } = await createMeeting(deps, TENANT, meetingInput());
+    const { meetingId } = await createMeeting(deps, TENANT, meetingInput(), ORIGIN);
     const copy = new Map<string, unknown>();
     let { cursor } = await follow(copy);
     expect(copy.size).toBe(0); // written just now: not settled yet
@@ -65,7 +65,7 @@ describe('listChanges', () => {
     expect(copy.size).toBe(0);
     clock.now += 1;
     // Settled now, but updated first: the create's place in the order is taken by the update's.
-    await updateMeeting(deps, TENANT, meetingId, meetingInput({ notes: 'latest' }));
+    await updateMeeting(deps, TENANT, meetingId, meetingInput({ notes: 'latest' }), ORIGIN);
     expect((await listChanges(deps, TENANT, { cursor, size: 100 })).changes).toEqual([]);
     clock.now += SETTLE_MS;
     const page = await listChanges(deps, TENANT, { cursor, size: 100 });
@@ -79,11 +79,11 @@ describe('listChanges', () => {
     const { deps, clock } = harness();
     const repository = new LaggingIndex();
     deps.repository = repository;
-    const { meetingId } = await createMeeting(deps, TENANT, meetingInput());
+    const { meetingId } = await createMeeting(deps, TENANT, meetingInput(), ORIGIN);
     clock.now += SETTLE_MS;
     // An index that still lists the create after the update was written (eventual consistency).
     repository.frozen = await repository.findChanges(TENANT, { upTo: new Date(clock.now).toISOString(), limit: 10 });
-    await updateMeeting(deps, TENANT, meetingId, meetingInput({ notes: 'latest' }));
+    await updateMeeting(deps, TENANT, meetingId, meetingInput({ notes: 'latest' }), ORIGIN);
     const page = await listChanges(deps, TENANT, { size: 100 });
     expect(page.changes).toEqual([
       { meetingId, changeType: 'CHANGED', meeting: expect.objectContaining({ notes: 'latest' }) },
@@ -92,8 +92,8 @@ describe('listChanges', () => {
 
   it('lists a deletion with its time, and a client following it ends with exactly the live meetings', async () => {
     const { deps, clock, follow } = harness();
-    const kept = (await createMeeting(deps, TENANT, meetingInput())).meetingId;
-    const gone = (await createMeeting(deps, TENANT, meetingInput())).meetingId;
+    const kept = (await createMeeting(deps, TENANT, meetingInput(), ORIGIN)).meetingId;
+    const gone = (await createMeeting(deps, TENANT, meetingInput(), ORIGIN)).meetingId;
     clock.now += SETTLE_MS;
     const copy = new Map<string, unknown>();
     const { cursor } = await follow(copy);
@@ -101,7 +101,7 @@ describe('listChanges', () => {
 
     clock.now += 1_000;
     const deletionTime = new Date(clock.now).toISOString();
-    await deleteMeeting(deps, TENANT, gone);
+    await deleteMeeting(deps, TENANT, gone, ORIGIN);
     clock.now += SETTLE_MS;
     const page = await listChanges(deps, TENANT, { cursor, size: 100 });
     expect(page.changes).toEqual([{ meetingId: gone, changeType: 'DELETED', deletionTime }]);
@@ -113,7 +113,7 @@ describe('listChanges', () => {
     const { deps, clock, follow } = harness();
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push((await createMeeting(deps, TENANT, meetingInput())).meetingId);
+      ids.push((await createMeeting(deps, TENANT, meetingInput(), ORIGIN)).meetingId);
       clock.now += 1; // every create at its own millisecond
     }
     clock.now += SETTLE_MS;
@@ -130,7 +130,7 @@ describe('listChanges', () => {
 
   it('stays under the byte budget: fewer changes with hasMore, never none', async () => {
     const { deps, clock } = harness();
-    for (let i = 0; i < 3; i++) await createMeeting(deps, TENANT, meetingInput({ notes: 'x'.repeat(2_000) }));
+    for (let i = 0; i < 3; i++) await createMeeting(deps, TENANT, meetingInput({ notes: 'x'.repeat(2_000) }), ORIGIN);
     clock.now += SETTLE_MS;
     const page = await listChanges(deps, TENANT, { size: 100, budget: { ...CHANGES_ANSWER_BUDGET, maxBytes: 6_000 } });
     expect(page.changes).toHaveLength(2);
@@ -154,7 +154,8 @@ describe('listChanges', () => {
     const getRecords = counted.getRecords.bind(counted);
     counted.getRecords = (tenantId, ids) => (read.push(ids.length), getRecords(tenantId, ids));
     // Notes of quotes and backslashes: every character doubles when the body string is serialized again.
-    for (let i = 0; i < 400; i++) await createMeeting(deps, TENANT, meetingInput({ notes: '"\\'.repeat(5_000) }));
+    for (let i = 0; i < 400; i++)
+      await createMeeting(deps, TENANT, meetingInput({ notes: '"\\'.repeat(5_000) }), ORIGIN);
     clock.now += SETTLE_MS;
     const page = await listChanges(deps, TENANT, { size: 1000, budget: CHANGES_ANSWER_BUDGET });
     expect(page.hasMore).toBe(true);
@@ -169,7 +170,7 @@ describe('listChanges', () => {
 
   it('refuses a position older than the deletions kept (FeedPositionExpired), counting from where the client stands', async () => {
     const { deps, clock, follow } = harness();
-    await createMeeting(deps, TENANT, meetingInput());
+    await createMeeting(deps, TENANT, meetingInput(), ORIGIN);
     clock.now += SETTLE_MS;
     const { cursor } = await follow(new Map());
     clock.now += DELETION_RETENTION_MS - SETTLE_MS;
@@ -180,9 +181,9 @@ describe('listChanges', () => {
 
   it('keeps a client that began recently valid while it pages through old meetings (knownSince)', async () => {
     const { deps, clock } = harness();
-    await createMeeting(deps, TENANT, meetingInput());
+    await createMeeting(deps, TENANT, meetingInput(), ORIGIN);
     clock.now += 1;
-    await createMeeting(deps, TENANT, meetingInput());
+    await createMeeting(deps, TENANT, meetingInput(), ORIGIN);
     clock.now += DELETION_RETENTION_MS * 2; // the meetings are two retention periods old
     const first = await listChanges(deps, TENANT, { size: 1 });
     expect(first.hasMore).toBe(true);

@@ -15,7 +15,9 @@ const validFor = (seconds: number) => String(Math.floor(Date.now() / 1000) + sec
 const event = (overrides: Partial<APIGatewayProxyEvent> = {}) =>
   ({
     headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' },
-    requestContext: { authorizer: { tenantId: 'demo', scopes: 'read write', tokenValidUntil: validFor(60) } },
+    requestContext: {
+      authorizer: { tenantId: 'demo', subject: 'client-1', scopes: 'read write', tokenValidUntil: validFor(60) },
+    },
     ...overrides,
   }) as unknown as APIGatewayProxyEvent;
 const invoke = (handler: ReturnType<typeof apiHandler>, e = event()) => handler(e, {} as Context);
@@ -103,20 +105,31 @@ describe('error mapper', () => {
     });
   });
 
-  it('answers 403 when the authorizer context lacks the route scope, 401 without a tenant', async () => {
+  it('answers 403 when the authorizer context lacks the route scope, 401 without a tenant or a subject', async () => {
     const handler = apiHandler('createMeeting', async () => ({ statusCode: 201, body: '{}' }));
     const readOnly = await invoke(
       handler,
       event({
-        requestContext: { authorizer: { tenantId: 'demo', scopes: 'read', tokenValidUntil: validFor(60) } },
+        requestContext: {
+          authorizer: { tenantId: 'demo', subject: 'client-1', scopes: 'read', tokenValidUntil: validFor(60) },
+        },
       } as never),
     );
     expect([readOnly.statusCode, JSON.parse(readOnly.body).errorCode]).toEqual([403, 'FORBIDDEN']);
     const noTenant = await invoke(
       handler,
-      event({ requestContext: { authorizer: { scopes: 'read write', tokenValidUntil: validFor(60) } } } as never),
+      event({
+        requestContext: { authorizer: { subject: 'client-1', scopes: 'read write', tokenValidUntil: validFor(60) } },
+      } as never),
     );
     expect(noTenant.statusCode).toBe(401);
+    const noSubject = await invoke(
+      handler,
+      event({
+        requestContext: { authorizer: { tenantId: 'demo', scopes: 'read write', tokenValidUntil: validFor(60) } },
+      } as never),
+    );
+    expect(noSubject.statusCode).toBe(401);
   });
 
   it('answers 401 when the cached decision outlives the token (or says nothing of its expiry), before the scope check', async () => {
@@ -124,19 +137,25 @@ describe('error mapper', () => {
     const expired = await invoke(
       handler,
       event({
-        requestContext: { authorizer: { tenantId: 'demo', scopes: 'read', tokenValidUntil: validFor(-2) } },
+        requestContext: {
+          authorizer: { tenantId: 'demo', subject: 'client-1', scopes: 'read', tokenValidUntil: validFor(-2) },
+        },
       } as never),
     );
     expect([expired.statusCode, JSON.parse(expired.body).errorCode]).toEqual([401, 'UNAUTHORIZED']);
     const unknown = await invoke(
       handler,
-      event({ requestContext: { authorizer: { tenantId: 'demo', scopes: 'read write' } } } as never),
+      event({
+        requestContext: { authorizer: { tenantId: 'demo', subject: 'client-1', scopes: 'read write' } },
+      } as never),
     );
     expect(unknown.statusCode).toBe(401);
     const valid = await invoke(
       handler,
       event({
-        requestContext: { authorizer: { tenantId: 'demo', scopes: 'read write', tokenValidUntil: validFor(2) } },
+        requestContext: {
+          authorizer: { tenantId: 'demo', subject: 'client-1', scopes: 'read write', tokenValidUntil: validFor(2) },
+        },
       } as never),
     );
     expect(valid.statusCode).toBe(201);

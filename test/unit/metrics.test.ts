@@ -64,7 +64,12 @@ const event = () =>
     headers: { 'Request-ID': '9031d1c5-7d40-41dd-b2b8-7919a2fc4fe9' },
     pathParameters: { meetingId: '4a3f0c59-5a0e-4a43-8d55-54b1d1d0c0d1' },
     requestContext: {
-      authorizer: { tenantId: 'tenant-1', scopes: 'read write', tokenValidUntil: String(Date.now() / 1000 + 60) },
+      authorizer: {
+        tenantId: 'tenant-1',
+        subject: 'client-1',
+        scopes: 'read write',
+        tokenValidUntil: String(Date.now() / 1000 + 60),
+      },
     },
   }) as unknown as APIGatewayProxyEvent;
 
