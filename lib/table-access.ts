@@ -30,8 +30,15 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
     leadingKeys: MEETING_PARTITIONS,
   },
   // Reads, then writes conditioned on the version read; a lost condition returns the item (ALL_OLD).
-  updateMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
-  deleteMeeting: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], indexes: {} },
+  // A write that takes parties out of a meeting traces them first (BatchWriteItem, party-traces.ts).
+  updateMeeting: {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    indexes: {},
+  },
+  deleteMeeting: {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    indexes: {},
+  },
   // The change order from the modification index, then each meeting's latest state (consistent).
   listMeetingChanges: { table: ['dynamodb:BatchGetItem'], indexes: { byTenantModificationTime: ['dynamodb:Query'] } },
   // Subscriptions: items of the table in one partition per tenant, outside every index. A create

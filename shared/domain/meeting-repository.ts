@@ -25,6 +25,11 @@ export interface MeetingRepository {
    * The meeting's history entries after version `afterVersion` (from the first without it), oldest
    * first: at most `limit`, and whether more follow. Entries outlive the meeting and its tombstone.
    */
+  /**
+   * Every meeting that names the party now or named it in a value its history still keeps
+   * (deleted meetings and meetings the party has left included); ids in order, each once.
+   */
+  meetingsNamingParty(tenantId: string, partyId: string): Promise<string[]>;
   history(
     tenantId: string,
     meetingId: string,

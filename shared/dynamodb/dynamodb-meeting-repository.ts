@@ -6,6 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_WRITE_DEADLINE_MS, type ChangeEntry } from '../domain/changes-feed.js';
+import { partiesLeaving } from '../domain/erasure.js';
 import { historyEntry, type HistoryEntry, type WriteOrigin } from '../domain/meeting-history.js';
 import {
   ConcurrentModificationError,
@@ -16,7 +17,7 @@ import { isTombstone, type Meeting, type MeetingRecord, type StoredMeeting } fro
 import type { SearchCriteria, SearchEntry } from '../domain/search.js';
 import { meetingKey } from './keys.js';
 import { findChanges, type ChangeRange } from './meeting-feed-reads.js';
-import { readHistory } from './meeting-history-reads.js';
+import { lastHistoryVersion, readHistory } from './meeting-history-reads.js';
 import {
   historyWrite,
   meetingVersionWrites,
@@ -26,7 +27,11 @@ import {
   type TransactWriteItem,
 } from './meeting-items.js';
 import { visitSearchEntries } from './meeting-search-reads.js';
+import { meetingsNamingParty, writePartyTraces } from './party-traces.js';
 import { sleep, TableReader } from './table-reader.js';
+
+/** The history entry of the version a write makes exists already, though the meeting item's condition held. */
+class HistoryVersionTaken extends Error {}
 
 /** A timer cannot run longer than this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -60,23 +65,34 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async create(tenantId: string, meeting: Meeting, origin: WriteOrigin, idempotencyHash?: string): Promise<void> {
-    const entry = historyEntry(
-      { changeType: 'CREATED', version: 1, time: meeting.modificationTime },
-      origin,
-      undefined,
-      meeting,
-    );
-    // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
-    await this.transact(
-      [
-        ...meetingVersionWrites(this.tableName, tenantId, meeting, 1, undefined, idempotencyHash, {
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-        historyWrite(this.tableName, tenantId, meeting.meetingId, entry),
-      ],
-      meeting.modificationTime,
-    );
+    // Version 1, unless the id has a history already: an Idempotency-Key's id reused after its
+    // tombstone expired continues the history it left (entries outlive tombstones).
+    let version = 1;
+    for (let attempt = 0; ; attempt++) {
+      const entry = historyEntry(
+        { changeType: 'CREATED', version, time: meeting.modificationTime },
+        origin,
+        undefined,
+        meeting,
+      );
+      try {
+        // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
+        await this.transact(
+          [
+            ...meetingVersionWrites(this.tableName, tenantId, meeting, version, undefined, idempotencyHash, {
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+            historyWrite(this.tableName, tenantId, meeting.meetingId, entry),
+          ],
+          meeting.modificationTime,
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof HistoryVersionTaken) || attempt >= 2) throw error;
+        version = (await lastHistoryVersion(this.reader, tenantId, meeting.meetingId)) + 1;
+      }
+    }
   }
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
@@ -96,6 +112,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       current.meeting,
       next,
     );
+    await this.traceParties(tenantId, next.meetingId, partiesLeaving(current.meeting, next), entry.time);
     await this.transact(
       [
         ...meetingVersionWrites(
@@ -120,6 +137,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       current.meeting,
       undefined,
     );
+    await this.traceParties(tenantId, current.meeting.meetingId, partiesLeaving(current.meeting, undefined), deletedAt);
     await this.transact(
       [
         ...tombstoneWrites(this.tableName, tenantId, current, deletedAt),
@@ -135,6 +153,18 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
     range: { afterVersion?: number; limit: number },
   ): Promise<{ entries: HistoryEntry[]; more: boolean }> {
     return readHistory(this.reader, tenantId, meetingId, range);
+  }
+
+  meetingsNamingParty(tenantId: string, partyId: string): Promise<string[]> {
+    return meetingsNamingParty(this.reader, tenantId, partyId);
+  }
+
+  /**
+   * The parties a write takes out of the meeting, traced before it (party-traces.ts): until then
+   * the party index finds the meeting.
+   */
+  private async traceParties(tenantId: string, meetingId: string, partyIds: string[], time: string): Promise<void> {
+    if (partyIds.length) await writePartyTraces(this.reader, tenantId, meetingId, partyIds, time);
   }
 
   findChanges(tenantId: string, range: ChangeRange): Promise<{ entries: ChangeEntry[]; more: boolean }> {
@@ -187,6 +217,8 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         // The document client leaves error details in DynamoDB's wire form.
         throw new ConcurrentModificationError(first.Item ? toRecord(unmarshall(first.Item)) : null);
       }
+      // Only the last item, the history entry, has a condition of its own.
+      if (reasons.at(-1)?.Code === 'ConditionalCheckFailed') throw new HistoryVersionTaken();
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
         // Another transaction holds the item right now: step aside briefly, then decide again.
         await sleep(5 + Math.random() * 20);

@@ -84,6 +84,17 @@ export const beforeInstant = (instant: string) => `${instant}#`;
 export const changeAfter = (position: { time: string; meetingId?: string }) =>
   position.meetingId === undefined ? afterInstant(position.time) : `${modifiedKey(position.time, position.meetingId)}!`;
 
+/**
+ * A party's traces: one item per meeting the party has left (or that was deleted), written before
+ * the write that takes it out, so that a data subject's erasure finds every meeting whose history
+ * holds the party, not only those that list it now.
+ */
+export const partyTracesPartition = (tenantId: string, partyId: string) => `TENANT#${tenantId}#PARTYTRACE#${partyId}`;
+export const partyTraceKey = (tenantId: string, partyId: string, meetingId: string) => ({
+  pk: partyTracesPartition(tenantId, partyId),
+  sk: `${MEETING_SK}#${meetingId}`,
+});
+
 /** A tenant's webhook subscriptions share one partition: listing them is one consistent Query. */
 export const subscriptionKey = (tenantId: string, subscriptionId: string) => ({
   pk: subscriptionsPartition(tenantId),

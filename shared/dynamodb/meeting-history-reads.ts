@@ -28,3 +28,18 @@ export async function readHistory(
   }
   return { entries: entries.slice(0, range.limit), more: entries.length > range.limit };
 }
+
+/** The version of the meeting's latest history entry (0 without one). */
+export async function lastHistoryVersion(reader: TableReader, tenantId: string, meetingId: string): Promise<number> {
+  const { from, to } = historyRange(undefined);
+  for await (const items of reader.queryPages({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': meetingKey(tenantId, meetingId).pk, ':from': from, ':to': to },
+    ProjectionExpression: 'entry.version',
+    ScanIndexForward: false,
+    ConsistentRead: true,
+    Limit: 1,
+  }))
+    return (items[0]?.entry as { version: number } | undefined)?.version ?? 0;
+  return 0;
+}

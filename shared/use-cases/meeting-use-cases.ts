@@ -194,6 +194,13 @@ export async function deleteMeeting(
   });
 }
 
+async function knownMeeting(deps: MeetingDeps, tenantId: string, meetingId: string, afterVersion?: number) {
+  if (await deps.repository.get(tenantId, meetingId)) return true;
+  return (
+    afterVersion !== undefined && (await deps.repository.history(tenantId, meetingId, { limit: 1 })).entries.length > 0
+  );
+}
+
 /**
  * A page of the meeting's history, oldest first: at most `size` entries after version
  * `afterVersion`, fewer when the next would pass the answer's budget; `nextAfter` continues from
@@ -210,7 +217,9 @@ export async function readMeetingHistory(
     afterVersion: request.afterVersion,
     limit: request.size,
   });
-  if (read.length === 0 && request.afterVersion === undefined && !(await deps.repository.get(tenantId, meetingId)))
+  // An empty page: of a meeting without entries (written before history existed), past the last
+  // entry, or of no meeting of this tenant at all (404, whatever cursor came with it).
+  if (read.length === 0 && !(await knownMeeting(deps, tenantId, meetingId, request.afterVersion)))
     throw new MeetingNotFound(meetingId);
   const budget = request.budget ?? { maxBytes: Number.POSITIVE_INFINITY, bytesOf: () => 0 };
   const entries: HistoryEntry[] = [];

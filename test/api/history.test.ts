@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { encodeHistoryCursor } from '../../shared/http/history-parameters.js';
 import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
 
@@ -103,6 +104,10 @@ describe('history: who changed what', () => {
     const stranger = await api.call('GET', `/meetings/${id}/history`, { token: tokenFor({ tenant: uniqueTenant() }) });
     expect([stranger.status, stranger.body.errorCode]).toEqual([404, 'INVALID_ID']);
     expect((await api.call('GET', `/meetings/${randomUUID()}/history`)).status).toBe(404);
+    // A cursor, however made, does not turn an unknown meeting into an empty history.
+    const unknown = randomUUID();
+    const forged = encodeHistoryCursor(tenant, unknown, 1);
+    expect((await api.call('GET', `/meetings/${unknown}/history?cursor=${forged}`)).status).toBe(404);
     expect((await api.call('GET', '/meetings/not-a-uuid/history')).body.errorCode).toBe('INVALID_ID');
   });
 

@@ -4,16 +4,24 @@
  * the repository contract suite (dynamodb-meeting-repository-contract.test.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { readStorageConfig } from '../../shared/config.js';
 import { ConcurrentModificationError } from '../../shared/domain/meeting-repository.js';
 import type { StoredMeeting } from '../../shared/domain/meeting.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
 import { DynamoDbMeetingRepository, NO_WRITE_DEADLINE } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
-import { agentKey, partyKey, shardOf, statusKey, tenantKey } from '../../shared/dynamodb/keys.js';
+import { agentKey, meetingKey, partyKey, shardOf, statusKey, tenantKey } from '../../shared/dynamodb/keys.js';
 import { INDEXES, SHARD_COUNT, type IndexName } from '../../shared/dynamodb/table-definition.js';
-import { newMeeting, ORIGIN, searchCriteria, searchEntries, uniqueTenant } from '../../support/fixtures.js';
+import { createMeeting, deleteMeeting } from '../../shared/use-cases/meeting-use-cases.js';
+import {
+  meetingInput,
+  newMeeting,
+  ORIGIN,
+  searchCriteria,
+  searchEntries,
+  uniqueTenant,
+} from '../../support/fixtures.js';
 import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const config = readStorageConfig();
@@ -156,5 +164,24 @@ describe('DynamoDB meeting repository: items and indexes (DynamoDB Local)', () =
     expect(
       ids(await searchEntries(repository, tenant, { ...criteria, modifiedAfter: '2025-12-31T00:00:00.000Z' })),
     ).toEqual(ids(meetings));
+  });
+
+  it('an Idempotency-Key reused after its tombstone expired creates again, continuing the history it left', async () => {
+    const tenant = uniqueTenant();
+    const deps = { repository: new DynamoDbMeetingRepository(createDocumentClient(config), config.tableName) };
+    const input = meetingInput();
+    const key = randomUUID();
+    const { meetingId } = await createMeeting(deps, tenant, input, ORIGIN, key);
+    await deleteMeeting(deps, tenant, meetingId, ORIGIN);
+    // What the tombstone's time to live does after 30 days (DynamoDB Local runs no TTL); its history stays.
+    await sdk.send(new DeleteCommand({ TableName: config.tableName, Key: meetingKey(tenant, meetingId) }));
+    expect(await createMeeting(deps, tenant, input, ORIGIN, key)).toEqual({ meetingId, replayed: false });
+    expect(await repository.get(tenant, meetingId)).toMatchObject({ version: 3 });
+    const { entries } = await repository.history(tenant, meetingId, { limit: 10 });
+    expect(entries.map((e) => [e.version, e.changeType])).toEqual([
+      [1, 'CREATED'],
+      [2, 'DELETED'],
+      [3, 'CREATED'],
+    ]);
   });
 });

@@ -4,6 +4,7 @@
  * runs the same suite against both to keep it so.
  */
 import { comparePositions, type ChangeEntry, type FeedPosition } from '../../shared/domain/changes-feed.js';
+import { partiesLeaving } from '../../shared/domain/erasure.js';
 import { historyEntry, type HistoryEntry, type WriteOrigin } from '../../shared/domain/meeting-history.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import {
@@ -28,6 +29,16 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   private readonly tenants = new Map<string, Map<string, MeetingRecord>>();
   /** Each meeting's history entries, by tenant and meeting: they outlive the meeting, as in the table. */
   private readonly histories = new Map<string, HistoryEntry[]>();
+
+  /** Each party's traced meetings, by tenant and party (as the adapter's party traces). */
+  private readonly traces = new Map<string, Set<string>>();
+
+  private trace(tenantId: string, meetingId: string, partyIds: string[]): void {
+    for (const partyId of partyIds) {
+      const traceKey = `${tenantId}\n${partyId}`;
+      this.traces.set(traceKey, (this.traces.get(traceKey) ?? new Set()).add(meetingId));
+    }
+  }
 
   private record(tenantId: string, meetingId: string, entry: HistoryEntry): void {
     const key = `${tenantId}\n${meetingId}`;
@@ -65,6 +76,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     if (next.meetingId !== current.meeting.meetingId)
       throw new Error('replace keeps the meetingId: next is another meeting');
     this.assertVersion(tenantId, current);
+    this.trace(tenantId, next.meetingId, partiesLeaving(current.meeting, next));
     const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
     this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1, ...hash });
     const change = { changeType: 'UPDATED', version: current.version + 1, time: next.modificationTime } as const;
@@ -74,6 +86,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   async delete(tenantId: string, current: StoredMeeting, deletedAt: string, origin: WriteOrigin): Promise<void> {
     this.assertVersion(tenantId, current);
     const { meetingId } = current.meeting;
+    this.trace(tenantId, meetingId, partiesLeaving(current.meeting, undefined));
     const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
     this.recordsOf(tenantId).set(meetingId, {
       deleted: true,
@@ -84,6 +97,14 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     });
     const change = { changeType: 'DELETED', version: current.version + 1, time: deletedAt } as const;
     this.record(tenantId, meetingId, historyEntry(change, origin, current.meeting, undefined));
+  }
+
+  async meetingsNamingParty(tenantId: string, partyId: string): Promise<string[]> {
+    const ids = new Set(this.traces.get(`${tenantId}\n${partyId}`) ?? []);
+    for (const record of this.tenants.get(tenantId)?.values() ?? [])
+      if (!isTombstone(record) && record.meeting.parties.some((p) => p.partyId === partyId))
+        ids.add(record.meeting.meetingId);
+    return [...ids].sort();
   }
 
   async history(

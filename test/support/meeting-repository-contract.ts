@@ -633,6 +633,25 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         });
       });
 
+      it('finds every meeting that names a party or named it: left by the party, deleted, or never', async () => {
+        const tenant = uniqueTenant();
+        const [a, b] = [person(randomUUID()), person(randomUUID())];
+        const left = newMeeting({ parties: [a, b], modificationTime: '2026-01-01T00:00:00.000Z' });
+        const deleted = newMeeting({ parties: [a], modificationTime: '2026-01-01T00:00:00.000Z' });
+        const never = newMeeting({ parties: [b] });
+        await createAll(tenant, [left, deleted, never]);
+        await repository.replace(
+          tenant,
+          await stored(tenant, left.meetingId),
+          { ...left, parties: [b], modificationTime: '2026-01-01T00:00:01.000Z' },
+          ORIGIN,
+        );
+        await repository.delete(tenant, await stored(tenant, deleted.meetingId), '2026-01-01T00:00:02.000Z', ORIGIN);
+        expect(await repository.meetingsNamingParty(tenant, a.partyId)).toEqual(idsOf(left, deleted));
+        expect(await repository.meetingsNamingParty(tenant, b.partyId)).toEqual(idsOf(left, never));
+        expect(await repository.meetingsNamingParty(uniqueTenant(), a.partyId)).toEqual([]);
+      });
+
       it("is the tenant's own: another tenant sees no entry of it", async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting();

@@ -106,6 +106,9 @@ class RacedRepository implements MeetingRepository {
   history(tenantId: string, meetingId: string, range: Parameters<MeetingRepository['history']>[2]) {
     return this.inner.history(tenantId, meetingId, range);
   }
+  meetingsNamingParty(tenantId: string, partyId: string) {
+    return this.inner.meetingsNamingParty(tenantId, partyId);
+  }
 }
 
 /** A meeting created through the use case by another writer's deps on the same store. */

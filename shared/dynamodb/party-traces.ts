@@ -1,0 +1,87 @@
+/**
+ * Party traces (keys.ts): written ahead of the write that takes a party out of a meeting (an update
+ * without it, or the delete), kept longer than any history entry that names the party (24 months
+ * and a day after that write), read and removed by a data subject's erasure. While the meeting
+ * lists the party its party link item finds it. Ahead rather than inside the transaction: the
+ * largest meeting's has no room for 50 more items, and a trace without its write only makes an
+ * erasure look at a meeting that does not name the party.
+ */
+import { BatchWriteCommand, DeleteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { historyExpiry } from '../domain/meeting-history.js';
+import { StorageUnavailableError } from '../domain/meeting-repository.js';
+import { partyKey, partyTraceKey, partyTracesPartition } from './keys.js';
+import { TIME_TO_LIVE_ATTRIBUTE, type IndexName } from './table-definition.js';
+import { sleep, type TableReader } from './table-reader.js';
+
+/** BatchWriteItem takes at most this many requests. */
+const BATCH_WRITE_LIMIT = 25;
+const DAY_SECONDS = 86_400;
+
+export async function writePartyTraces(
+  reader: TableReader,
+  tenantId: string,
+  meetingId: string,
+  partyIds: readonly string[],
+  writtenAt: string,
+): Promise<void> {
+  const expiresAt = Math.ceil(historyExpiry(writtenAt).getTime() / 1000) + DAY_SECONDS;
+  for (let start = 0; start < partyIds.length; start += BATCH_WRITE_LIMIT) {
+    let requests: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = partyIds
+      .slice(start, start + BATCH_WRITE_LIMIT)
+      .map((partyId) => ({
+        PutRequest: {
+          Item: { ...partyTraceKey(tenantId, partyId, meetingId), meetingId, [TIME_TO_LIVE_ATTRIBUTE]: expiresAt },
+        },
+      }));
+    for (let attempt = 0; requests?.length; attempt++) {
+      if (attempt > 8) throw new StorageUnavailableError(new Error('BatchWriteItem kept returning unprocessed items'));
+      if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
+      const batch = requests;
+      const result: BatchWriteCommandOutput = await reader.call((client) =>
+        client.send(new BatchWriteCommand({ RequestItems: { [reader.tableName]: batch } })),
+      );
+      requests = result.UnprocessedItems?.[reader.tableName];
+    }
+  }
+}
+
+/** The ids of every meeting traced for the party. */
+export async function readPartyTraces(reader: TableReader, tenantId: string, partyId: string): Promise<string[]> {
+  const meetingIds: string[] = [];
+  for await (const items of reader.queryPages({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': partyTracesPartition(tenantId, partyId) },
+    ProjectionExpression: 'meetingId',
+    ConsistentRead: true,
+  }))
+    for (const item of items) meetingIds.push(item.meetingId as string);
+  return meetingIds;
+}
+
+export async function deletePartyTrace(
+  reader: TableReader,
+  tenantId: string,
+  partyId: string,
+  meetingId: string,
+): Promise<void> {
+  await reader.call((client) =>
+    client.send(new DeleteCommand({ TableName: reader.tableName, Key: partyTraceKey(tenantId, partyId, meetingId) })),
+  );
+}
+
+/**
+ * Every meeting that names the party now (the party index) or did (its traces): the meetings a
+ * data subject's erasure must look at. Ids in order, each once.
+ */
+export async function meetingsNamingParty(reader: TableReader, tenantId: string, partyId: string): Promise<string[]> {
+  const ids = new Set(await readPartyTraces(reader, tenantId, partyId));
+  // Meetings written before traces existed are found through their party link items.
+  for await (const items of reader.queryPages({
+    IndexName: 'byPartyVisitTime' satisfies IndexName,
+    KeyConditionExpression: 'partyKey = :party',
+    ExpressionAttributeValues: { ':party': partyKey(tenantId, partyId) },
+    ProjectionExpression: 'meetingId',
+  }))
+    for (const item of items) ids.add(item.meetingId as string);
+  return [...ids].sort();
+}
