@@ -1,4 +1,4 @@
-import { meetingKey, subscriptionsPartition } from '../shared/dynamodb/keys.js';
+import { erasuresPartition, meetingKey, subscriptionsPartition } from '../shared/dynamodb/keys.js';
 import { INDEXES, type IndexName } from '../shared/dynamodb/table-definition.js';
 import type { OperationId } from '../shared/routes.js';
 
@@ -50,6 +50,19 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   },
   listSubscriptions: { table: ['dynamodb:Query'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
   deleteSubscription: { table: ['dynamodb:DeleteItem'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
+  // A data subject's erasure: records it (its own partition), finds the party's meetings (party
+  // traces and the party index), erases or redacts each (a transaction of puts and deletes),
+  // rewrites their history entries (BatchWriteItem), drops the traces, marks the record completed.
+  createErasure: {
+    table: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+    indexes: { byPartyVisitTime: ['dynamodb:Query'] },
+  },
+  getErasure: { table: ['dynamodb:GetItem'], indexes: {}, leadingKeys: [erasuresPartition('*')] },
+  // The party's meetings (traces, party index), each meeting (BatchGetItem) and its history (Query).
+  exportParty: {
+    table: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+    indexes: { byPartyVisitTime: ['dynamodb:Query'] },
+  },
   searchMeetings: {
     table: ['dynamodb:BatchGetItem'],
     // The planner may drive a search from any index (shared/dynamodb/search-planner.ts).

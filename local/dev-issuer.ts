@@ -60,6 +60,8 @@ export interface DevTokenOptions {
   subject?: string;
   /** Sets the `client_id` claim (none by default). */
   clientId?: string;
+  /** Adds the privacy scope (a data subject's rights), which default tokens do not have. */
+  privacy?: boolean;
   readOnly?: boolean;
   expiresInSeconds?: number;
   now?: Date;
@@ -67,7 +69,11 @@ export interface DevTokenOptions {
 
 export function signDevToken(issuer: DevIssuer, options: DevTokenOptions = {}): string {
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const scopes = options.readOnly ? [DEV_SCOPES.read] : [DEV_SCOPES.read, DEV_SCOPES.write];
+  const scopes = [
+    DEV_SCOPES.read,
+    ...(options.readOnly ? [] : [DEV_SCOPES.write]),
+    ...(options.privacy ? [DEV_SCOPES.privacy] : []),
+  ];
   return signJwt(
     { kid: issuer.kid },
     {
@@ -94,5 +100,6 @@ export function devAuthEnvironment(issuer: DevIssuer): Record<string, string> {
     JWT_TENANT_CLAIM: DEV_TENANT_CLAIM,
     JWT_READ_SCOPE: DEV_SCOPES.read,
     JWT_WRITE_SCOPE: DEV_SCOPES.write,
+    JWT_PRIVACY_SCOPE: DEV_SCOPES.privacy,
   };
 }

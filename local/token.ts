@@ -1,5 +1,5 @@
 /**
- * npm run -s token -- [--tenant ID] [--subject ID] [--client-id ID] [--read-only] [--expires-in SECONDS]:
+ * npm run -s token -- [--tenant ID] [--subject ID] [--client-id ID] [--read-only] [--privacy] [--expires-in SECONDS]:
  * prints one bearer JWT of the dev issuer.
  */
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ try {
       subject: { type: 'string' },
       'client-id': { type: 'string' },
       'read-only': { type: 'boolean', default: false },
+      privacy: { type: 'boolean', default: false },
       'expires-in': { type: 'string', default: '3600' },
     },
     strict: true,
@@ -44,6 +45,7 @@ try {
       ...(values.subject !== undefined ? { subject: values.subject } : {}),
       ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
       readOnly: values['read-only'],
+      privacy: values.privacy,
       expiresInSeconds: Number(expiresIn),
     })}\n`,
   );

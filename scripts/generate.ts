@@ -71,12 +71,16 @@ const queryOperations = {
   SearchQuery: spec.paths['/meetings'].get,
   ChangesQuery: spec.paths['/meetings/changes'].get,
   HistoryQuery: spec.paths['/meetings/{meetingId}/history'].get,
+  ExportQuery: spec.paths['/privacy/exports'].get,
 };
 for (const [name, operation] of Object.entries<Json>(queryOperations)) {
   defs[name] = {
     type: 'object',
     additionalProperties: false,
     properties: Object.fromEntries(queryParametersOf(operation).map((p: Json) => [p.name, toJsonSchema(p.schema)])),
+    required: queryParametersOf(operation)
+      .filter((p: Json) => p.required)
+      .map((p: Json) => p.name),
   };
 }
 
@@ -96,11 +100,15 @@ const exported = [
   'SearchQuery',
   'ChangesQuery',
   'HistoryQuery',
+  'ExportQuery',
   'Meeting',
   'MeetingCreated',
   'MeetingSearchResult',
   'MeetingChanges',
   'MeetingHistory',
+  'ErasureRequest',
+  'Erasure',
+  'PartyExport',
   'SubscriptionRequest',
   'SubscriptionCreated',
   'SubscriptionList',
@@ -114,7 +122,7 @@ const operations = Object.entries<Json>(spec.paths).flatMap(([path, item]) =>
       operationId: item[method].operationId as string,
       method: method.toUpperCase(),
       path,
-      scope: item[method]['x-scope'] as 'read' | 'write',
+      scope: item[method]['x-scope'] as 'read' | 'write' | 'privacy',
       // status -> name of the response body schema (null: no body)
       responses: Object.fromEntries(
         Object.entries<Json>(item[method].responses).map(([status, response]) => {
@@ -140,6 +148,7 @@ const parameterMetadata = (operation: Json) =>
 const searchParameters = parameterMetadata(queryOperations.SearchQuery);
 const changesParameters = parameterMetadata(queryOperations.ChangesQuery);
 const historyParameters = parameterMetadata(queryOperations.HistoryQuery);
+const exportParameters = parameterMetadata(queryOperations.ExportQuery);
 
 /** Everything generated, by path: written only where it changed, so a run with nothing new touches no file. */
 const outputs = new Map<string, string>();
@@ -164,6 +173,7 @@ writeFileSync(
     `export const searchParameters: readonly QueryParameter[] = ${JSON.stringify(searchParameters, null, 2)};\n\n` +
     `export const changesParameters: readonly QueryParameter[] = ${JSON.stringify(changesParameters, null, 2)};\n\n` +
     `export const historyParameters: readonly QueryParameter[] = ${JSON.stringify(historyParameters, null, 2)};\n\n` +
+    `export const exportParameters: readonly QueryParameter[] = ${JSON.stringify(exportParameters, null, 2)};\n\n` +
     `/** The pattern of the document's DateTime schema (error messages name it in words). */\n` +
     `export const DATE_TIME_PATTERN = ${JSON.stringify(spec.components.schemas.DateTime.pattern)};\n`,
 );

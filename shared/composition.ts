@@ -2,9 +2,11 @@ import { lookup } from 'node:dns/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFeedConfig, readStorageConfig, readWebhookConfig, type StorageConfig } from './config.js';
 import { createDocumentClient } from './dynamodb/document-client.js';
+import { DynamoDbErasureRepository } from './dynamodb/dynamodb-erasure-repository.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
 import { DynamoDbSubscriptionRepository } from './dynamodb/dynamodb-subscription-repository.js';
 import type { MeetingDeps } from './use-cases/meeting-use-cases.js';
+import type { PrivacyDeps } from './use-cases/privacy-use-cases.js';
 import type { SubscriptionDeps } from './use-cases/subscription-use-cases.js';
 
 let config: StorageConfig | undefined;
@@ -27,6 +29,16 @@ export function meetingDeps(): MeetingDeps {
     writeDeadlineMs,
   });
   return (deps = { repository, settleDelayMs });
+}
+
+let privacy: PrivacyDeps | undefined;
+
+/** The privacy use cases' dependencies (the meetings' and the erasure records'), built once per cold start. */
+export function privacyDeps(): PrivacyDeps {
+  return (privacy ??= {
+    ...meetingDeps(),
+    erasures: new DynamoDbErasureRepository(documentClient(), storageConfig().tableName),
+  });
 }
 
 let subscriptions: SubscriptionDeps | undefined;

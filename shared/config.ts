@@ -88,7 +88,7 @@ export interface AuthConfig {
   audience: string[] | null;
   jwksUri: string;
   tenantClaim: string;
-  scopes: { read: string; write: string };
+  scopes: { read: string; write: string; privacy: string };
   clockLeewaySeconds: number;
 }
 
@@ -114,6 +114,7 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     scopes: {
       read: env.JWT_READ_SCOPE?.trim() || DEFAULT_SCOPES.read,
       write: env.JWT_WRITE_SCOPE?.trim() || DEFAULT_SCOPES.write,
+      privacy: env.JWT_PRIVACY_SCOPE?.trim() || DEFAULT_SCOPES.privacy,
     },
     clockLeewaySeconds: Number(leeway),
   };

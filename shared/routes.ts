@@ -7,7 +7,8 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway resource path, e.g. /meetings/{meetingId} */
   path: string;
-  scope: 'read' | 'write';
+  /** The operation scope a token needs: read, write, or privacy (a data subject's rights only). */
+  scope: 'read' | 'write' | 'privacy';
   /** Folder under functions/ (kebab-case of the operationId). */
   functionName: string;
 }

@@ -5,23 +5,27 @@
  * echoed. Statuses and schemas come from the OpenAPI document through the generated modules.
  */
 import { operations } from '../shared/generated/contract.js';
+import { validate as validateErasure } from '../shared/generated/validators/Erasure.cjs';
 import { validate as validateError } from '../shared/generated/validators/Error.cjs';
 import { validate as validateMeeting } from '../shared/generated/validators/Meeting.cjs';
 import { validate as validateMeetingChanges } from '../shared/generated/validators/MeetingChanges.cjs';
 import { validate as validateMeetingCreated } from '../shared/generated/validators/MeetingCreated.cjs';
 import { validate as validateMeetingHistory } from '../shared/generated/validators/MeetingHistory.cjs';
 import { validate as validateMeetingSearchResult } from '../shared/generated/validators/MeetingSearchResult.cjs';
+import { validate as validatePartyExport } from '../shared/generated/validators/PartyExport.cjs';
 import { validate as validateSubscriptionCreated } from '../shared/generated/validators/SubscriptionCreated.cjs';
 import { validate as validateSubscriptionList } from '../shared/generated/validators/SubscriptionList.cjs';
 import { matchRoute } from '../shared/routes.js';
 
 const responseValidators: Record<string, typeof validateMeeting> = {
+  Erasure: validateErasure,
   Error: validateError,
   Meeting: validateMeeting,
   MeetingChanges: validateMeetingChanges,
   MeetingCreated: validateMeetingCreated,
   MeetingHistory: validateMeetingHistory,
   MeetingSearchResult: validateMeetingSearchResult,
+  PartyExport: validatePartyExport,
   SubscriptionCreated: validateSubscriptionCreated,
   SubscriptionList: validateSubscriptionList,
 };

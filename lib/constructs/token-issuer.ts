@@ -14,6 +14,7 @@ export interface ExternalIssuer {
   tenantClaim?: string;
   readScope?: string;
   writeScope?: string;
+  privacyScope?: string;
 }
 
 /** Who issues the tokens the authorizer accepts, as the authorizer's environment. */
@@ -30,6 +31,7 @@ export const externalTokenIssuer = (issuer: ExternalIssuer): TokenIssuer => ({
     JWT_TENANT_CLAIM: issuer.tenantClaim ?? DEFAULT_TENANT_CLAIM,
     JWT_READ_SCOPE: issuer.readScope ?? DEFAULT_SCOPES.read,
     JWT_WRITE_SCOPE: issuer.writeScope ?? DEFAULT_SCOPES.write,
+    JWT_PRIVACY_SCOPE: issuer.privacyScope ?? DEFAULT_SCOPES.privacy,
   },
 });
 
@@ -63,7 +65,12 @@ export class CognitoTokenIssuer extends FlatConstruct implements TokenIssuer {
       scopeName: writeName,
       scopeDescription: 'Create, update and delete meetings',
     });
-    const server = pool.addResourceServer('MeetingsResourceServer', { identifier, scopes: [read, write] });
+    // A data subject's rights (erasure, export): granted to no client by default.
+    const privacy = new cognito.ResourceServerScope({
+      scopeName: DEFAULT_SCOPES.privacy.split('/')[1]!,
+      scopeDescription: "Erase and export a data subject's meetings",
+    });
+    const server = pool.addResourceServer('MeetingsResourceServer', { identifier, scopes: [read, write, privacy] });
     const client = pool.addClient('DemoPartnerClient', {
       generateSecret: true,
       oAuth: {
@@ -88,6 +95,7 @@ export class CognitoTokenIssuer extends FlatConstruct implements TokenIssuer {
       JWT_TENANT_CLAIM: 'client_id',
       JWT_READ_SCOPE: DEFAULT_SCOPES.read,
       JWT_WRITE_SCOPE: DEFAULT_SCOPES.write,
+      JWT_PRIVACY_SCOPE: DEFAULT_SCOPES.privacy,
     };
   }
 }

@@ -6,9 +6,9 @@ import { resourcePattern, routes, type Route } from '../routes.js';
 /** API Gateway answers its UNAUTHORIZED (401) gateway response when an authorizer fails with exactly this message. */
 export const AUTHORIZER_UNAUTHORIZED = 'Unauthorized';
 
-/** The operation scopes (read, write) that the token's OAuth scopes grant. */
+/** The operation scopes (read, write, privacy) that the token's OAuth scopes grant: each only its own. */
 export const grantedScopes = (tokenScopes: string[], config: Pick<AuthConfig, 'scopes'>): Route['scope'][] =>
-  (['read', 'write'] as const).filter((scope) => tokenScopes.includes(config.scopes[scope]));
+  (['read', 'write', 'privacy'] as const).filter((scope) => tokenScopes.includes(config.scopes[scope]));
 
 /**
  * One policy for every route, not just the one called: API Gateway caches the decision per token

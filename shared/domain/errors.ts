@@ -71,6 +71,13 @@ export class WebhookUrlRefused extends Error {
   }
 }
 
+export class ErasureNotFound extends Error {
+  constructor(readonly erasureId: string) {
+    super(`no erasure ${erasureId}`);
+    this.name = 'ErasureNotFound';
+  }
+}
+
 export class SubscriptionNotFound extends Error {
   constructor(readonly subscriptionId: string) {
     super(`no subscription ${subscriptionId}`);

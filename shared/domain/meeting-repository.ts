@@ -26,6 +26,20 @@ export interface MeetingRepository {
    * first: at most `limit`, and whether more follow. Entries outlive the meeting and its tombstone.
    */
   /**
+   * A data subject's erasure of the whole meeting (its only party): a tombstone that keeps no field
+   * and no request hash, if storage still holds `current.version`; the entry is ERASED, no changes.
+   */
+  erase(tenantId: string, current: StoredMeeting, erasedAt: string, origin: WriteOrigin): Promise<void>;
+  /**
+   * A data subject's erasure from a meeting that keeps other parties: `next` replaces `current` as
+   * in `replace`, and the entry is ERASED, its values of the party redacted.
+   */
+  redact(tenantId: string, current: StoredMeeting, next: Meeting, origin: WriteOrigin, partyId: string): Promise<void>;
+  /** Stores these entries (redacted by an erasure) over the meeting's entries of the same versions. */
+  rewriteHistory(tenantId: string, meetingId: string, entries: HistoryEntry[]): Promise<void>;
+  /** Drops the party's trace to the meeting (the erasure is done with it). */
+  forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void>;
+  /**
    * Every meeting that names the party now or named it in a value its history still keeps
    * (deleted meetings and meetings the party has left included); ids in order, each once.
    */

@@ -29,6 +29,8 @@ export interface Tombstone {
   version: number;
   deletionTime: string;
   idempotencyHash?: string;
+  /** Erased for a data subject: it keeps no request hash, and no time to live ends it. */
+  erased?: true;
 }
 
 export type MeetingRecord = StoredMeeting | Tombstone;

@@ -6,7 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DEFAULT_WRITE_DEADLINE_MS, type ChangeEntry } from '../domain/changes-feed.js';
-import { partiesLeaving } from '../domain/erasure.js';
+import { erasureChanges, partiesLeaving } from '../domain/erasure.js';
 import { historyEntry, type HistoryEntry, type WriteOrigin } from '../domain/meeting-history.js';
 import {
   ConcurrentModificationError,
@@ -15,10 +15,12 @@ import {
 } from '../domain/meeting-repository.js';
 import { isTombstone, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
 import type { SearchCriteria, SearchEntry } from '../domain/search.js';
+import { batchWrite, putRequest } from './batch-writes.js';
 import { meetingKey } from './keys.js';
 import { findChanges, type ChangeRange } from './meeting-feed-reads.js';
 import { lastHistoryVersion, readHistory } from './meeting-history-reads.js';
 import {
+  historyItem,
   historyWrite,
   meetingVersionWrites,
   toRecord,
@@ -27,7 +29,7 @@ import {
   type TransactWriteItem,
 } from './meeting-items.js';
 import { visitSearchEntries } from './meeting-search-reads.js';
-import { meetingsNamingParty, writePartyTraces } from './party-traces.js';
+import { deletePartyTrace, meetingsNamingParty, writePartyTraces } from './party-traces.js';
 import { sleep, TableReader } from './table-reader.js';
 
 /** The history entry of the version a write makes exists already, though the meeting item's condition held. */
@@ -105,13 +107,30 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
   }
 
   async replace(tenantId: string, current: StoredMeeting, next: Meeting, origin: WriteOrigin): Promise<void> {
-    const version = current.version + 1;
-    const entry = historyEntry(
-      { changeType: 'UPDATED', version, time: next.modificationTime },
-      origin,
-      current.meeting,
-      next,
-    );
+    const change = { changeType: 'UPDATED', version: current.version + 1, time: next.modificationTime } as const;
+    await this.writeVersion(tenantId, current, next, historyEntry(change, origin, current.meeting, next));
+  }
+
+  async redact(
+    tenantId: string,
+    current: StoredMeeting,
+    next: Meeting,
+    origin: WriteOrigin,
+    partyId: string,
+  ): Promise<void> {
+    await this.writeVersion(tenantId, current, next, {
+      ...historyEntry(
+        { changeType: 'ERASED', version: current.version + 1, time: next.modificationTime },
+        origin,
+        undefined,
+        undefined,
+      ),
+      changes: erasureChanges(current.meeting, next, partyId),
+    });
+  }
+
+  /** `next` over `current` with its entry; the parties it takes out are traced first. */
+  private async writeVersion(tenantId: string, current: StoredMeeting, next: Meeting, entry: HistoryEntry) {
     await this.traceParties(tenantId, next.meetingId, partiesLeaving(current.meeting, next), entry.time);
     await this.transact(
       [
@@ -119,7 +138,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
           this.tableName,
           tenantId,
           next,
-          version,
+          entry.version,
           current.meeting,
           current.idempotencyHash,
           versionCondition(current.version),
@@ -128,6 +147,33 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       ],
       next.modificationTime,
     );
+  }
+
+  async erase(tenantId: string, current: StoredMeeting, erasedAt: string, origin: WriteOrigin): Promise<void> {
+    const entry = historyEntry(
+      { changeType: 'ERASED', version: current.version + 1, time: erasedAt },
+      origin,
+      undefined,
+      undefined,
+    );
+    await this.transact(
+      [
+        ...tombstoneWrites(this.tableName, tenantId, current, erasedAt, { erased: true }),
+        historyWrite(this.tableName, tenantId, current.meeting.meetingId, entry),
+      ],
+      erasedAt,
+    );
+  }
+
+  async rewriteHistory(tenantId: string, meetingId: string, entries: HistoryEntry[]): Promise<void> {
+    await batchWrite(
+      this.reader,
+      entries.map((entry) => putRequest(historyItem(tenantId, meetingId, entry))),
+    );
+  }
+
+  forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void> {
+    return deletePartyTrace(this.reader, tenantId, partyId, meetingId);
   }
 
   async delete(tenantId: string, current: StoredMeeting, deletedAt: string, origin: WriteOrigin): Promise<void> {

@@ -95,6 +95,13 @@ export const partyTraceKey = (tenantId: string, partyId: string, meetingId: stri
   sk: `${MEETING_SK}#${meetingId}`,
 });
 
+/** A tenant's erasures share one partition, outside every index. */
+export const erasuresPartition = (tenantId: string) => `TENANT#${tenantId}#ERASURES`;
+export const erasureKey = (tenantId: string, erasureId: string) => ({
+  pk: erasuresPartition(tenantId),
+  sk: `ERASURE#${erasureId}`,
+});
+
 /** A tenant's webhook subscriptions share one partition: listing them is one consistent Query. */
 export const subscriptionKey = (tenantId: string, subscriptionId: string) => ({
   pk: subscriptionsPartition(tenantId),

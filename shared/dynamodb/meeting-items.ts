@@ -116,14 +116,27 @@ export function slotDeletes(
   return deletes;
 }
 
-/** A deletion: the tombstone (conditioned) and a Delete of every link slot. */
+/**
+ * A deletion: the tombstone (conditioned) and a Delete of every link slot. A data subject's
+ * erasure (`erased`) leaves a tombstone with only the id, the tenant and the time: no request hash,
+ * so that the Idempotency-Key that created the meeting answers 422 and never creates a second one,
+ * and no time to live, for the same reason.
+ */
 export function tombstoneWrites(
   tableName: string,
   tenantId: string,
   current: StoredMeeting,
   deletedAt: string,
+  { erased = false }: { erased?: boolean } = {},
 ): TransactWriteItem[] {
   const { meetingId } = current.meeting;
+  const keeps = erased
+    ? { erased: true }
+    : {
+        [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil((Date.parse(deletedAt) + DELETION_RETENTION_MS) / 1000),
+        // A replay of the create that made it still answers with its id.
+        ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
+      };
   return [
     {
       // The tombstone keeps no meeting data: it leaves every search index and stays only in the
@@ -139,9 +152,7 @@ export function tombstoneWrites(
           tenantKey: tenantKey(tenantId, shardOf(meetingId)),
           modifiedKey: modifiedKey(deletedAt, meetingId),
           modificationTime: deletedAt,
-          [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil((Date.parse(deletedAt) + DELETION_RETENTION_MS) / 1000),
-          // A replay of the create that made it still answers with its id.
-          ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
+          ...keeps,
         },
         ...versionCondition(current.version),
       },
@@ -164,15 +175,18 @@ export function historyWrite(
   return {
     Put: {
       TableName: tableName,
-      Item: {
-        ...historyKey(tenantId, meetingId, entry.version),
-        entry,
-        [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil(historyExpiry(entry.time).getTime() / 1000),
-      },
+      Item: historyItem(tenantId, meetingId, entry),
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
 }
+
+/** A history entry's item: in the meeting's partition, ended by its time to live 24 months on. */
+export const historyItem = (tenantId: string, meetingId: string, entry: HistoryEntry): Item => ({
+  ...historyKey(tenantId, meetingId, entry.version),
+  entry,
+  [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil(historyExpiry(entry.time).getTime() / 1000),
+});
 
 /** A meeting item as the domain knows it (also how a stream image of one is read). */
 export function toRecord(item: Item): MeetingRecord {
@@ -184,6 +198,7 @@ export function toRecord(item: Item): MeetingRecord {
       version: item.version as number,
       deletionTime: item.deletedAt as string,
       ...hash,
+      ...(item.erased === true ? { erased: true as const } : {}),
     };
   return { meeting: canonicalMeeting(item.meeting as Meeting), version: item.version as number, ...hash };
 }

@@ -6,15 +6,13 @@
  * largest meeting's has no room for 50 more items, and a trace without its write only makes an
  * erasure look at a meeting that does not name the party.
  */
-import { BatchWriteCommand, DeleteCommand, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { historyExpiry } from '../domain/meeting-history.js';
-import { StorageUnavailableError } from '../domain/meeting-repository.js';
+import { batchWrite, putRequest } from './batch-writes.js';
 import { partyKey, partyTraceKey, partyTracesPartition } from './keys.js';
 import { TIME_TO_LIVE_ATTRIBUTE, type IndexName } from './table-definition.js';
-import { sleep, type TableReader } from './table-reader.js';
+import type { TableReader } from './table-reader.js';
 
-/** BatchWriteItem takes at most this many requests. */
-const BATCH_WRITE_LIMIT = 25;
 const DAY_SECONDS = 86_400;
 
 export async function writePartyTraces(
@@ -25,24 +23,12 @@ export async function writePartyTraces(
   writtenAt: string,
 ): Promise<void> {
   const expiresAt = Math.ceil(historyExpiry(writtenAt).getTime() / 1000) + DAY_SECONDS;
-  for (let start = 0; start < partyIds.length; start += BATCH_WRITE_LIMIT) {
-    let requests: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = partyIds
-      .slice(start, start + BATCH_WRITE_LIMIT)
-      .map((partyId) => ({
-        PutRequest: {
-          Item: { ...partyTraceKey(tenantId, partyId, meetingId), meetingId, [TIME_TO_LIVE_ATTRIBUTE]: expiresAt },
-        },
-      }));
-    for (let attempt = 0; requests?.length; attempt++) {
-      if (attempt > 8) throw new StorageUnavailableError(new Error('BatchWriteItem kept returning unprocessed items'));
-      if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-      const batch = requests;
-      const result: BatchWriteCommandOutput = await reader.call((client) =>
-        client.send(new BatchWriteCommand({ RequestItems: { [reader.tableName]: batch } })),
-      );
-      requests = result.UnprocessedItems?.[reader.tableName];
-    }
-  }
+  await batchWrite(
+    reader,
+    partyIds.map((partyId) =>
+      putRequest({ ...partyTraceKey(tenantId, partyId, meetingId), meetingId, [TIME_TO_LIVE_ATTRIBUTE]: expiresAt }),
+    ),
+  );
 }
 
 /** The ids of every meeting traced for the party. */

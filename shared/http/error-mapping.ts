@@ -3,6 +3,7 @@
  * status and a house error body; anything else is a 500 that reveals nothing.
  */
 import {
+  ErasureNotFound,
   FeedPositionExpired,
   SubscriptionLimitReached,
   SubscriptionNotFound,
@@ -37,6 +38,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof MeetingNotFound) return invalidId();
   if (error instanceof SubscriptionNotFound) return invalidId();
+  if (error instanceof ErasureNotFound) return invalidId();
   if (error instanceof SubscriptionLimitReached)
     return badRequestBody([{ target: 'url', errorCode: 'BAD_REQUEST_BODY', message: error.message }]);
   if (error instanceof WebhookUrlRefused)

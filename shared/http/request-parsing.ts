@@ -53,6 +53,13 @@ export function parseSubscriptionId(event: Pick<APIGatewayProxyEvent, 'pathParam
   return id.toLowerCase();
 }
 
+/** The erasure id of the path, lowercase; not a uuid is an unknown id (404). */
+export function parseErasureId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
+  const id = event.pathParameters?.erasureId;
+  if (!isUuid(id)) throw invalidId();
+  return id.toLowerCase();
+}
+
 /** Idempotency-Key: 1..255 printable ASCII characters; absent is fine. */
 export function parseIdempotencyKey(event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined {
   const value = headerOf(event, 'Idempotency-Key');

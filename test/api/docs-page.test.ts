@@ -25,6 +25,9 @@ describe('docs page', () => {
       '/meetings/{meetingId}/history',
       '/subscriptions',
       '/subscriptions/{subscriptionId}',
+      '/privacy/erasures',
+      '/privacy/erasures/{erasureId}',
+      '/privacy/exports',
     ]);
   });
 

@@ -54,7 +54,7 @@ async function serve(adjustStack?: (stack: DeployedStack) => void) {
   const server: Server = createLocalGateway({ stack: runtime.stack, functions: runtime.functions });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const token = tokenFor({ tenant: uniqueTenant() });
+  const token = tokenFor({ tenant: uniqueTenant(), privacy: true });
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -99,6 +99,12 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
         expect((await api.call('GET', `/meetings${query}`)).status).toBe(200);
       expect((await api.call('GET', '/meetings/changes')).status).toBe(200);
       expect((await api.call('DELETE', `/meetings/${id}`)).status).toBe(204);
+      const partyId = meetingInput().parties[0]!.partyId;
+      const erasure = await api.call('POST', '/privacy/erasures', { partyId });
+      expect(erasure.status).toBe(202);
+      const erasureId = (erasure.body as { erasureId: string }).erasureId;
+      expect((await api.call('GET', `/privacy/erasures/${erasureId}`)).status).toBe(200);
+      expect((await api.call('GET', `/privacy/exports?partyId=${partyId}`)).status).toBe(200);
       const subscribed = await api.call('POST', '/subscriptions', { url: 'http://127.0.0.1:9/hook' });
       expect(subscribed.status).toBe(201);
       expect((await api.call('GET', '/subscriptions')).status).toBe(200);
@@ -151,6 +157,26 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
       await created(api);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       return [(await api.call('GET', '/meetings/changes')).status];
+    },
+    // A party alone in one meeting (erased), sharing another (redacted), and gone from a third (its trace).
+    createErasure: async (api) => {
+      const party = { partyId: randomUUID(), partyTypeCode: 'PERSON_PARTY' as const };
+      const other = { partyId: randomUUID(), partyTypeCode: 'PERSON_PARTY' as const };
+      await created(api, meetingInput({ parties: [party] }));
+      await created(api, meetingInput({ parties: [party, other] }));
+      const left = meetingInput({ parties: [party, other] });
+      const leftId = await created(api, left);
+      await api.call('PUT', `/meetings/${leftId}`, { ...left, parties: [other] });
+      return [(await api.call('POST', '/privacy/erasures', { partyId: party.partyId })).status];
+    },
+    getErasure: async (api) => {
+      const { body } = await api.call('POST', '/privacy/erasures', { partyId: randomUUID() });
+      return [(await api.call('GET', `/privacy/erasures/${(body as { erasureId: string }).erasureId}`)).status];
+    },
+    exportParty: async (api) => {
+      const input = meetingInput();
+      await created(api, input);
+      return [(await api.call('GET', `/privacy/exports?partyId=${input.parties[0]!.partyId}`)).status];
     },
     createSubscription: async (api) => [
       (await api.call('POST', '/subscriptions', { url: 'http://127.0.0.1:9/hook' })).status,

@@ -2,33 +2,17 @@
  * The README's commands as a user runs them: `npm start` (DynamoDB Local persisted in DATA_DIR,
  * stopped with it) and `npm run -s token`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { meetingInput } from '../../support/fixtures.js';
+import { runnerEnvironment, START_ARGS, startRunner } from '../support/start-runner.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-start-'));
-/**
- * As package.json's start script runs it: one Node process with tsx as a loader. (The tsx CLI runs
- * a second process and, on SIGTERM, gives it only moments before killing it: under load the
- * runner's shutdown never ran and DynamoDB Local's Java process was left behind.)
- */
-const startArgs = ['--import', 'tsx', 'local/start.ts'];
-/** The runner's own environment: nothing the test setup configured for the in-process gateway. */
-const {
-  DYNAMODB_ENDPOINT: _e,
-  TABLE_NAME: _t,
-  JWT_ISSUER: _i,
-  JWT_AUDIENCE: _a,
-  JWT_JWKS_URI: _j,
-  // npm run iam:report covers the API tests' own runtimes, on their table.
-  IAM_DECISION_LOG: _d,
-  ...baseEnv
-} = process.env;
-const env = { ...baseEnv, DATA_DIR: dataDir, PORT: '0' };
+const env = runnerEnvironment({ DATA_DIR: dataDir });
 const running: ChildProcess[] = [];
 
 afterAll(() => {
@@ -36,27 +20,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function start(): Promise<{ child: ChildProcess; url: string; javaPid: number; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, startArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up: ${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-      const javaPid = /DynamoDB Local, pid (\d+)/.exec(output)?.[1];
-      if (url && javaPid) {
-        clearTimeout(timer);
-        resolve({ child, url, javaPid: Number(javaPid), exited });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`npm start exited (${code}): ${output}`)));
-  });
-}
+const start = () => startRunner(env, running);
 
 const isRunning = (pid: number) => {
   try {
@@ -119,7 +83,7 @@ describe('npm start and npm run -s token', () => {
   it('says in one clear line that Java 17+ is needed when java is missing', () => {
     const bin = mkdtempSync(join(tmpdir(), 'no-java-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const result = spawnSync(process.execPath, startArgs, { env: { ...env, PATH: bin }, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, START_ARGS, { env: { ...env, PATH: bin }, encoding: 'utf8' });
     rmSync(bin, { recursive: true, force: true });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/Java 17\+.*install/)]);

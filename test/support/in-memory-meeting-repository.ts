@@ -4,7 +4,7 @@
  * runs the same suite against both to keep it so.
  */
 import { comparePositions, type ChangeEntry, type FeedPosition } from '../../shared/domain/changes-feed.js';
-import { partiesLeaving } from '../../shared/domain/erasure.js';
+import { erasureChanges, partiesLeaving } from '../../shared/domain/erasure.js';
 import { historyEntry, type HistoryEntry, type WriteOrigin } from '../../shared/domain/meeting-history.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import {
@@ -97,6 +97,56 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     });
     const change = { changeType: 'DELETED', version: current.version + 1, time: deletedAt } as const;
     this.record(tenantId, meetingId, historyEntry(change, origin, current.meeting, undefined));
+  }
+
+  async erase(tenantId: string, current: StoredMeeting, erasedAt: string, origin: WriteOrigin): Promise<void> {
+    this.assertVersion(tenantId, current);
+    const { meetingId } = current.meeting;
+    const version = current.version + 1;
+    this.recordsOf(tenantId).set(meetingId, {
+      deleted: true,
+      meetingId,
+      version,
+      deletionTime: erasedAt,
+      erased: true,
+    });
+    this.record(
+      tenantId,
+      meetingId,
+      historyEntry({ changeType: 'ERASED', version, time: erasedAt }, origin, undefined, undefined),
+    );
+  }
+
+  async redact(
+    tenantId: string,
+    current: StoredMeeting,
+    next: Meeting,
+    origin: WriteOrigin,
+    partyId: string,
+  ): Promise<void> {
+    this.assertVersion(tenantId, current);
+    this.trace(tenantId, next.meetingId, partiesLeaving(current.meeting, next));
+    const version = current.version + 1;
+    const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
+    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version, ...hash });
+    const change = { changeType: 'ERASED', version, time: next.modificationTime } as const;
+    this.record(tenantId, next.meetingId, {
+      ...historyEntry(change, origin, undefined, undefined),
+      changes: erasureChanges(current.meeting, next, partyId),
+    });
+  }
+
+  async rewriteHistory(tenantId: string, meetingId: string, entries: HistoryEntry[]): Promise<void> {
+    const key = `${tenantId}\n${meetingId}`;
+    const byVersion = new Map(entries.map((entry) => [entry.version, copy(entry)]));
+    this.histories.set(
+      key,
+      (this.histories.get(key) ?? []).map((entry) => byVersion.get(entry.version) ?? entry),
+    );
+  }
+
+  async forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void> {
+    this.traces.get(`${tenantId}\n${partyId}`)?.delete(meetingId);
   }
 
   async meetingsNamingParty(tenantId: string, partyId: string): Promise<string[]> {

@@ -652,6 +652,46 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         expect(await repository.meetingsNamingParty(uniqueTenant(), a.partyId)).toEqual([]);
       });
 
+      it('erases a meeting to a bare tombstone, redacts another, rewrites entries and forgets a trace', async () => {
+        const tenant = uniqueTenant();
+        const [a, b] = [person(randomUUID()), person(randomUUID())];
+        const alone = newMeeting({ parties: [a], notes: 'a', modificationTime: '2026-01-01T00:00:00.000Z' });
+        const shared = newMeeting({ parties: [a, b], notes: 'ab', modificationTime: '2026-01-01T00:00:00.000Z' });
+        await repository.create(tenant, alone, ORIGIN, 'hash-1');
+        await repository.create(tenant, shared, ORIGIN);
+        await repository.erase(tenant, await stored(tenant, alone.meetingId), '2026-01-01T00:00:01.000Z', ORIGIN);
+        expect(await repository.get(tenant, alone.meetingId)).toEqual({
+          deleted: true,
+          erased: true,
+          meetingId: alone.meetingId,
+          version: 2,
+          deletionTime: '2026-01-01T00:00:01.000Z',
+        });
+        const { notes: _notes, ...withoutNotes } = shared;
+        const next = { ...withoutNotes, parties: [b], modificationTime: '2026-01-01T00:00:02.000Z' };
+        await repository.redact(tenant, await stored(tenant, shared.meetingId), next, ORIGIN, a.partyId);
+        expect(await stored(tenant, shared.meetingId)).toEqual({ meeting: next, version: 2 });
+        const { entries } = await repository.history(tenant, shared.meetingId, { limit: 10 });
+        expect(entries[1]).toMatchObject({
+          version: 2,
+          changeType: 'ERASED',
+          changes: [
+            { field: 'parties', from: null, to: [b], redacted: true },
+            { field: 'notes', from: null, redacted: true },
+          ],
+        });
+        const created = { ...entries[0]!, changes: [] };
+        await repository.rewriteHistory(tenant, shared.meetingId, [created]);
+        expect((await repository.history(tenant, shared.meetingId, { limit: 10 })).entries).toEqual([
+          created,
+          entries[1],
+        ]);
+        // The party left the shared meeting: its trace leads there until forgotten.
+        expect(await repository.meetingsNamingParty(tenant, a.partyId)).toEqual([shared.meetingId]);
+        await repository.forgetPartyTrace(tenant, a.partyId, shared.meetingId);
+        expect(await repository.meetingsNamingParty(tenant, a.partyId)).toEqual([]);
+      });
+
       it("is the tenant's own: another tenant sees no entry of it", async () => {
         const tenant = uniqueTenant();
         const meeting = newMeeting();

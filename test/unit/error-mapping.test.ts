@@ -251,7 +251,7 @@ describe('configuration', () => {
       audience: ['a', 'b'],
       jwksUri: 'https://x/jwks',
       tenantClaim: 'tenant_id',
-      scopes: { read: 'meetings/read', write: 'meetings/write' },
+      scopes: { read: 'meetings/read', write: 'meetings/write', privacy: 'meetings/privacy' },
       clockLeewaySeconds: 0,
     });
   });

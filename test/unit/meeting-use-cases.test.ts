@@ -109,6 +109,18 @@ class RacedRepository implements MeetingRepository {
   meetingsNamingParty(tenantId: string, partyId: string) {
     return this.inner.meetingsNamingParty(tenantId, partyId);
   }
+  erase(...args: Parameters<MeetingRepository['erase']>) {
+    return this.inner.erase(...args);
+  }
+  redact(...args: Parameters<MeetingRepository['redact']>) {
+    return this.inner.redact(...args);
+  }
+  rewriteHistory(...args: Parameters<MeetingRepository['rewriteHistory']>) {
+    return this.inner.rewriteHistory(...args);
+  }
+  forgetPartyTrace(...args: Parameters<MeetingRepository['forgetPartyTrace']>) {
+    return this.inner.forgetPartyTrace(...args);
+  }
 }
 
 /** A meeting created through the use case by another writer's deps on the same store. */
