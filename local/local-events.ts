@@ -14,7 +14,7 @@ import type { SubscriptionRepository } from '../shared/domain/subscription-repos
 import type { WebhookUrlPolicy } from '../shared/domain/subscriptions.js';
 import { eventOfStreamChange } from '../shared/dynamodb/stream-events.js';
 import { logger } from '../shared/logger.js';
-import { attemptDelivery } from '../shared/webhooks/attempt-delivery.js';
+import { attemptDelivery, type DeliveryDeps } from '../shared/webhooks/attempt-delivery.js';
 import { planFanOutFrom, type PlannedDelivery } from '../shared/webhooks/fan-out.js';
 import { DELIVERY_SCHEDULE, nextDeliveryStep, type DeliverySchedule } from '../shared/webhooks/queue-messages.js';
 import { followTableStream } from './table-stream.js';
@@ -59,6 +59,8 @@ export interface LocalEventsOptions {
   subscriptions: SubscriptionRepository;
   /** Subscriptions as the delivery function reads them (with its role). */
   deliverySubscriptions: SubscriptionRepository;
+  /** Meetings' erasures as the delivery function reads them (with its role). */
+  deliveryMeetings: DeliveryDeps['meetings'];
   policy: WebhookUrlPolicy;
   resolveHost: (hostname: string) => Promise<string[]>;
   retry?: DeliverySchedule;
@@ -87,7 +89,12 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     timers.add(timer);
   };
 
-  const deps = { repository: options.deliverySubscriptions, policy: options.policy, resolveHost: options.resolveHost };
+  const deps: DeliveryDeps = {
+    repository: options.deliverySubscriptions,
+    meetings: options.deliveryMeetings,
+    policy: options.policy,
+    resolveHost: options.resolveHost,
+  };
 
   /** Works through one subscription+meeting queue in order; the head blocks the rest until it is done. */
   const work = async (key: string): Promise<void> => {
@@ -109,9 +116,11 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
         later(step.retryInMs, () => void work(key));
         return;
       }
+      // The event's envelope without its data: the file never holds a meeting (or what an erasure removes).
+      const { data: _data, ...envelope } = event;
       appendFileSync(
         deadLetterFile,
-        `${JSON.stringify({ subscriptionId, event, attempts: head.attempts, reason: attempt.reason, deadLetteredAt: new Date().toISOString() })}\n`,
+        `${JSON.stringify({ subscriptionId, event: envelope, attempts: head.attempts, reason: attempt.reason, deadLetteredAt: new Date().toISOString() })}\n`,
       );
       logger.warn('webhook event dead-lettered', { subscriptionId, eventId: event.id });
     }

@@ -8,6 +8,7 @@ import { DynamoDbSubscriptionRepository } from './dynamodb/dynamodb-subscription
 import type { MeetingDeps } from './use-cases/meeting-use-cases.js';
 import type { PrivacyDeps } from './use-cases/privacy-use-cases.js';
 import type { SubscriptionDeps } from './use-cases/subscription-use-cases.js';
+import type { DeliveryDeps } from './webhooks/attempt-delivery.js';
 
 let config: StorageConfig | undefined;
 let client: DynamoDBDocumentClient | undefined;
@@ -50,6 +51,14 @@ export function subscriptionDeps(): SubscriptionDeps {
     policy: readWebhookConfig(),
     resolveHost: resolveAllAddresses,
   });
+}
+
+/** The delivery function's dependencies: the subscriptions', and the meetings' erasures. */
+export function deliveryDeps(): DeliveryDeps {
+  return {
+    ...subscriptionDeps(),
+    meetings: new DynamoDbMeetingRepository(documentClient(), storageConfig().tableName),
+  };
 }
 
 /** Every address of a host name (IPv4 and IPv6), or none when it does not resolve. */

@@ -5,7 +5,7 @@
  */
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { subscriptionDeps } from '../../shared/composition.js';
+import { deliveryDeps } from '../../shared/composition.js';
 import { readDeliveryQueueUrl } from '../../shared/config.js';
 import { logger } from '../../shared/logger.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
@@ -13,7 +13,7 @@ import { nextDeliveryStep, type DeliveryMessage } from '../../shared/webhooks/qu
 
 const queueUrl = readDeliveryQueueUrl();
 const sqs = new SQSClient({});
-const deps = subscriptionDeps();
+const deps = deliveryDeps();
 
 export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];

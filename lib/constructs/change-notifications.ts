@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MEETING_SK } from '../../shared/dynamodb/keys.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
-import { SUBSCRIPTION_PARTITIONS } from '../table-access.js';
+import { MEETING_PARTITIONS, SUBSCRIPTION_PARTITIONS } from '../table-access.js';
 import { changeNotificationAlarms } from './change-notification-alarms.js';
 import { ServiceFunction } from './service-function.js';
 
@@ -169,6 +169,15 @@ export class ChangeNotifications extends Construct {
       environment: { DELIVERY_QUEUE_URL: deliveries.queueUrl, TABLE_NAME: table.tableName },
     }).function;
     deliver.addToRolePolicy(subscriptionItems(['dynamodb:GetItem']));
+    // Each attempt reads when a data subject was last erased from the event's meeting (one
+    // projected GetItem of the meeting item), so that no event from before an erasure goes out.
+    deliver.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': MEETING_PARTITIONS } },
+      }),
+    );
     deliver.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sqs:ChangeMessageVisibility'], resources: [deliveries.queueArn] }),
     );

@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resolveAllAddresses } from '../../shared/composition.js';
 import { readFeedConfig, readWebhookConfig } from '../../shared/config.js';
 import { createDocumentClient } from '../../shared/dynamodb/document-client.js';
+import { DynamoDbMeetingRepository } from '../../shared/dynamodb/dynamodb-meeting-repository.js';
 import { DynamoDbSubscriptionRepository } from '../../shared/dynamodb/dynamodb-subscription-repository.js';
 import type { LocalEventsOptions } from '../local-events.js';
 import type { DeployedFunctions } from './function-host.js';
@@ -96,6 +97,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ).writeDeadlineMs,
         subscriptions: repositoryAs('fan-out-meeting-events'),
         deliverySubscriptions: repositoryAs('deliver-webhooks'),
+        deliveryMeetings: new DynamoDbMeetingRepository(
+          clientAs(functionFrom(stack, 'deliver-webhooks').roleArn),
+          options.tableName,
+        ),
         // The delivery function's own setting (WEBHOOK_ALLOW_LOOPBACK, a local setting).
         policy: readWebhookConfig(functions.environmentOf(functionFrom(stack, 'deliver-webhooks').logicalId)),
         resolveHost: resolveAllAddresses,

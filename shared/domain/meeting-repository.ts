@@ -37,6 +37,8 @@ export interface MeetingRepository {
   redact(tenantId: string, current: StoredMeeting, next: Meeting, origin: WriteOrigin, partyId: string): Promise<void>;
   /** Stores these entries (redacted by an erasure) over the meeting's entries of the same versions. */
   rewriteHistory(tenantId: string, meetingId: string, entries: HistoryEntry[]): Promise<void>;
+  /** When a data subject was last erased from the meeting (`lastErasure`), read strongly, without the meeting. */
+  lastErasure(tenantId: string, meetingId: string): Promise<string | undefined>;
   /** Drops the party's trace to the meeting (the erasure is done with it). */
   forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void>;
   /**

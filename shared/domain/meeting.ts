@@ -21,6 +21,8 @@ export interface StoredMeeting {
   version: number;
   /** The request hash of a create made with an Idempotency-Key (kept for the meeting's life). */
   idempotencyHash?: string;
+  /** When a data subject was last erased from it (kept for the meeting's life, its tombstone's too). */
+  erasedAt?: string;
 }
 
 export interface Tombstone {
@@ -31,11 +33,19 @@ export interface Tombstone {
   idempotencyHash?: string;
   /** Erased for a data subject: it keeps no request hash, and no time to live ends it. */
   erased?: true;
+  erasedAt?: string;
 }
 
 export type MeetingRecord = StoredMeeting | Tombstone;
 
 export const isTombstone = (record: MeetingRecord): record is Tombstone => 'deleted' in record;
+
+/**
+ * When a data subject was last erased from the meeting (its erasure, for a meeting erased whole):
+ * an event of the meeting from before then carries erased data, and is not delivered any more.
+ */
+export const lastErasure = (record: MeetingRecord): string | undefined =>
+  isTombstone(record) && record.erased ? record.deletionTime : record.erasedAt;
 
 /** The canonical form of an instant: UTC, millisecond precision (a storable date-time only). */
 export const toInstant = (dateTime: string): string => new Date(instantMillis(dateTime)).toISOString();

@@ -81,10 +81,18 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
         // Never overwrites; an id already taken comes back with what holds it (ALL_OLD), as on a lost race.
         await this.transact(
           [
-            ...meetingVersionWrites(this.tableName, tenantId, meeting, version, undefined, idempotencyHash, {
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            }),
+            ...meetingVersionWrites(
+              this.tableName,
+              tenantId,
+              meeting,
+              version,
+              undefined,
+              { idempotencyHash },
+              {
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            ),
             historyWrite(this.tableName, tenantId, meeting.meetingId, entry),
           ],
           meeting.modificationTime,
@@ -140,7 +148,10 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
           next,
           entry.version,
           current.meeting,
-          current.idempotencyHash,
+          {
+            idempotencyHash: current.idempotencyHash,
+            erasedAt: entry.changeType === 'ERASED' ? entry.time : current.erasedAt,
+          },
           versionCondition(current.version),
         ),
         historyWrite(this.tableName, tenantId, next.meetingId, entry),
@@ -170,6 +181,21 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       this.reader,
       entries.map((entry) => putRequest(historyItem(tenantId, meetingId, entry))),
     );
+  }
+
+  async lastErasure(tenantId: string, meetingId: string): Promise<string | undefined> {
+    const { Item } = await this.reader.call((client) =>
+      client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: meetingKey(tenantId, meetingId),
+          ProjectionExpression: 'erased, deletedAt, erasedAt',
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    if (!Item) return undefined;
+    return Item.erased === true ? (Item.deletedAt as string) : (Item.erasedAt as string | undefined);
   }
 
   forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void> {

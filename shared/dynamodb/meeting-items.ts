@@ -55,7 +55,7 @@ export function meetingVersionWrites(
   meeting: Meeting,
   version: number,
   previous: Meeting | undefined,
-  idempotencyHash: string | undefined,
+  carried: { idempotencyHash?: string; erasedAt?: string },
   condition: { ConditionExpression: string; ReturnValuesOnConditionCheckFailure?: 'ALL_OLD' },
 ): TransactWriteItem[] {
   const entry = toSearchEntry(meeting, searchableText(meeting));
@@ -77,7 +77,8 @@ export function meetingVersionWrites(
     visitKey: visit,
     modifiedKey: modifiedKey(meeting.modificationTime, meeting.meetingId),
     officeKey: officeKey(tenantId, meeting.agencyOfficeId),
-    ...(idempotencyHash ? { idempotencyHash } : {}),
+    ...(carried.idempotencyHash ? { idempotencyHash: carried.idempotencyHash } : {}),
+    ...(carried.erasedAt ? { erasedAt: carried.erasedAt } : {}),
   };
   return [
     { Put: { TableName: tableName, Item: item, ...condition } },
@@ -136,6 +137,7 @@ export function tombstoneWrites(
         [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil((Date.parse(deletedAt) + DELETION_RETENTION_MS) / 1000),
         // A replay of the create that made it still answers with its id.
         ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
+        ...(current.erasedAt ? { erasedAt: current.erasedAt } : {}),
       };
   return [
     {
@@ -190,7 +192,10 @@ export const historyItem = (tenantId: string, meetingId: string, entry: HistoryE
 
 /** A meeting item as the domain knows it (also how a stream image of one is read). */
 export function toRecord(item: Item): MeetingRecord {
-  const hash = typeof item.idempotencyHash === 'string' ? { idempotencyHash: item.idempotencyHash } : {};
+  const hash = {
+    ...(typeof item.idempotencyHash === 'string' ? { idempotencyHash: item.idempotencyHash } : {}),
+    ...(typeof item.erasedAt === 'string' ? { erasedAt: item.erasedAt } : {}),
+  };
   if (item.deleted === true)
     return {
       deleted: true,

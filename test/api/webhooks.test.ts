@@ -154,6 +154,33 @@ describe('webhooks', () => {
     const letter = deadLetters().find((d) => d.subscriptionId === subscriptionId)!;
     expect(letter.event.subject).toBe(id);
     expect(letter.attempts).toBeGreaterThan(1);
+    // The envelope only: the file holds no meeting (nothing an erasure would have to find there).
+    expect(letter.event).not.toHaveProperty('data');
+  });
+
+  it("an event still queued when a data subject is erased is never sent; the erasure's own event is", async () => {
+    const failing = Array.from({ length: 1_000 }, () => 503);
+    const receiver = await sink(failing);
+    const token = tokenFor({ tenant: uniqueTenant(), privacy: true });
+    await subscribe(receiver.url, token);
+    const input = meetingInput({ notes: 'queued across an erasure' });
+    const id = await api.create(input, { token });
+    await until(() => receiver.received.length > 0); // the created event: refused, now retrying
+    const erasure = await api.call('POST', '/privacy/erasures', {
+      token,
+      body: { partyId: input.parties[0]!.partyId },
+    });
+    expect(erasure.body.status).toBe('COMPLETED');
+    const seenBefore = receiver.received.length;
+    failing.length = 0; // the receiver answers 200 from now on
+    const types = () =>
+      receiver.received.slice(seenBefore).map((r) => JSON.parse(r.body) as { type: string; subject: string });
+    await until(() => types().some((event) => event.type === 'meeting.deleted' && event.subject === id));
+    for (const received of receiver.received.slice(seenBefore)) {
+      expect(received.body).not.toContain(input.parties[0]!.partyId);
+      expect(received.body).not.toContain('queued across an erasure');
+    }
+    expect(types().map((event) => event.type)).toEqual(['meeting.deleted']);
   });
 
   it("never delivers another tenant's events, nor any after the subscription is deleted", async () => {

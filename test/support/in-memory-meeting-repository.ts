@@ -10,12 +10,19 @@ import { ConcurrentModificationError, type MeetingRepository } from '../../share
 import {
   canonicalMeeting,
   isTombstone,
+  lastErasure,
   searchableText,
   type Meeting,
   type MeetingRecord,
   type StoredMeeting,
 } from '../../shared/domain/meeting.js';
 import { toSearchEntry, type SearchCriteria, type SearchEntry } from '../../shared/domain/search.js';
+
+/** What a meeting keeps through every later write: its create's request hash, its last erasure. */
+const carried = (current: StoredMeeting) => ({
+  ...(current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {}),
+  ...(current.erasedAt ? { erasedAt: current.erasedAt } : {}),
+});
 
 /** Copies in and out, so that neither a caller nor a test can change what is stored behind its back. */
 const copy = <T>(value: T): T => structuredClone(value);
@@ -77,8 +84,11 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       throw new Error('replace keeps the meetingId: next is another meeting');
     this.assertVersion(tenantId, current);
     this.trace(tenantId, next.meetingId, partiesLeaving(current.meeting, next));
-    const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
-    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version: current.version + 1, ...hash });
+    this.recordsOf(tenantId).set(next.meetingId, {
+      meeting: copy(next),
+      version: current.version + 1,
+      ...carried(current),
+    });
     const change = { changeType: 'UPDATED', version: current.version + 1, time: next.modificationTime } as const;
     this.record(tenantId, next.meetingId, historyEntry(change, origin, current.meeting, next));
   }
@@ -87,13 +97,12 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.assertVersion(tenantId, current);
     const { meetingId } = current.meeting;
     this.trace(tenantId, meetingId, partiesLeaving(current.meeting, undefined));
-    const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
     this.recordsOf(tenantId).set(meetingId, {
       deleted: true,
       meetingId,
       version: current.version + 1,
       deletionTime: deletedAt,
-      ...hash,
+      ...carried(current),
     });
     const change = { changeType: 'DELETED', version: current.version + 1, time: deletedAt } as const;
     this.record(tenantId, meetingId, historyEntry(change, origin, current.meeting, undefined));
@@ -127,8 +136,8 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.assertVersion(tenantId, current);
     this.trace(tenantId, next.meetingId, partiesLeaving(current.meeting, next));
     const version = current.version + 1;
-    const hash = current.idempotencyHash ? { idempotencyHash: current.idempotencyHash } : {};
-    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version, ...hash });
+    const kept = { ...carried(current), erasedAt: next.modificationTime };
+    this.recordsOf(tenantId).set(next.meetingId, { meeting: copy(next), version, ...kept });
     const change = { changeType: 'ERASED', version, time: next.modificationTime } as const;
     this.record(tenantId, next.meetingId, {
       ...historyEntry(change, origin, undefined, undefined),
@@ -143,6 +152,11 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       key,
       (this.histories.get(key) ?? []).map((entry) => byVersion.get(entry.version) ?? entry),
     );
+  }
+
+  async lastErasure(tenantId: string, meetingId: string): Promise<string | undefined> {
+    const record = this.tenants.get(tenantId)?.get(meetingId);
+    return record && lastErasure(record);
   }
 
   async forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void> {

@@ -670,7 +670,11 @@ export function describeMeetingRepositoryContract(name: string, makeRepository: 
         const { notes: _notes, ...withoutNotes } = shared;
         const next = { ...withoutNotes, parties: [b], modificationTime: '2026-01-01T00:00:02.000Z' };
         await repository.redact(tenant, await stored(tenant, shared.meetingId), next, ORIGIN, a.partyId);
-        expect(await stored(tenant, shared.meetingId)).toEqual({ meeting: next, version: 2 });
+        expect(await stored(tenant, shared.meetingId)).toEqual({
+          meeting: next,
+          version: 2,
+          erasedAt: next.modificationTime,
+        });
         const { entries } = await repository.history(tenant, shared.meetingId, { limit: 10 });
         expect(entries[1]).toMatchObject({
           version: 2,

@@ -118,6 +118,9 @@ class RacedRepository implements MeetingRepository {
   rewriteHistory(...args: Parameters<MeetingRepository['rewriteHistory']>) {
     return this.inner.rewriteHistory(...args);
   }
+  lastErasure(...args: Parameters<MeetingRepository['lastErasure']>) {
+    return this.inner.lastErasure(...args);
+  }
   forgetPartyTrace(...args: Parameters<MeetingRepository['forgetPartyTrace']>) {
     return this.inner.forgetPartyTrace(...args);
   }

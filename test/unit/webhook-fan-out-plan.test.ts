@@ -119,7 +119,8 @@ describe('backoff', () => {
 
 describe('a delivery attempt without a receiver reached', () => {
   const event: MeetingCloudEvent = created;
-  const deps = (stored: StoredSubscription | undefined | Error) => ({
+  const deps = (stored: StoredSubscription | undefined | Error, erasedAt?: string) => ({
+    meetings: { lastErasure: async () => erasedAt },
     repository: {
       get: async () => {
         if (stored instanceof Error) throw stored;
@@ -140,8 +141,15 @@ describe('a delivery attempt without a receiver reached', () => {
   it('fails, with the reason, when the subscription cannot be read', async () => {
     expect(await attemptDelivery(deps(new Error('throttled')), 's1', event)).toEqual({
       outcome: 'failed',
-      reason: 'subscription unreadable: throttled',
+      reason: 'storage unreadable: throttled',
     });
+  });
+
+  it('withdraws an event made before a data subject was erased from its meeting; sends those made since', async () => {
+    const later = new Date(Date.parse(event.time) + 1).toISOString();
+    expect(await attemptDelivery(deps(subscription('s1'), later), 's1', event)).toEqual({ outcome: 'withdrawn' });
+    const attempt = await attemptDelivery(deps(subscription('s1'), event.time), 's1', event);
+    expect(attempt.outcome).not.toBe('withdrawn');
   });
 
   it('fails when the URL no longer passes the check', async () => {
