@@ -4,7 +4,7 @@ import { encodeHistoryCursor, parseHistoryRequest } from '../../shared/http/hist
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { parseMeetingId } from '../../shared/http/request-parsing.js';
 import { json } from '../../shared/http/responses.js';
-import { readMeetingHistory } from '../../shared/use-cases/meeting-use-cases.js';
+import { readMeetingHistory } from '../../shared/use-cases/history-use-cases.js';
 
 const deps = meetingDeps();
 

@@ -44,8 +44,8 @@ export const isTombstone = (record: MeetingRecord): record is Tombstone => 'dele
  * When a data subject was last erased from the meeting (its erasure, for a meeting erased whole):
  * an event of the meeting from before then carries erased data, and is not delivered any more.
  */
-export const lastErasure = (record: MeetingRecord): string | undefined =>
-  isTombstone(record) && record.erased ? record.deletionTime : record.erasedAt;
+export const lastErasure = (record: { erased?: true; deletionTime?: string; erasedAt?: string }): string | undefined =>
+  record.erased ? record.deletionTime : record.erasedAt;
 
 /** The canonical form of an instant: UTC, millisecond precision (a storable date-time only). */
 export const toInstant = (dateTime: string): string => new Date(instantMillis(dateTime)).toISOString();

@@ -13,7 +13,7 @@ import {
   StorageUnavailableError,
   type MeetingRepository,
 } from '../domain/meeting-repository.js';
-import { isTombstone, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
+import { isTombstone, lastErasure, type Meeting, type MeetingRecord, type StoredMeeting } from '../domain/meeting.js';
 import type { SearchCriteria, SearchEntry } from '../domain/search.js';
 import { batchWrite, putRequest } from './batch-writes.js';
 import { meetingKey } from './keys.js';
@@ -195,7 +195,8 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
       ),
     );
     if (!Item) return undefined;
-    return Item.erased === true ? (Item.deletedAt as string) : (Item.erasedAt as string | undefined);
+    const { erased, deletedAt, erasedAt } = Item as { erased?: true; deletedAt?: string; erasedAt?: string };
+    return lastErasure({ erased, deletionTime: deletedAt, erasedAt });
   }
 
   forgetPartyTrace(tenantId: string, partyId: string, meetingId: string): Promise<void> {

@@ -5,7 +5,7 @@
  * that doubly serialized form.
  */
 import type { HistoryEntry } from '../domain/meeting-history.js';
-import type { AnswerBudget } from '../use-cases/meeting-use-cases.js';
+import type { AnswerBudget } from '../use-cases/answer-budget.js';
 import type { ExportedMeeting } from '../use-cases/privacy-use-cases.js';
 
 export const MAX_ANSWER_ITEMS_BYTES = 5 * 1024 * 1024;

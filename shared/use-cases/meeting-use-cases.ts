@@ -16,7 +16,7 @@ import {
   PreconditionFailed,
 } from '../domain/errors.js';
 import { idempotentMeetingId, requestHash } from '../domain/idempotency.js';
-import { changesNothing, type HistoryEntry, type WriteOrigin } from '../domain/meeting-history.js';
+import { changesNothing, type WriteOrigin } from '../domain/meeting-history.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../domain/meeting-repository.js';
 import { assertMeetingRules } from '../domain/meeting-rules.js';
 import {
@@ -31,6 +31,7 @@ import {
 } from '../domain/meeting.js';
 import { PageSelector, type SearchCriteria } from '../domain/search.js';
 import { assertDeleteAllowed, assertUpdateAllowed } from '../domain/status-rules.js';
+import { BudgetedItems, type AnswerBudget } from './answer-budget.js';
 
 /** The status a write moved a meeting from and to (decided on the version it replaced). */
 export interface StatusChange {
@@ -194,46 +195,6 @@ export async function deleteMeeting(
   });
 }
 
-async function knownMeeting(deps: MeetingDeps, tenantId: string, meetingId: string, afterVersion?: number) {
-  if (await deps.repository.get(tenantId, meetingId)) return true;
-  return (
-    afterVersion !== undefined && (await deps.repository.history(tenantId, meetingId, { limit: 1 })).entries.length > 0
-  );
-}
-
-/**
- * A page of the meeting's history, oldest first: at most `size` entries after version
- * `afterVersion`, fewer when the next would pass the answer's budget; `nextAfter` continues from
- * there (absent on the last page). Entries outlive their meeting: only a meeting with neither
- * entries nor an item (never created here, or another tenant's) is not found.
- */
-export async function readMeetingHistory(
-  deps: MeetingDeps,
-  tenantId: string,
-  meetingId: string,
-  request: { afterVersion?: number; size: number; budget?: HistoryBudget },
-): Promise<{ entries: HistoryEntry[]; nextAfter?: number }> {
-  const { entries: read, more } = await deps.repository.history(tenantId, meetingId, {
-    afterVersion: request.afterVersion,
-    limit: request.size,
-  });
-  // An empty page: of a meeting without entries (written before history existed), past the last
-  // entry, or of no meeting of this tenant at all (404, whatever cursor came with it).
-  if (read.length === 0 && !(await knownMeeting(deps, tenantId, meetingId, request.afterVersion)))
-    throw new MeetingNotFound(meetingId);
-  const budget = request.budget ?? { maxBytes: Number.POSITIVE_INFINITY, bytesOf: () => 0 };
-  const entries: HistoryEntry[] = [];
-  let bytes = 0;
-  for (const entry of read) {
-    const entryBytes = budget.bytesOf(entry);
-    if (entries.length > 0 && bytes + entryBytes > budget.maxBytes) break;
-    entries.push(entry);
-    bytes += entryBytes;
-  }
-  const hasMore = more || entries.length < read.length;
-  return { entries, ...(hasMore ? { nextAfter: entries.at(-1)!.version } : {}) };
-}
-
 export async function searchMeetings(
   deps: MeetingDeps,
   tenantId: string,
@@ -246,13 +207,6 @@ export async function searchMeetings(
   const meetings = pageIds.length ? await deps.repository.getMany(tenantId, pageIds) : [];
   return { meetings, totalCount };
 }
-
-/** How much one answer may carry: at most `maxBytes`, each item weighing `bytesOf` it. */
-export interface AnswerBudget<T = MeetingChange> {
-  maxBytes: number;
-  bytesOf: (item: T) => number;
-}
-export type HistoryBudget = AnswerBudget<HistoryEntry>;
 
 /** The meetings of a feed answer are read in batches of this many, in order, until the answer's budget is spent. */
 const RECORD_BATCH = 100;
@@ -281,9 +235,7 @@ export async function listChanges(
     upTo: horizon,
     limit: request.size,
   });
-  const budget = request.budget ?? { maxBytes: Number.POSITIVE_INFINITY, bytesOf: () => 0 };
-  const changes: MeetingChange[] = [];
-  let bytes = 0;
+  const answer = new BudgetedItems(request.budget);
   let last: ChangeEntry | undefined;
   let full = false;
   for (let start = 0; start < entries.length && !full; start += RECORD_BATCH) {
@@ -293,17 +245,12 @@ export async function listChanges(
       batch.map((entry) => entry.meetingId),
     );
     for (const entry of batch) {
-      const change = changeOf(entry, records.get(entry.meetingId));
-      const changeBytes = budget.bytesOf(change);
-      if (changes.length > 0 && bytes + changeBytes > budget.maxBytes) {
-        full = true;
-        break;
-      }
-      changes.push(change);
-      bytes += changeBytes;
+      full = !answer.offer(changeOf(entry, records.get(entry.meetingId)));
+      if (full) break;
       last = entry;
     }
   }
+  const changes = answer.items;
   const hasMore = more || changes.length < entries.length;
   return { changes, next: { position: hasMore ? last! : settled, knownSince }, hasMore };
 }

@@ -9,7 +9,8 @@ import { ErasureNotFound } from '../domain/errors.js';
 import type { HistoryEntry, WriteOrigin } from '../domain/meeting-history.js';
 import { ConcurrentModificationError } from '../domain/meeting-repository.js';
 import { isTombstone, nextModificationTime, type Meeting } from '../domain/meeting.js';
-import type { AnswerBudget, MeetingDeps } from './meeting-use-cases.js';
+import { BudgetedItems, type AnswerBudget } from './answer-budget.js';
+import type { MeetingDeps } from './meeting-use-cases.js';
 
 /** A party named in at most this many meetings is erased before the request is answered. */
 export const SYNC_ERASURE_MEETINGS = 100;
@@ -162,9 +163,8 @@ export async function exportParty(
   const candidates = (await deps.repository.meetingsNamingParty(tenantId, party)).filter(
     (id) => request.afterMeetingId === undefined || id > request.afterMeetingId,
   );
-  const budget = request.budget ?? { maxBytes: Number.POSITIVE_INFINITY, bytesOf: () => 0 };
-  const meetings: ExportedMeeting[] = [];
-  let bytes = 0;
+  const answer = new BudgetedItems(request.budget);
+  const { items: meetings } = answer;
   for (let start = 0; start < candidates.length; start += request.size) {
     const batch = candidates.slice(start, start + request.size);
     const records = await deps.repository.getRecords(tenantId, batch);
@@ -172,11 +172,8 @@ export async function exportParty(
       const record = records.get(meetingId);
       if (!record || isTombstone(record) || erasureOf(record.meeting, party) === 'NONE') continue;
       const exported = { meeting: record.meeting, history: await allEntries(deps, tenantId, meetingId) };
-      const exportedBytes = budget.bytesOf(exported);
-      const full = meetings.length === request.size || (meetings.length > 0 && bytes + exportedBytes > budget.maxBytes);
-      if (full) return { meetings, nextAfter: meetings.at(-1)!.meeting.meetingId };
-      meetings.push(exported);
-      bytes += exportedBytes;
+      if (meetings.length === request.size || !answer.offer(exported))
+        return { meetings, nextAfter: meetings.at(-1)!.meeting.meetingId };
     }
   }
   return { meetings };

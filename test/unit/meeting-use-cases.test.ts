@@ -17,12 +17,12 @@ import type { WriteOrigin } from '../../shared/domain/meeting-history.js';
 import { ConcurrentModificationError, type MeetingRepository } from '../../shared/domain/meeting-repository.js';
 import type { Meeting, MeetingInput, MeetingRecord, StoredMeeting } from '../../shared/domain/meeting.js';
 import type { SearchCriteria, SearchEntry } from '../../shared/domain/search.js';
+import { readMeetingHistory } from '../../shared/use-cases/history-use-cases.js';
 import {
   createMeeting,
   deleteMeeting,
   getMeeting,
   readMeeting,
-  readMeetingHistory,
   searchMeetings,
   updateMeeting,
   type MeetingDeps,
