@@ -8,7 +8,7 @@ function main() {
   const app = new App();
   const context = (name: string) => app.node.tryGetContext(name) as string | undefined;
 
-  // cdk deploy -c jwtIssuer=... -c jwtJwksUri=... -c jwtAudience=... [-c tenantClaim=... -c readScope=... -c writeScope=...]
+  // cdk deploy -c jwtIssuer=... -c jwtJwksUri=... -c jwtAudience=... [-c tenantClaim=... -c readScope=... -c writeScope=... -c privacyScope=...]
   const issuer = context('jwtIssuer');
   let externalIssuer: ExternalIssuer | undefined;
   if (issuer) {
@@ -23,6 +23,7 @@ function main() {
       tenantClaim: context('tenantClaim'),
       readScope: context('readScope'),
       writeScope: context('writeScope'),
+      privacyScope: context('privacyScope'),
     };
   }
 

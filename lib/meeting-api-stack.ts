@@ -8,16 +8,18 @@ import type { Construct } from 'constructs';
 import { authorizerResultTtlSeconds, routes, type OperationId } from '../shared/routes.js';
 import { ChangeNotifications } from './constructs/change-notifications.js';
 import { EdgeProtection } from './constructs/edge-protection.js';
+import { ErasureLedgerTable } from './constructs/erasure-ledger-table.js';
+import { ErasureWorker } from './constructs/erasure-worker.js';
 import { namingScopes } from './constructs/flat-construct.js';
 import { MeetingRestApi } from './constructs/meeting-rest-api.js';
 import { MeetingsTable } from './constructs/meetings-table.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { PartnerKeys } from './constructs/partner-keys.js';
-import { ServiceFunction } from './constructs/service-function.js';
+import { ServiceFunction, type TableGrant } from './constructs/service-function.js';
 import { CognitoTokenIssuer, externalTokenIssuer, type ExternalIssuer } from './constructs/token-issuer.js';
 import { stageOf } from './stage.js';
-import { TABLE_ACCESS } from './table-access.js';
+import { ERASURE_LEDGER_ACCESS, TABLE_ACCESS } from './table-access.js';
 
 export type { ExternalIssuer } from './constructs/token-issuer.js';
 
@@ -27,6 +29,25 @@ export type { ExternalIssuer } from './constructs/token-issuer.js';
  * (1,769 MB). The figures behind this are bench:search's, in docs/scaling.md.
  */
 const FUNCTION_MEMORY_MB: Partial<Record<OperationId, number>> = { searchMeetings: 1769 };
+
+/** An operation's grants on the meetings table and the erasure ledger (lib/table-access.ts). */
+function tableGrants(
+  operationId: OperationId,
+  meetings: dynamodb.ITableV2,
+  erasureLedger: dynamodb.ITableV2,
+): TableGrant[] {
+  const grants: TableGrant[] = [];
+  const meetingsAccess = TABLE_ACCESS[operationId];
+  if (meetingsAccess) grants.push({ table: meetings, variable: 'TABLE_NAME', access: meetingsAccess });
+  const ledgerActions = (ERASURE_LEDGER_ACCESS as Partial<Record<string, readonly string[]>>)[operationId];
+  if (ledgerActions)
+    grants.push({
+      table: erasureLedger,
+      variable: 'ERASURE_LEDGER_TABLE_NAME',
+      access: { table: [...ledgerActions], indexes: {} },
+    });
+  return grants;
+}
 
 export interface MeetingApiStackProps extends StackProps {
   /** Tokens from this issuer; without it the stack creates a Cognito user pool to issue them. */
@@ -43,6 +64,8 @@ export interface MeetingApiStackProps extends StackProps {
  */
 export class MeetingApiStack extends Stack {
   readonly table: dynamodb.TableV2;
+  readonly erasureLedger: dynamodb.TableV2;
+  readonly erasureWorker: ErasureWorker;
   readonly api: apigateway.RestApi;
   readonly functions: Record<string, NodejsFunction> = {};
   readonly authorizerFunction: NodejsFunction;
@@ -54,6 +77,7 @@ export class MeetingApiStack extends Stack {
     super(scope, id, props);
 
     this.table = new MeetingsTable(this, 'MeetingsTable');
+    this.erasureLedger = new ErasureLedgerTable(this, 'ErasureLedger');
 
     const issuer = props.externalIssuer
       ? externalTokenIssuer(props.externalIssuer)
@@ -87,7 +111,7 @@ export class MeetingApiStack extends Stack {
     for (const route of routes) {
       const fn = new ServiceFunction(this, route.operationId, {
         name: route.functionName,
-        tableAccess: { table: this.table, access: TABLE_ACCESS[route.operationId] },
+        tables: tableGrants(route.operationId, this.table, this.erasureLedger),
         memorySize: FUNCTION_MEMORY_MB[route.operationId],
       }).function;
       this.functions[route.operationId] = fn;
@@ -111,16 +135,23 @@ export class MeetingApiStack extends Stack {
       alarmTopic: monitoring.alarmTopic,
     });
 
+    this.erasureWorker = new ErasureWorker(this, 'ErasureWorker', {
+      table: this.table,
+      erasureLedger: this.erasureLedger,
+      alarmTopic: monitoring.alarmTopic,
+    });
+
     new OperationsDashboard(this, 'Operations', {
       dashboardName: `meeting-api-${stage.name}-${this.region}`,
       api,
       table: this.table,
       throttledRequests: monitoring.throttledRequests,
-      alarms: [...monitoring.alarms, ...this.changeNotifications.alarms],
+      alarms: [...monitoring.alarms, ...this.changeNotifications.alarms, ...this.erasureWorker.alarms],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ErasureLedgerTableName', { value: this.erasureLedger.tableName });
     new CfnOutput(this, 'MeetingEventBusName', { value: this.changeNotifications.bus.eventBusName });
   }
 

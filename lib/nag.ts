@@ -16,7 +16,7 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
   acknowledge(
     stack,
     'Serverless::Serverless-LambdaDLQ',
-    'No function is invoked asynchronously, where a Lambda DLQ applies: API Gateway invokes the API functions and returns their errors to the client; the pipe invokes its enrichment synchronously (failures retried, then alarmed); SQS event sources invoke the fan-out and delivery functions, and their queues have dead-letter queues.',
+    "No function is invoked asynchronously, where a Lambda DLQ applies: API Gateway invokes the API functions and returns their errors to the client; the pipe invokes its enrichment synchronously (failures retried, then alarmed); SQS event sources invoke the fan-out and delivery functions, and their queues have dead-letter queues; the erasure ledger's stream invokes the erasure worker, with an on-failure queue.",
   );
   acknowledge(
     stack,
@@ -39,6 +39,11 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     );
   }
+  acknowledge(
+    stack.erasureWorker.function.role!,
+    'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and dynamodb:ListStreams, with which its event source mapping lists the erasure ledger's streams: none supports resource-level permissions.",
+  );
   for (const role of stack.changeNotifications.pipeRoles) {
     acknowledge(
       role,
@@ -46,10 +51,11 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
       "dynamodb:ListStreams supports no resource-level permissions; EventBridge Pipes lists the table's streams with it.",
     );
   }
-  for (const queue of stack.changeNotifications.deadLetterQueues) {
+  for (const queue of [...stack.changeNotifications.deadLetterQueues, stack.erasureWorker.deadLetters]) {
     const reason = 'A dead-letter queue: the end of the line, watched by an alarm; it has no redrive of its own.';
     acknowledge(queue, 'Serverless::Serverless-SQSRedrivePolicy', reason);
-    // The pipes' dead-letter queue is named in their source parameters, which cdk-nag does not read.
+    // The pipes' and the erasure worker's dead-letter queues are named in their source parameters
+    // (an event source's on-failure destination), which cdk-nag does not read.
     acknowledge(queue, 'AwsSolutions::AwsSolutions-SQS3', reason);
   }
   for (const fn of stack.changeNotifications.queueConsumers) {

@@ -1,4 +1,4 @@
-import { erasuresPartition, meetingKey, subscriptionsPartition } from '../shared/dynamodb/keys.js';
+import { meetingKey, subscriptionsPartition } from '../shared/dynamodb/keys.js';
 import { INDEXES, type IndexName } from '../shared/dynamodb/table-definition.js';
 import type { OperationId } from '../shared/routes.js';
 
@@ -19,7 +19,19 @@ export const SUBSCRIPTION_PARTITIONS = [subscriptionsPartition('*')];
 /** Every meeting's partition (the meeting, its links, its history), and nothing else. */
 export const MEETING_PARTITIONS = [meetingKey('*', '*').pk];
 
-export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
+/**
+ * Carrying out a data subject's erasure: finds the party's meetings (party traces and the party
+ * index), erases or redacts each (a transaction of puts and deletes), rewrites their history
+ * entries (BatchWriteItem), drops the traces. The API function does it for a party in few
+ * meetings, the erasure worker for the others.
+ */
+export const ERASURE_WORK: TableAccess = {
+  table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+  indexes: { byPartyVisitTime: ['dynamodb:Query'] },
+};
+
+/** What each operation's function does to the meetings table (none: no grant and no TABLE_NAME). */
+export const TABLE_ACCESS: Record<OperationId, TableAccess | undefined> = {
   // A create that loses a race with no item handed back (a transaction conflict) reads what holds the id.
   createMeeting: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], indexes: {} },
   getMeeting: { table: ['dynamodb:GetItem'], indexes: {} },
@@ -50,14 +62,10 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
   },
   listSubscriptions: { table: ['dynamodb:Query'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
   deleteSubscription: { table: ['dynamodb:DeleteItem'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
-  // A data subject's erasure: records it (its own partition), finds the party's meetings (party
-  // traces and the party index), erases or redacts each (a transaction of puts and deletes),
-  // rewrites their history entries (BatchWriteItem), drops the traces, marks the record completed.
-  createErasure: {
-    table: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
-    indexes: { byPartyVisitTime: ['dynamodb:Query'] },
-  },
-  getErasure: { table: ['dynamodb:GetItem'], indexes: {}, leadingKeys: [erasuresPartition('*')] },
+  // Finds the party's meetings, and erases the party from them when they are few (ERASURE_WORK).
+  createErasure: ERASURE_WORK,
+  // The erasure record only: the ledger (ERASURE_LEDGER_ACCESS).
+  getErasure: undefined,
   // The party's meetings (traces, party index), each meeting (BatchGetItem) and its history (Query).
   exportParty: {
     table: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
@@ -69,3 +77,14 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess> = {
     indexes: Object.fromEntries(Object.keys(INDEXES).map((name) => [name, ['dynamodb:Query']])),
   },
 };
+
+/**
+ * What touches the erasure ledger, a table of its own: a request records the erasure (and marks
+ * it completed when it carried it out itself); the worker reads a queued one, hands the rest of a
+ * long one on to its next run, and marks it completed.
+ */
+export const ERASURE_LEDGER_ACCESS = {
+  createErasure: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  getErasure: ['dynamodb:GetItem'],
+  worker: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+} as const;

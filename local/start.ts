@@ -1,7 +1,7 @@
 /**
  * npm start: DynamoDB Local (unless DYNAMODB_ENDPOINT names one), the table, the dev issuer, the
  * dev stage as synthesized (cached), its functions as deployed behind the local IAM enforcement
- * point, change notifications, and the local gateway on http://127.0.0.1:$PORT. SIGINT/SIGTERM
+ * point, change notifications, the erasure worker, and the local gateway on http://127.0.0.1:$PORT. SIGINT/SIGTERM
  * stop everything it started.
  */
 import { resolve } from 'node:path';
@@ -54,7 +54,9 @@ async function main() {
 
   // Change notifications: the table's stream to webhook subscribers, as the stack does on AWS.
   events = await startLocalEvents(runtime.changeNotifications(dataDir));
-  // (Started before the gateway listens: no write can come before the stream is followed.)
+  // The erasure worker, fed by the erasure ledger's stream as on AWS.
+  await runtime.startStreamEventSources();
+  // (Started before the gateway listens: no write can come before the streams are followed.)
 
   const server = createLocalGateway({ stack, functions: runtime.functions });
   await new Promise<void>((resolveListen, reject) => {

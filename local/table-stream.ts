@@ -1,7 +1,7 @@
 /**
- * Follows a DynamoDB stream from now, as an EventBridge pipe reads it: every open shard (and each
- * new one from its beginning), in order per shard, records past the pipe's filter criteria handed
- * over one at a time; a shard's iterator moves on only once its records are handed over, so a
+ * Follows a DynamoDB stream from now (or from its oldest record), as an EventBridge pipe or a
+ * Lambda event source mapping reads it: every open shard (and each new one from its beginning),
+ * in order per shard, records past the filter criteria handed over one at a time; a shard's iterator moves on only once its records are handed over, so a
  * failure reads them again, and an expired iterator takes up after the last record handled.
  */
 import {
@@ -23,6 +23,8 @@ export interface TableStreamOptions {
   filterPatterns: unknown[];
   onRecord: (record: StreamRecord) => Promise<void>;
   pollIntervalMs?: number;
+  /** Where reading starts in the shards open at start: after the newest record (default), or at the oldest. */
+  startingPosition?: 'LATEST' | 'TRIM_HORIZON';
 }
 
 /** How often new shards are looked for. */
@@ -51,12 +53,14 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
       const shardId = shard.ShardId!;
       if (seenShards.has(shardId)) continue;
       seenShards.add(shardId);
-      if (initial && shard.SequenceNumberRange?.EndingSequenceNumber) continue; // closed before we started
+      // Closed before we started (read from the oldest record, a closed shard's records still count).
+      if (initial && options.startingPosition !== 'TRIM_HORIZON' && shard.SequenceNumberRange?.EndingSequenceNumber)
+        continue;
       const { ShardIterator } = await streams.send(
         new GetShardIteratorCommand({
           StreamArn: streamArn,
           ShardId: shardId,
-          ShardIteratorType: initial ? 'LATEST' : 'TRIM_HORIZON',
+          ShardIteratorType: initial ? (options.startingPosition ?? 'LATEST') : 'TRIM_HORIZON',
         }),
       );
       iterators.set(shardId, ShardIterator);
@@ -82,7 +86,8 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
         try {
           answer = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
         } catch (error) {
-          // An expired iterator: take up again right after the last record handled.
+          // An expired (or trimmed) iterator: take up again right after the last record handled, or
+          // where reading started when none was handled yet.
           const after = lastSequence.get(shardId);
           const { ShardIterator } = await streams.send(
             new GetShardIteratorCommand({
@@ -90,7 +95,7 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
               ShardId: shardId,
               ...(after
                 ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-                : { ShardIteratorType: 'LATEST' }),
+                : { ShardIteratorType: options.startingPosition ?? 'LATEST' }),
             }),
           );
           iterators.set(shardId, ShardIterator);

@@ -1,6 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readFeedConfig, readStorageConfig, readWebhookConfig, type StorageConfig } from './config.js';
+import {
+  readErasureLedgerTableName,
+  readFeedConfig,
+  readStorageConfig,
+  readStoreConnection,
+  readWebhookConfig,
+  type StorageConfig,
+} from './config.js';
+import type { ErasureRepository } from './domain/erasure-repository.js';
 import { createDocumentClient } from './dynamodb/document-client.js';
 import { DynamoDbErasureRepository } from './dynamodb/dynamodb-erasure-repository.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
@@ -19,7 +27,7 @@ const storageConfig = (): StorageConfig => (config ??= readStorageConfig());
 
 /** The one DynamoDB client of this runtime (tests add fault-injecting middleware to its stack). */
 export function documentClient(): DynamoDBDocumentClient {
-  return (client ??= createDocumentClient(storageConfig()));
+  return (client ??= createDocumentClient(readStoreConnection()));
 }
 
 /** The use cases' dependencies, built once per cold start from the environment. */
@@ -32,14 +40,18 @@ export function meetingDeps(): MeetingDeps {
   return (deps = { repository, settleDelayMs });
 }
 
+let ledger: ErasureRepository | undefined;
+
+/** The erasure ledger (its own table), built once per cold start. */
+export function erasureLedger(): ErasureRepository {
+  return (ledger ??= new DynamoDbErasureRepository(documentClient(), readErasureLedgerTableName()));
+}
+
 let privacy: PrivacyDeps | undefined;
 
-/** The privacy use cases' dependencies (the meetings' and the erasure records'), built once per cold start. */
+/** The privacy use cases' dependencies (the meetings' and the erasure ledger), built once per cold start. */
 export function privacyDeps(): PrivacyDeps {
-  return (privacy ??= {
-    ...meetingDeps(),
-    erasures: new DynamoDbErasureRepository(documentClient(), storageConfig().tableName),
-  });
+  return (privacy ??= { ...meetingDeps(), erasures: erasureLedger() });
 }
 
 let subscriptions: SubscriptionDeps | undefined;

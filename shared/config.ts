@@ -33,11 +33,16 @@ export interface StorageConfig {
 }
 
 export function readStorageConfig(env: Env = process.env): StorageConfig {
+  const tableName = required(env, 'TABLE_NAME', 'the name of the meetings table');
+  return { tableName, ...readStoreConnection(env) };
+}
+
+/** How a function reaches DynamoDB, whichever of the stack's tables it uses. */
+export function readStoreConnection(env: Env = process.env): Omit<StorageConfig, 'tableName'> {
   const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
   if (endpoint && !/^https?:\/\/[^\s]+$/.test(endpoint)) {
     throw new ConfigError(`DYNAMODB_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
   }
-  const tableName = required(env, 'TABLE_NAME', 'the name of the meetings table');
   const region =
     env.AWS_REGION?.trim() || (endpoint ? 'local' : required(env, 'AWS_REGION', 'the AWS region of the table'));
   if (endpoint) {
@@ -46,13 +51,17 @@ export function readStorageConfig(env: Env = process.env): StorageConfig {
       accessKeyId: env.AWS_ACCESS_KEY_ID?.trim() || 'local',
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY?.trim() || 'local',
     };
-    return { tableName, region, endpoint, localCredentials };
+    return { region, endpoint, localCredentials };
   }
   // Checked here so that a function without them stops at cold start, not at its first call.
   required(env, 'AWS_ACCESS_KEY_ID', 'set by the Lambda runtime from the function role');
   required(env, 'AWS_SECRET_ACCESS_KEY', 'set by the Lambda runtime from the function role');
-  return { tableName, region };
+  return { region };
 }
+
+/** ERASURE_LEDGER_TABLE_NAME: the table of recorded erasures (a table apart from the meetings'). */
+export const readErasureLedgerTableName = (env: Env = process.env): string =>
+  required(env, 'ERASURE_LEDGER_TABLE_NAME', 'the name of the erasure ledger table');
 
 export interface FeedConfig {
   /**

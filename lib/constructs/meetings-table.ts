@@ -2,12 +2,18 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import {
   INDEXES,
+  type TableRole,
   SEARCH_ENTRY_ATTRIBUTES,
   TABLE_KEY,
   STREAM_VIEW_TYPE,
   TIME_TO_LIVE_ATTRIBUTE,
 } from '../../shared/dynamodb/table-definition.js';
 import { stageOf } from '../stage.js';
+
+/** Names the table's role for the local runner, which gives each role its DynamoDB Local table. */
+export function markTableRole(table: dynamodb.TableV2, role: TableRole): void {
+  (table.node.defaultChild as dynamodb.CfnGlobalTable).addMetadata('meeting-api:table', role);
+}
 
 const string = (name: string): dynamodb.Attribute => ({ type: dynamodb.AttributeType.STRING, name });
 
@@ -34,5 +40,6 @@ export class MeetingsTable extends dynamodb.TableV2 {
         nonKeyAttributes: [...SEARCH_ENTRY_ATTRIBUTES],
       })),
     });
+    markTableRole(this, 'meetings');
   }
 }

@@ -19,10 +19,19 @@ export interface ServiceFunctionProps {
   /** Directory under functions/ holding its handler.ts, e.g. get-meeting. */
   name: string;
   environment?: Record<string, string>;
-  /** The table it uses and what it does to it: it gets the table's name and exactly these grants. */
-  tableAccess?: { table: dynamodb.ITableV2; access: TableAccess };
+  /** The tables it uses and what it does to each: it gets each table's name in its variable and exactly these grants. */
+  tables?: TableGrant[];
   /** Default 512 MB. Lambda gives CPU in proportion: 1,769 MB is one full vCPU. */
   memorySize?: number;
+  /** Default 20 s (an API function: API Gateway waits 29 s). */
+  timeout?: Duration;
+}
+
+export interface TableGrant {
+  table: dynamodb.ITableV2;
+  /** The environment variable that names it: TABLE_NAME (meetings) or ERASURE_LEDGER_TABLE_NAME. */
+  variable: 'TABLE_NAME' | 'ERASURE_LEDGER_TABLE_NAME';
+  access: TableAccess;
 }
 
 /** One Lambda function of the API with its own log group and its own role. */
@@ -32,7 +41,7 @@ export class ServiceFunction extends FlatConstruct {
   constructor(
     scope: Construct,
     id: string,
-    { name, environment = {}, tableAccess, memorySize = 512 }: ServiceFunctionProps,
+    { name, environment = {}, tables = [], memorySize = 512, timeout = Duration.seconds(20) }: ServiceFunctionProps,
   ) {
     super(scope, id);
     // Child ids carry the function name: they are the ids the resources had in the stack (FlatConstruct).
@@ -60,10 +69,10 @@ export class ServiceFunction extends FlatConstruct {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize,
-        // Room for the bounded retries of shared/dynamodb/document-client.ts (a failing call gives up
-        // within 3 x (0.5 s + 2 s) plus the SDK's backoff) after the calls that preceded it;
-        // API Gateway waits 29 s.
-        timeout: Duration.seconds(20),
+        // API functions: room for the bounded retries of shared/dynamodb/document-client.ts (a
+        // failing call gives up within 3 x (0.5 s + 2 s) plus the SDK's backoff) after the calls
+        // that preceded it; API Gateway waits 29 s.
+        timeout,
         tracing: lambda.Tracing.ACTIVE,
         logGroup,
         // No --enable-source-maps: it parses the bundle's map at every cold start (its cost is in
@@ -73,7 +82,7 @@ export class ServiceFunction extends FlatConstruct {
           // Each stage its own metrics (shared/metrics.ts).
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(stage.name),
           POWERTOOLS_LOG_LEVEL: 'INFO',
-          ...(tableAccess ? { TABLE_NAME: tableAccess.table.tableName } : {}),
+          ...Object.fromEntries(tables.map(({ variable, table }) => [variable, table.tableName])),
           ...environment,
         },
         bundling: productionBundling(),
@@ -81,7 +90,7 @@ export class ServiceFunction extends FlatConstruct {
     );
     // Names its source folder for the local runner, which runs this function from the template.
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('meeting-api:function', name);
-    if (tableAccess) this.grantTableAccess(tableAccess.table, tableAccess.access);
+    for (const { table, access } of tables) this.grantTableAccess(table, access);
   }
 
   private grantTableAccess(table: dynamodb.ITableV2, access: TableAccess): void {

@@ -90,11 +90,13 @@ export function authorizationRequests(
 ): AuthorizationRequest[] {
   const [service, operation = ''] = target.split('.');
   if (service?.startsWith('DynamoDBStreams')) {
-    // The one stream of the local table; a shard iterator is opaque, and names no stream of its own.
+    // A shard iterator names its stream first, as DynamoDB's and DynamoDB Local's do ("<stream ARN>|...").
+    const iterator = typeof body.ShardIterator === 'string' ? body.ShardIterator : undefined;
     const streamArn =
       typeof body.StreamArn === 'string'
         ? body.StreamArn
-        : Object.values(schemas).find((schema) => schema.streamArn)?.streamArn;
+        : Object.values(schemas).find((schema) => schema.streamArn && iterator?.startsWith(`${schema.streamArn}|`))
+            ?.streamArn;
     if (operation === 'ListStreams') return [{ action: 'dynamodb:ListStreams', resource: '*', context: {} }];
     if (!streamArn) throw new UnauthorizableRequestError('no stream');
     return [{ action: `dynamodb:${operation}`, resource: streamArn, context: {} }];

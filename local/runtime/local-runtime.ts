@@ -15,6 +15,7 @@ import { startIamEnforcement, type IamEnforcement } from './iam-enforcement.js';
 import { deployedFunctions, prepareLocalStack, principalsOf } from './local-stack.js';
 import { localCredentialsOf, TOKEN_ISSUER_VARIABLES } from './local-values.js';
 import { functionFrom, type DeployedStack } from './stack-template.js';
+import { startStreamEventSources } from './stream-event-sources.js';
 import type { SynthesizedStack } from './synthesized-stack.js';
 
 export interface LocalRuntimeOptions {
@@ -42,6 +43,11 @@ export interface LocalRuntime {
    * through its filter, subscriptions read as the fan-out and the delivery function read them.
    */
   changeNotifications(dataDir: string): LocalEventsOptions;
+  /**
+   * Starts the functions fed by a table's stream (the erasure worker), as their event source
+   * mappings read it. One runtime per table should: on AWS each mapping is one reader.
+   */
+  startStreamEventSources(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     : { ...options.devIssuer, ...fromEnv(['JWT_CLOCK_LEEWAY_SECONDS']) };
   const functions = deployedFunctions(stack, { enforcementEndpoint: enforcement.endpoint, tokenIssuer, env });
   const clients: DynamoDBDocumentClient[] = [];
+  let eventSources: { stop(): Promise<void> } | undefined;
   const clientAs = (roleArn: string) => {
     const client = createDocumentClient({
       region: stack.account.region,
@@ -82,14 +89,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clientAs,
     changeNotifications(dataDir) {
       const pipe = stack.streamPipes.find((candidate) => candidate.target.startsWith('arn:aws:sqs:'));
-      if (!pipe || !prepared.table.streamArn) throw new Error('the template has no delivery pipe on the table stream');
+      if (!pipe || !prepared.tables.meetings.streamArn)
+        throw new Error('the template has no delivery pipe on the table stream');
       const repositoryAs = (sourceName: string) =>
         new DynamoDbSubscriptionRepository(clientAs(functionFrom(stack, sourceName).roleArn), options.tableName);
       return {
         endpoint: enforcement.endpoint,
         region: stack.account.region,
         credentials: localCredentialsOf(pipe.roleArn),
-        streamArn: prepared.table.streamArn,
+        streamArn: prepared.tables.meetings.streamArn,
         filterPatterns: pipe.filterPatterns,
         dataDir,
         writeDeadlineMs: readFeedConfig(
@@ -106,7 +114,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         resolveHost: resolveAllAddresses,
       };
     },
+    async startStreamEventSources() {
+      eventSources ??= await startStreamEventSources(stack, functions, enforcement.endpoint);
+    },
     async stop() {
+      await eventSources?.stop();
       await functions.stop();
       for (const client of clients) client.destroy();
       await enforcement.stop();

@@ -3,6 +3,7 @@
  * local table's names and ARNs, each role given local credentials, and its functions started as
  * deployed behind the IAM enforcement point.
  */
+import { erasureLedgerTableName, type TableRole } from '../../shared/dynamodb/table-definition.js';
 import { describeLocalTable } from '../dynamodb-local.js';
 import type { KeySchemas } from './dynamodb-authorization.js';
 import { DeployedFunctions, type FunctionDefinition } from './function-host.js';
@@ -13,7 +14,8 @@ import { synthesizeDevStage, type SynthesizedStack } from './synthesized-stack.j
 
 export interface PreparedStack {
   stack: DeployedStack;
-  table: LocalTable;
+  /** The meetings table and the erasure ledger as DynamoDB Local has them. */
+  tables: Record<TableRole, LocalTable>;
   synthesis: SynthesizedStack;
   schemas: KeySchemas;
 }
@@ -24,27 +26,29 @@ export async function prepareLocalStack(options: {
   requireApiKey: boolean;
 }): Promise<PreparedStack> {
   const synthesis = await synthesizeDevStage({ requireApiKey: options.requireApiKey });
-  const description = await describeLocalTable(options.dynamoDbEndpoint, options.tableName);
-  const [, , , region, accountId] = description.TableArn!.split(':') as [string, string, string, string, string];
-  const table: LocalTable = {
-    name: options.tableName,
-    arn: description.TableArn!,
-    streamArn: description.LatestStreamArn,
+  const names: Record<TableRole, string> = {
+    meetings: options.tableName,
+    'erasure-ledger': erasureLedgerTableName(options.tableName),
   };
   const partitionKeyOf = (keys: Array<{ AttributeName?: string; KeyType?: string }> = []) =>
     keys.find((key) => key.KeyType === 'HASH')!.AttributeName!;
-  const schemas: KeySchemas = {
-    [options.tableName]: {
-      arn: table.arn,
-      streamArn: table.streamArn,
+  const tables = {} as Record<TableRole, LocalTable>;
+  const schemas: KeySchemas = {};
+  for (const [role, name] of Object.entries(names) as Array<[TableRole, string]>) {
+    const description = await describeLocalTable(options.dynamoDbEndpoint, name);
+    tables[role] = { name, arn: description.TableArn!, streamArn: description.LatestStreamArn };
+    schemas[name] = {
+      arn: description.TableArn!,
+      streamArn: description.LatestStreamArn,
       partitionKey: partitionKeyOf(description.KeySchema),
       indexes: Object.fromEntries(
         (description.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName!, partitionKeyOf(index.KeySchema)]),
       ),
-    },
-  };
-  const stack = readDeployedStack(synthesis.assemblyDir, synthesis.templateFile, { accountId, region }, table);
-  return { stack, table, synthesis, schemas };
+    };
+  }
+  const [, , , region, accountId] = tables.meetings.arn.split(':') as [string, string, string, string, string];
+  const stack = readDeployedStack(synthesis.assemblyDir, synthesis.templateFile, { accountId, region }, tables);
+  return { stack, tables, synthesis, schemas };
 }
 
 /** Who may call the enforcement point: every role of the template, as its functions or pipes. */

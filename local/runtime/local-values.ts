@@ -4,15 +4,16 @@ import { createHash } from 'node:crypto';
  * The one place where the local runner stands in for what only AWS knows. Everything else it runs
  * comes from the synthesized template as it is:
  *
- * - Values CloudFormation resolves at deploy time: the table's name and ARNs are DynamoDB Local's
- *   own (its account and region are the local account and region); `AWS::Region`,
+ * - Values CloudFormation resolves at deploy time: each table's name and ARNs are those of its
+ *   DynamoDB Local table (the table's `meeting-api:table` role names it; its account and region
+ *   are the local account and region); `AWS::Region`,
  *   `AWS::AccountId` and the ARNs of other resources are made in that account and region.
  * - The token issuer: the dev stage's Cognito pool does not exist here, so the authorizer's JWT_*
  *   settings are the local dev issuer's (or the developer's own JWT_* when JWT_ISSUER is set).
  * - What the Lambda runtime adds to every function: AWS_REGION, AWS_LAMBDA_FUNCTION_NAME,
  *   _HANDLER, and the credentials of its role (each role its own key, derived from its ARN, so
  *   that the local IAM enforcement point knows which role calls).
- * - The template's references: Ref and Fn::GetAtt of the table give DynamoDB Local's name and
+ * - The template's references: Ref and Fn::GetAtt of a table give its DynamoDB Local name and
  *   ARNs; of a queue its URL; other resources' ARNs are made in the local account and region.
  * - Local settings: DYNAMODB_ENDPOINT (the enforcement point in front of DynamoDB Local),
  *   CHANGES_SETTLE_SECONDS (DynamoDB Local's indexes do not lag: 5 s unless set),
@@ -26,7 +27,7 @@ export interface LocalAccount {
   region: string;
 }
 
-/** What DynamoDB Local reports about the table (DescribeTable). */
+/** What DynamoDB Local reports about a table (DescribeTable). */
 export interface LocalTable {
   name: string;
   arn: string;
@@ -68,23 +69,26 @@ export function localPseudoParameter(name: string, account: LocalAccount): strin
   return values[name];
 }
 
-/** A resource's Ref: the table's name, a queue's URL, otherwise its logical id as its name. */
-export function localRef(type: string, logicalId: string, account: LocalAccount, table: LocalTable): string {
-  if (isTable(type)) return table.name;
+/** The local table that stands in for a table resource of the template (by its logical id). */
+export type LocalTableOf = (logicalId: string) => LocalTable;
+
+/** A resource's Ref: a table's name, a queue's URL, otherwise its logical id as its name. */
+export function localRef(type: string, logicalId: string, account: LocalAccount, tableOf: LocalTableOf): string {
+  if (isTable(type)) return tableOf(logicalId).name;
   if (type === 'AWS::SQS::Queue') return localQueueUrl(logicalId, account);
   return logicalId;
 }
 
-/** A resource's Fn::GetAtt: the table's own ARNs, other ARNs in the local account, a queue's URL. */
+/** A resource's Fn::GetAtt: a table's own ARNs, other ARNs in the local account, a queue's URL. */
 export function localAttribute(
   type: string,
   logicalId: string,
   attribute: string,
   account: LocalAccount,
-  table: LocalTable,
+  tableOf: LocalTableOf,
 ): string | undefined {
-  if (isTable(type) && attribute === 'Arn') return table.arn;
-  if (isTable(type) && attribute === 'StreamArn') return table.streamArn;
+  if (isTable(type) && attribute === 'Arn') return tableOf(logicalId).arn;
+  if (isTable(type) && attribute === 'StreamArn') return tableOf(logicalId).streamArn;
   if (attribute === 'Arn') return localArn(type, logicalId, account);
   if (type === 'AWS::SQS::Queue' && attribute === 'QueueUrl') return localQueueUrl(logicalId, account);
   return undefined;

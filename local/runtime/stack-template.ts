@@ -1,29 +1,25 @@
 /**
  * Reads what the local runner runs from the synthesized template: each function (its bundle,
  * handler, environment, timeout, memory and role policies), the REST API (resources, methods,
- * authorizer, gateway responses) and the pipes' stream filters. CloudFormation's intrinsic
- * functions are resolved with the local values of local-values.ts.
+ * authorizer, gateway responses), the pipes' stream filters and the functions fed by a table's
+ * stream. CloudFormation's intrinsic functions are resolved with the local values of
+ * local-values.ts (template-resolver.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TableRole } from '../../shared/dynamodb/table-definition.js';
+import { localArn, type LocalAccount, type LocalTable } from './local-values.js';
 import {
-  localArn,
-  localAttribute,
-  localPseudoParameter,
-  localRef,
-  type LocalAccount,
-  type LocalTable,
-} from './local-values.js';
+  attributeTargets,
+  refTarget,
+  resolver,
+  TemplateError,
+  text,
+  type Json,
+  type Template,
+} from './template-resolver.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-interface Resource {
-  Type: string;
-  Properties?: Record<string, Json>;
-  Metadata?: Record<string, Json>;
-}
-interface Template {
-  Resources: Record<string, Resource>;
-}
+export { TemplateError } from './template-resolver.js';
 
 export interface PolicyDocument {
   Version?: string;
@@ -77,6 +73,17 @@ export interface DeployedStream {
   filterPatterns: unknown[];
 }
 
+/** A Lambda event source mapping on a table's stream (a DynamoDB stream feeding a function). */
+export interface DeployedStreamSource {
+  functionLogicalId: string;
+  streamArn: string;
+  filterPatterns: unknown[];
+  batchSize: number;
+  startingPosition: 'LATEST' | 'TRIM_HORIZON';
+  /** Attempts after the first before the record is given up (-1: until it expires). */
+  maximumRetryAttempts: number;
+}
+
 export interface DeployedStack {
   account: LocalAccount;
   /** The REST API's stage (its name is part of every method ARN and event path). */
@@ -88,11 +95,10 @@ export interface DeployedStack {
   authorizers: Map<string, DeployedAuthorizer>;
   gatewayResponses: Map<string, DeployedGatewayResponse>;
   streamPipes: DeployedStream[];
+  streamSources: DeployedStreamSource[];
   /** Every role of the template by its local ARN (functions' and pipes'). */
   roles: Map<string, Array<{ name: string; policy: PolicyDocument }>>;
 }
-
-export class TemplateError extends Error {}
 
 /** The stack's function built from functions/<sourceName>. */
 export function functionFrom(stack: Pick<DeployedStack, 'functions'>, sourceName: string): DeployedFunction {
@@ -101,77 +107,20 @@ export function functionFrom(stack: Pick<DeployedStack, 'functions'>, sourceName
   return found;
 }
 
-/** A scalar of the template as text; anything else is a template this runner cannot read. */
-function text(value: Json | undefined, fallback?: string): string {
-  if (value === undefined || value === null) {
-    if (fallback !== undefined) return fallback;
-    throw new TemplateError('the template lacks a value the local runner needs');
-  }
-  if (typeof value === 'object')
-    throw new TemplateError(`expected a scalar in the template, got ${JSON.stringify(value)}`);
-  return String(value);
-}
-
-/** Resolves CloudFormation's intrinsic functions against the template and the local values. */
-function resolver(template: Template, account: LocalAccount, table: LocalTable) {
-  const typeOf = (logicalId: string) => {
-    const resource = template.Resources[logicalId];
-    if (!resource) throw new TemplateError(`the template refers to ${logicalId}, which it does not define`);
-    return resource.Type;
-  };
-  const ref = (logicalId: string): string =>
-    localPseudoParameter(logicalId, account) ?? localRef(typeOf(logicalId), logicalId, account, table);
-  const getAtt = (logicalId: string, attribute: string): string => {
-    const value = localAttribute(typeOf(logicalId), logicalId, attribute, account, table);
-    if (value === undefined)
-      throw new TemplateError(`the local runner has no local value for ${logicalId}.${attribute}`);
-    return value;
-  };
-  const resolve = (value: Json): Json => {
-    if (Array.isArray(value)) return value.map(resolve);
-    if (value === null || typeof value !== 'object') return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]!.startsWith('Fn::'))) {
-      const [fn] = keys as [string];
-      const argument = value[fn]!;
-      if (fn === 'Ref') return ref(argument as string);
-      if (fn === 'Fn::GetAtt') {
-        const [id, attribute] = Array.isArray(argument) ? argument : text(argument).split('.');
-        return getAtt(text(id), text(attribute));
-      }
-      const args = resolve(argument) as Json[];
-      if (fn === 'Fn::Join') return (args[1] as Json[]).map((part) => text(part)).join(text(args[0]));
-      if (fn === 'Fn::Split') return text(args[1]).split(text(args[0]));
-      if (fn === 'Fn::Select') return (args[1] as Json[])[Number(args[0])]!;
-      throw new TemplateError(`the local runner cannot resolve ${fn}`);
-    }
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]));
-  };
-  return resolve;
-}
-
-/** The logical ids a value refers to with Fn::GetAtt, in order. */
-function attributeTargets(value: Json): string[] {
-  if (Array.isArray(value)) return value.flatMap(attributeTargets);
-  if (value === null || typeof value !== 'object') return [];
-  if ('Fn::GetAtt' in value) {
-    const argument = value['Fn::GetAtt']!;
-    return [Array.isArray(argument) ? text(argument[0]) : text(argument).split('.')[0]!];
-  }
-  return Object.values(value).flatMap(attributeTargets);
-}
-
-const refTarget = (value: Json | undefined): string | undefined =>
-  value && typeof value === 'object' && !Array.isArray(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
-
 export function readDeployedStack(
   assemblyDir: string,
   templateFile: string,
   account: LocalAccount,
-  table: LocalTable,
+  tables: Record<TableRole, LocalTable>,
 ): DeployedStack {
   const template = JSON.parse(readFileSync(templateFile, 'utf8')) as Template;
-  const resolve = resolver(template, account, table);
+  const tableOf = (logicalId: string): LocalTable => {
+    const role = template.Resources[logicalId]?.Metadata?.['meeting-api:table'];
+    const table = typeof role === 'string' ? tables[role as TableRole] : undefined;
+    if (!table) throw new TemplateError(`table ${logicalId} has no meeting-api:table role the local runner knows`);
+    return table;
+  };
+  const resolve = resolver(template, account, tableOf);
   const resources = Object.entries(template.Resources);
   const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
 
@@ -278,16 +227,35 @@ export function readDeployedStack(
     });
   }
 
+  const patternsOf = (criteria: { Filters?: Array<{ Pattern: string }> } | undefined) =>
+    (criteria?.Filters ?? []).map((filter) => JSON.parse(filter.Pattern) as unknown);
   const streamPipes: DeployedStream[] = [];
   for (const [, pipe] of ofType('AWS::Pipes::Pipe')) {
     const props = resolve(pipe.Properties ?? {}) as Record<string, Json>;
-    if (props.Source !== table.streamArn) continue;
+    if (props.Source !== tables.meetings.streamArn) continue;
     const criteria = (props.SourceParameters as { FilterCriteria?: { Filters?: Array<{ Pattern: string }> } })
       ?.FilterCriteria;
     streamPipes.push({
       roleArn: text(props.RoleArn),
       target: text(props.Target),
-      filterPatterns: (criteria?.Filters ?? []).map((filter) => JSON.parse(filter.Pattern) as unknown),
+      filterPatterns: patternsOf(criteria),
+    });
+  }
+
+  const tableStreams = new Set(Object.values(tables).map((table) => table.streamArn));
+  const streamSources: DeployedStreamSource[] = [];
+  for (const [id, mapping] of ofType('AWS::Lambda::EventSourceMapping')) {
+    const props = resolve(mapping.Properties ?? {}) as Record<string, Json>;
+    if (!tableStreams.has(text(props.EventSourceArn, ''))) continue; // an SQS source: the runner's own queues
+    const functionLogicalId = text(props.FunctionName);
+    if (!functions.has(functionLogicalId)) throw new TemplateError(`event source ${id} feeds no function of ours`);
+    streamSources.push({
+      functionLogicalId,
+      streamArn: text(props.EventSourceArn),
+      filterPatterns: patternsOf(props.FilterCriteria as { Filters?: Array<{ Pattern: string }> } | undefined),
+      batchSize: Number(props.BatchSize ?? 100),
+      startingPosition: text(props.StartingPosition) === 'TRIM_HORIZON' ? 'TRIM_HORIZON' : 'LATEST',
+      maximumRetryAttempts: Number(props.MaximumRetryAttempts ?? -1),
     });
   }
 
@@ -298,5 +266,16 @@ export function readDeployedStack(
   if (restApis.length !== 1) throw new TemplateError(`expected one REST API in the template, found ${restApis.length}`);
   const restApiId = text(resolve({ Ref: restApis[0]![0] }));
 
-  return { account, stageName, restApiId, functions, methods, authorizers, gatewayResponses, streamPipes, roles };
+  return {
+    account,
+    stageName,
+    restApiId,
+    functions,
+    methods,
+    authorizers,
+    gatewayResponses,
+    streamPipes,
+    streamSources,
+    roles,
+  };
 }

@@ -20,6 +20,8 @@ export interface DocumentClientSettings extends Omit<StorageConfig, 'tableName'>
   connectTimeoutMs?: number;
   /** Default 3. */
   maxAttempts?: number;
+  /** An operator's command on AWS: the SDK's default credential chain (profiles, SSO) instead of the environment's. */
+  operatorCredentials?: boolean;
 }
 
 export function createDocumentClient(settings: DocumentClientSettings): DynamoDBDocumentClient {
@@ -29,7 +31,7 @@ export function createDocumentClient(settings: DocumentClientSettings): DynamoDB
     endpoint: settings.endpoint,
     // Explicit region and credentials: the SDK never probes its default chains. In Lambda the
     // runtime puts the role's credentials in the environment.
-    credentials: settings.localCredentials ?? fromEnv(),
+    credentials: settings.localCredentials ?? (settings.operatorCredentials ? undefined : fromEnv()),
     maxAttempts: settings.maxAttempts ?? 3,
     retryMode: 'standard',
     requestHandler: new NodeHttpHandler({

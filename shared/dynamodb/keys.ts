@@ -95,7 +95,7 @@ export const partyTraceKey = (tenantId: string, partyId: string, meetingId: stri
   sk: `${MEETING_SK}#${meetingId}`,
 });
 
-/** A tenant's erasures share one partition, outside every index. */
+/** A tenant's erasures share one partition of the erasure ledger. */
 export const erasuresPartition = (tenantId: string) => `TENANT#${tenantId}#ERASURES`;
 export const erasureKey = (tenantId: string, erasureId: string) => ({
   pk: erasuresPartition(tenantId),

@@ -2,9 +2,10 @@
  * The changes feed's reads: a tenant's change order from the modification index, shard by shard,
  * merged.
  */
+import { forEachConcurrently } from '../concurrency.js';
 import type { ChangeEntry, FeedPosition } from '../domain/changes-feed.js';
 import { afterInstant, changeAfter, SHARDS, tenantKey } from './keys.js';
-import { forEachConcurrently, QUERY_CONCURRENCY, type TableReader } from './table-reader.js';
+import { QUERY_CONCURRENCY, type TableReader } from './table-reader.js';
 
 export interface ChangeRange {
   after?: FeedPosition;

@@ -2,11 +2,12 @@
  * Search's reads: the planned index queries (shared/dynamodb/search-planner.ts) run in parallel,
  * each entry handed to the caller once, with the search text read where a link item lacks it.
  */
+import { forEachConcurrently } from '../concurrency.js';
 import { matches, type SearchCriteria, type SearchEntry } from '../domain/search.js';
 import { toEntry } from './meeting-items.js';
 import { keyCondition, planSearch } from './search-planner.js';
 import { SEARCH_ENTRY_ATTRIBUTES } from './table-definition.js';
-import { forEachConcurrently, QUERY_CONCURRENCY, type TableReader } from './table-reader.js';
+import { QUERY_CONCURRENCY, type TableReader } from './table-reader.js';
 
 export async function visitSearchEntries(
   reader: TableReader,

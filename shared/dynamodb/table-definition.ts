@@ -84,3 +84,34 @@ export function createTableInput(tableName: string) {
     })),
   };
 }
+
+/**
+ * The erasure ledger: every erasure of a data subject (tenant, partyId, when), in a table of its
+ * own so that a point-in-time restore of the meetings table leaves it as it is, and the erasures
+ * made after the restore point can be applied again (npm run privacy:replay). Its stream hands a
+ * large erasure to the worker that carries it out: recording the erasure is queueing it.
+ */
+export const ERASURE_LEDGER = { key: TABLE_KEY, streamViewType: 'NEW_IMAGE' } as const;
+
+/** Which of the stack's tables a template resource is (its `meeting-api:table` metadata). */
+export type TableRole = 'meetings' | 'erasure-ledger';
+
+/** The ledger's local name, next to the meetings table it belongs to (DynamoDB Local, tests). */
+export const erasureLedgerTableName = (meetingsTableName: string) => `${meetingsTableName}-erasure-ledger`;
+
+/** CreateTable input of the erasure ledger for DynamoDB Local and tests. */
+export function createErasureLedgerInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    StreamSpecification: { StreamEnabled: true, StreamViewType: ERASURE_LEDGER.streamViewType },
+    AttributeDefinitions: [ERASURE_LEDGER.key.partitionKey, ERASURE_LEDGER.key.sortKey].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
+    KeySchema: [
+      { AttributeName: ERASURE_LEDGER.key.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: ERASURE_LEDGER.key.sortKey, KeyType: 'RANGE' as const },
+    ],
+  };
+}

@@ -80,12 +80,3 @@ export class TableReader {
     }
   }
 }
-
-/** Runs `work` on every item, at most `limit` at a time; the first failure fails the whole. */
-export async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

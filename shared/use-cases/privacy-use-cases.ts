@@ -3,7 +3,8 @@
  * the tenant, whatever its status, and the export of everything the tenant holds of the party.
  */
 import { randomUUID } from 'node:crypto';
-import type { Erasure, ErasureRepository } from '../domain/erasure-repository.js';
+import { forEachConcurrently } from '../concurrency.js';
+import type { Erasure, ErasureCounts, ErasureRepository } from '../domain/erasure-repository.js';
 import { erasureOf, lastPartiesWere, redactEntry, withoutParty, type MeetingErasure } from '../domain/erasure.js';
 import { ErasureNotFound } from '../domain/errors.js';
 import type { HistoryEntry, WriteOrigin } from '../domain/meeting-history.js';
@@ -15,18 +16,29 @@ import type { MeetingDeps } from './meeting-use-cases.js';
 /** A party named in at most this many meetings is erased before the request is answered. */
 export const SYNC_ERASURE_MEETINGS = 100;
 
+/**
+ * Meetings erased at a time: each meeting's erasure is a handful of calls one after another on
+ * its own partitions, so a few at once shorten an erasure several times over while its writes
+ * stay a small share of what an on-demand table takes.
+ */
+export const ERASURE_CONCURRENCY = 8;
+
+/**
+ * A worker's run starts no meeting once less than this is left of it: the meetings under way
+ * finish (each within the storage client's bounded retries) and the rest is handed on.
+ */
+export const HAND_ON_MARGIN_MS = 120_000;
+
 export interface PrivacyDeps extends MeetingDeps {
   erasures: ErasureRepository;
-  /**
-   * Hands a larger erasure to the asynchronous worker; without it, every erasure completes before
-   * the answer (the local runner's own bound is the request's).
-   */
-  enqueueErasure?: (tenantId: string, erasure: Erasure) => Promise<void>;
 }
 
 const nowOf = (deps: MeetingDeps): Date => (deps.now ? deps.now() : new Date());
 
-/** Records the erasure, then carries it out at once, or hands it to the worker when the party is in many meetings. */
+/**
+ * Records the erasure, then carries it out at once, or, when the party is in more meetings than
+ * a request may take, leaves it queued for the worker (recording it queued is what queues it).
+ */
 export async function requestErasure(
   deps: PrivacyDeps,
   tenantId: string,
@@ -39,43 +51,109 @@ export async function requestErasure(
     status: 'PENDING',
     requestedAt: nowOf(deps).toISOString(),
   };
-  await deps.erasures.record(tenantId, erasure);
   const meetingIds = await deps.repository.meetingsNamingParty(tenantId, erasure.partyId);
-  if (meetingIds.length > SYNC_ERASURE_MEETINGS && deps.enqueueErasure) {
-    await deps.enqueueErasure(tenantId, erasure);
-    return erasure;
-  }
-  return carryOutErasure(deps, tenantId, erasure, origin, meetingIds);
+  const queued = meetingIds.length > SYNC_ERASURE_MEETINGS;
+  await deps.erasures.record(tenantId, erasure, { origin, queued });
+  if (queued) return erasure;
+  const run = await eraseFromMeetings(deps, tenantId, erasure.partyId, origin, meetingIds);
+  return complete(deps, tenantId, erasure, run.counts);
 }
 
 /**
- * Erases the party from every meeting that names it or named it, then marks the erasure
- * COMPLETED. Safe to run again: a meeting already done has nothing left to do.
+ * One run of the worker on a queued erasure, from the ledger record that fed it (`handoffs`: the
+ * record's count of handings-on): erases the party from the meetings still naming it until
+ * `timeLeftMs` nears the end, then either marks the erasure completed or hands the rest on to
+ * the next run. A record that is no longer the job's latest (completed, or moved on) does nothing.
  */
-export async function carryOutErasure(
+export async function continueErasure(
+  deps: PrivacyDeps,
+  tenantId: string,
+  erasureId: string,
+  handoffs: number,
+  timeLeftMs: () => number,
+): Promise<'completed' | 'handed on' | 'nothing to do'> {
+  const job = await deps.erasures.job(tenantId, erasureId);
+  if (!job || !job.queued || job.handoffs !== handoffs) return 'nothing to do';
+  const { partyId } = job.erasure;
+  const meetingIds = await deps.repository.meetingsNamingParty(tenantId, partyId);
+  const run = await eraseFromMeetings(
+    deps,
+    tenantId,
+    partyId,
+    job.origin,
+    meetingIds,
+    () => timeLeftMs() < HAND_ON_MARGIN_MS,
+  );
+  const counts = {
+    meetingsErased: job.progress.meetingsErased + run.counts.meetingsErased,
+    meetingsRedacted: job.progress.meetingsRedacted + run.counts.meetingsRedacted,
+  };
+  if (run.finished) {
+    await complete(deps, tenantId, job.erasure, counts);
+    return 'completed';
+  }
+  return (await deps.erasures.handOn(tenantId, erasureId, counts, handoffs)) ? 'handed on' : 'nothing to do';
+}
+
+/**
+ * Applies every recorded erasure again (after a restore of the meetings brought back what they
+ * had erased): each party is erased from the meetings that name it now. The ledger is left as
+ * it is; the answer counts what this replay did.
+ */
+export async function replayErasures(deps: PrivacyDeps): Promise<ErasureCounts & { erasures: number }> {
+  const total = { erasures: 0, meetingsErased: 0, meetingsRedacted: 0 };
+  for (const job of await deps.erasures.all()) {
+    const { partyId } = job.erasure;
+    const meetingIds = await deps.repository.meetingsNamingParty(job.tenantId, partyId);
+    const { counts } = await eraseFromMeetings(deps, job.tenantId, partyId, job.origin, meetingIds);
+    total.erasures++;
+    total.meetingsErased += counts.meetingsErased;
+    total.meetingsRedacted += counts.meetingsRedacted;
+  }
+  return total;
+}
+
+async function complete(
   deps: PrivacyDeps,
   tenantId: string,
   erasure: Erasure,
-  origin: WriteOrigin,
-  meetingIds?: string[],
+  counts: ErasureCounts,
 ): Promise<Erasure & { status: 'COMPLETED' }> {
-  const ids = meetingIds ?? (await deps.repository.meetingsNamingParty(tenantId, erasure.partyId));
-  let meetingsErased = 0;
-  let meetingsRedacted = 0;
-  for (const meetingId of ids) {
-    const done = await eraseFromMeeting(deps, tenantId, meetingId, erasure.partyId, origin);
-    if (done === 'ERASED') meetingsErased++;
-    if (done === 'REDACTED') meetingsRedacted++;
-  }
   const completed = {
     ...erasure,
     status: 'COMPLETED' as const,
     completedAt: nowOf(deps).toISOString(),
-    meetingsErased,
-    meetingsRedacted,
+    ...counts,
   };
   await deps.erasures.complete(tenantId, completed);
   return completed;
+}
+
+/**
+ * Erases the party from the given meetings, ERASURE_CONCURRENCY at a time, starting none once
+ * `stop` answers true; `finished` when every meeting was done. Safe to run again: a meeting
+ * already done has nothing left to do.
+ */
+async function eraseFromMeetings(
+  deps: PrivacyDeps,
+  tenantId: string,
+  partyId: string,
+  origin: WriteOrigin,
+  meetingIds: string[],
+  stop?: () => boolean,
+): Promise<{ counts: ErasureCounts; finished: boolean }> {
+  const counts = { meetingsErased: 0, meetingsRedacted: 0 };
+  const started = await forEachConcurrently(
+    meetingIds,
+    ERASURE_CONCURRENCY,
+    async (meetingId) => {
+      const done = await eraseFromMeeting(deps, tenantId, meetingId, partyId, origin);
+      if (done === 'ERASED') counts.meetingsErased++;
+      if (done === 'REDACTED') counts.meetingsRedacted++;
+    },
+    stop,
+  );
+  return { counts, finished: started === meetingIds.length };
 }
 
 /** A meeting that loses a race is decided again; each lost round means another write won. */
@@ -137,8 +215,8 @@ async function allEntries(deps: MeetingDeps, tenantId: string, meetingId: string
   }
 }
 
-export async function readErasure(deps: PrivacyDeps, tenantId: string, erasureId: string): Promise<Erasure> {
-  const erasure = await deps.erasures.get(tenantId, erasureId.toLowerCase());
+export async function readErasure(erasures: ErasureRepository, tenantId: string, erasureId: string): Promise<Erasure> {
+  const erasure = await erasures.get(tenantId, erasureId.toLowerCase());
   if (!erasure) throw new ErasureNotFound(erasureId);
   return erasure;
 }

@@ -12,11 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLE_ACCESS } from '../../lib/table-access.js';
+import { ERASURE_LEDGER_ACCESS, TABLE_ACCESS } from '../../lib/table-access.js';
 import { createLocalGateway } from '../../local/gateway.js';
 import type { DecisionLogLine } from '../../local/runtime/iam-enforcement.js';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { functionFrom, type DeployedStack } from '../../local/runtime/stack-template.js';
+import { erasureLedgerTableName } from '../../shared/dynamodb/table-definition.js';
 import { routes, type OperationId } from '../../shared/routes.js';
 import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
 import { testRuntimeOptions, tokenFor } from '../support/api-client.js';
@@ -192,7 +193,9 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
   /** A create reads the id's holder only after losing a race to a concurrent transaction: no request can time that. */
   const UNREACHABLE = new Set(['createMeeting dynamodb:GetItem']);
   const cases = routes.flatMap(({ operationId, functionName }) => {
-    const access = TABLE_ACCESS[operationId];
+    const access = TABLE_ACCESS[operationId] ?? { table: [], indexes: {} };
+    const ledgerActions: readonly string[] =
+      (ERASURE_LEDGER_ACCESS as Partial<Record<string, readonly string[]>>)[operationId] ?? [];
     return [
       ...access.table.map((action) => ({
         operationId,
@@ -203,6 +206,12 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
       ...Object.entries(access.indexes).flatMap(([index, actions]) =>
         actions.map((action) => ({ operationId, functionName, action, resource: `/index/${index}` })),
       ),
+      ...ledgerActions.map((action) => ({
+        operationId,
+        functionName,
+        action,
+        resource: `table/${erasureLedgerTableName(process.env.TABLE_NAME!)}`,
+      })),
     ].filter((grant) => !UNREACHABLE.has(`${grant.operationId} ${grant.action}`));
   });
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 import { USAGE_PLAN_IDS_OUTPUT, USAGE_PLANS } from '../../shared/auth/api-keys.js';
 import { MeetingNotFound } from '../../shared/domain/errors.js';
+import { QUEUED_ERASURE_RECORDS } from '../../shared/dynamodb/dynamodb-erasure-repository.js';
 import { INDEXES, TIME_TO_LIVE_ATTRIBUTE } from '../../shared/dynamodb/table-definition.js';
 import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
@@ -111,7 +112,7 @@ async function emittedShapes(namespace: string): Promise<string[]> {
 describe('MeetingApiStack (prod stage)', () => {
   it('keeps the logical IDs it was deployed with (a changed ID replaces the resource: the table and pool with their data)', () => {
     const ids = (type: string) => Object.keys(template.findResources(type)).sort();
-    expect(ids('AWS::DynamoDB::GlobalTable')).toEqual(['MeetingsTable00BD45B4']);
+    expect(ids('AWS::DynamoDB::GlobalTable')).toEqual(['ErasureLedger791B9DFD', 'MeetingsTable00BD45B4']);
     expect(ids('AWS::Cognito::UserPool')).toEqual(['ClientPool94BF5D29']);
     expect(ids('AWS::Cognito::UserPoolClient')).toEqual(['ClientPoolDemoPartnerClientABC11F79']);
     expect(ids('AWS::Cognito::UserPoolDomain')).toEqual(['ClientPoolTokenDomain25A498CF']);
@@ -149,9 +150,11 @@ describe('MeetingApiStack (prod stage)', () => {
     const functions = resources('AWS::Lambda::Function').filter(
       ([, f]) => f.Properties.Runtime !== undefined && !String(f.Properties.Handler).includes('framework'),
     );
-    // One per route, the authorizer, and the change notifications' enrichment, fan-out and delivery.
-    expect(functions.length).toBe(routes.length + 1 + 3);
+    // One per route, the authorizer, the change notifications' enrichment, fan-out and delivery,
+    // and the erasure worker.
+    expect(functions.length).toBe(routes.length + 1 + 3 + 1);
     const searchFunction = stack.getLogicalId(stack.functions.searchMeetings!.node.defaultChild as never);
+    const erasureWorker = stack.getLogicalId(stack.erasureWorker.function.node.defaultChild as never);
     for (const [logicalId, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -159,7 +162,8 @@ describe('MeetingApiStack (prod stage)', () => {
         TracingConfig: { Mode: 'Active' },
         // Search gets a full vCPU for broad searches of a large tenant (docs/scaling.md).
         MemorySize: logicalId === searchFunction ? 1769 : 512,
-        Timeout: 20,
+        // The erasure worker runs as long as Lambda lets it, and hands on the rest.
+        Timeout: logicalId === erasureWorker ? 900 : 20,
       });
       expect(fn.Properties.LoggingConfig?.LogGroup).toBeDefined();
     }
@@ -185,6 +189,45 @@ describe('MeetingApiStack (prod stage)', () => {
         ),
       }),
     });
+  });
+
+  it('keeps the erasure ledger in a table of its own: PITR, retained, its stream feeding the worker', () => {
+    const ledger = stack.getLogicalId(stack.erasureLedger.node.defaultChild as never);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+        Replicas: [
+          Match.objectLike({
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
+      }),
+    });
+    const mapping = resources('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) =>
+        JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [ledger, 'StreamArn'] }),
+    );
+    expect(mapping?.[1].Properties).toMatchObject({
+      BatchSize: 1,
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(QUEUED_ERASURE_RECORDS[0]) }] },
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [stack.getLogicalId(stack.erasureWorker.deadLetters.node.defaultChild as never), 'Arn'],
+          },
+        },
+      },
+    });
+    // The status of an erasure reads the ledger only: no meetings table, no meeting.
+    const getErasure = resources('AWS::Lambda::Function').find(([id]) => id.startsWith('GetErasureFunction'))!;
+    expect(Object.keys(getErasure[1].Properties.Environment.Variables)).toContain('ERASURE_LEDGER_TABLE_NAME');
+    expect(Object.keys(getErasure[1].Properties.Environment.Variables)).not.toContain('TABLE_NAME');
+    template.hasOutput('ErasureLedgerTableName', { Value: { Ref: ledger } });
   });
 
   it('answers gateway errors in the house body with Request-ID echoed', () => {
@@ -216,9 +259,9 @@ describe('MeetingApiStack (prod stage)', () => {
     }
   });
 
-  it('alarms on 5xx rate, p99 latency, authorizer errors, DynamoDB throttling, dead letters and pipe failures, to an encrypted topic', () => {
+  it('alarms on 5xx rate, p99 latency, authorizer errors, DynamoDB throttling, dead letters (erasures too) and pipe failures, to an encrypted topic', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(12);
+    expect(alarms).toHaveLength(13);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   });
@@ -324,8 +367,9 @@ describe('MeetingApiStack (prod stage)', () => {
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/PipeDeadLetters/), 'Arn'] } },
       });
     }
+    // Five of change notifications, and the erasure worker's on-failure queue.
     const queues = resources('AWS::SQS::Queue');
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(6);
     for (const [, queue] of queues) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     expect(queues.filter(([, queue]) => queue.Properties.FifoQueue)).toHaveLength(4);
     template.hasResourceProperties('AWS::SQS::Queue', {

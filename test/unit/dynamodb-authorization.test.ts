@@ -86,9 +86,23 @@ describe('authorization requests of DynamoDB calls', () => {
     ).toEqual([{ action: 'dynamodb:BatchGetItem', resource: arn, context: { 'dynamodb:LeadingKeys': ['A', 'B'] } }]);
   });
 
-  it('stream reads: on the stream ARN, the one stream of the local table for a shard iterator', () => {
-    expect(authorizationRequests('DynamoDBStreams_20120810.GetRecords', { ShardIterator: 'x' }, schemas)).toEqual([
-      { action: 'dynamodb:GetRecords', resource: streamArn, context: {} },
-    ]);
+  it("stream reads: on the stream ARN, a shard iterator's own stream (the one it names first)", () => {
+    const ledgerStream = `${arn}-erasure-ledger/stream/2026-12-02T00:00:00.000`;
+    const both = {
+      ...schemas,
+      'meetings-erasure-ledger': {
+        arn: `${arn}-erasure-ledger`,
+        streamArn: ledgerStream,
+        partitionKey: 'pk',
+        indexes: {},
+      },
+    };
+    for (const stream of [streamArn, ledgerStream])
+      expect(
+        authorizationRequests('DynamoDBStreams_20120810.GetRecords', { ShardIterator: `${stream}|001|c2hhcmQ=` }, both),
+      ).toEqual([{ action: 'dynamodb:GetRecords', resource: stream, context: {} }]);
+    expect(() => authorizationRequests('DynamoDBStreams_20120810.GetRecords', { ShardIterator: 'x' }, both)).toThrow(
+      /no stream/,
+    );
   });
 });

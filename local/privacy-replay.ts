@@ -1,0 +1,101 @@
+/**
+ * npm run -s privacy:replay -- [--stack NAME] [--meetings-table NAME]
+ *
+ * Applies every erasure of the erasure ledger again: after a point-in-time restore (or any other
+ * restore) of the meetings table, the meetings brought back name parties that were erased since
+ * the restore point; this erases them again (contract-history-privacy.md, "Backups"). The ledger
+ * is a table of its own, which the restore of the meetings table does not touch.
+ *
+ * Without --stack, on the local runner's tables (TABLE_NAME, default "meetings"): in DynamoDB Local
+ * at DYNAMODB_ENDPOINT, or else started on the data folder (stop npm start first). With --stack,
+ * on that deployed stack's tables (its TableName and ErasureLedgerTableName outputs; AWS
+ * credentials and region from the environment); --meetings-table names another meetings table
+ * (the restored one, before it is put in service).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readFeedConfig, readStoreConnection } from '../shared/config.js';
+import { createDocumentClient } from '../shared/dynamodb/document-client.js';
+import { DynamoDbErasureRepository } from '../shared/dynamodb/dynamodb-erasure-repository.js';
+import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
+import { DEFAULT_TABLE_NAME, erasureLedgerTableName } from '../shared/dynamodb/table-definition.js';
+import { replayErasures } from '../shared/use-cases/privacy-use-cases.js';
+import { dataDirectory } from './data-dir.js';
+import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
+import { localSettings } from './runtime/local-values.js';
+
+const USAGE = 'usage: npm run -s privacy:replay -- [--stack NAME] [--meetings-table NAME]\n';
+
+class UsageError extends Error {}
+
+interface Target {
+  meetingsTable: string;
+  ledgerTable: string;
+  client: DynamoDBDocumentClient;
+  /** What the stack's functions read (the changes feed's write deadline): locally the runner's setting. */
+  settleEnv: Record<string, string | undefined>;
+}
+
+async function stackTables(stackName: string): Promise<{ meetings: string; ledger: string; region: string }> {
+  const cloudFormation = new CloudFormationClient({});
+  const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+  const output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+  const meetings = output('TableName');
+  const ledger = output('ErasureLedgerTableName');
+  if (!meetings || !ledger) throw new Error(`stack ${stackName} has no TableName and ErasureLedgerTableName outputs`);
+  return { meetings, ledger, region: await cloudFormation.config.region() };
+}
+
+let dynamoDb: RunningDynamoDb | undefined;
+
+async function target(values: { stack?: string; 'meetings-table'?: string }): Promise<Target> {
+  if (values.stack) {
+    const tables = await stackTables(values.stack);
+    return {
+      meetingsTable: values['meetings-table'] ?? tables.meetings,
+      ledgerTable: tables.ledger,
+      client: createDocumentClient({ region: tables.region, operatorCredentials: true }),
+      settleEnv: {},
+    };
+  }
+  const meetingsTable = process.env.TABLE_NAME?.trim() || DEFAULT_TABLE_NAME;
+  let endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
+  if (!endpoint) {
+    dynamoDb = await startDynamoDbLocal({ dbPath: resolve(dataDirectory(), 'dynamodb') });
+    endpoint = dynamoDb.endpoint;
+  }
+  return {
+    meetingsTable: values['meetings-table'] ?? meetingsTable,
+    ledgerTable: erasureLedgerTableName(meetingsTable),
+    client: createDocumentClient(readStoreConnection({ ...process.env, DYNAMODB_ENDPOINT: endpoint })),
+    settleEnv: localSettings({ dynamoDbEndpoint: endpoint, tokenIssuer: {} }),
+  };
+}
+
+try {
+  const { values } = parseArgs({
+    options: { stack: { type: 'string' }, 'meetings-table': { type: 'string' } },
+    strict: true,
+  });
+  if (values.stack !== undefined && !values.stack.trim()) throw new UsageError('--stack needs a stack name');
+  const where = await target(values);
+  const { client } = where;
+  const { writeDeadlineMs, settleDelayMs } = readFeedConfig(where.settleEnv);
+  const replayed = await replayErasures({
+    repository: new DynamoDbMeetingRepository(client, where.meetingsTable, { writeDeadlineMs }),
+    settleDelayMs,
+    erasures: new DynamoDbErasureRepository(client, where.ledgerTable),
+  });
+  client.destroy();
+  process.stdout.write(
+    `replayed ${replayed.erasures} erasures on ${where.meetingsTable}: ${replayed.meetingsErased} meetings erased, ${replayed.meetingsRedacted} redacted\n`,
+  );
+  await dynamoDb?.stop();
+} catch (error) {
+  await dynamoDb?.stop();
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`privacy:replay: ${(error as Error).message}\n${usage ? USAGE : ''}`);
+  process.exit(usage ? 2 : 1);
+}
