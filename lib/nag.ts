@@ -32,6 +32,7 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
     stack.authorizerFunction,
     ...Object.values(stack.functions),
     ...stack.changeNotifications.functions,
+    stack.erasureWorker.function,
   ]) {
     acknowledge(
       fn.role!,
@@ -39,11 +40,6 @@ export function acknowledgeFindings(stack: MeetingApiStack): void {
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     );
   }
-  acknowledge(
-    stack.erasureWorker.function.role!,
-    'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and dynamodb:ListStreams, with which its event source mapping lists the erasure ledger's streams: none supports resource-level permissions.",
-  );
   for (const role of stack.changeNotifications.pipeRoles) {
     acknowledge(
       role,

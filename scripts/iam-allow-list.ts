@@ -64,4 +64,18 @@ export const ALLOWED_UNUSED_GRANTS: AllowedUnusedGrant[] = [
     reason:
       "EventBridge Pipes lists the table's streams to find the one it reads; the local runner is given that stream's ARN",
   },
+  {
+    principal: 'carry-out-erasures',
+    action: 'sqs:*',
+    resource: '*',
+    reason:
+      "SQS does not run locally: the worker's event source mapping describes a record it gave up on in the on-failure queue with the function's role; the local runner logs it instead",
+  },
+  {
+    principal: 'carry-out-erasures',
+    action: 'dynamodb:ListStreams',
+    resource: '*',
+    reason:
+      "CDK's stream read grant for the event source mapping, which is given the erasure ledger's stream ARN and reads it without listing streams (ListStreams on a stream ARN allows nothing on AWS either)",
+  },
 ];
