@@ -12,9 +12,11 @@
  * credentials and region from the environment); --meetings-table names another meetings table
  * (the restored one, before it is put in service).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readFeedConfig, readStoreConnection } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
@@ -63,7 +65,10 @@ async function target(values: { stack?: string; 'meetings-table'?: string }): Pr
   const meetingsTable = process.env.TABLE_NAME?.trim() || DEFAULT_TABLE_NAME;
   let endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
   if (!endpoint) {
-    dynamoDb = await startDynamoDbLocal({ dbPath: resolve(dataDirectory(), 'dynamodb') });
+    const dbPath = resolve(dataDirectory(), 'dynamodb');
+    if (!existsSync(dbPath))
+      throw new Error(`no local data in ${dbPath}: run npm start once first, or set DATA_DIR or DYNAMODB_ENDPOINT`);
+    dynamoDb = await startDynamoDbLocal({ dbPath });
     endpoint = dynamoDb.endpoint;
   }
   return {
@@ -76,9 +81,13 @@ async function target(values: { stack?: string; 'meetings-table'?: string }): Pr
 
 try {
   const { values } = parseArgs({
-    options: { stack: { type: 'string' }, 'meetings-table': { type: 'string' } },
+    options: { stack: { type: 'string' }, 'meetings-table': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   if (values.stack !== undefined && !values.stack.trim()) throw new UsageError('--stack needs a stack name');
   const where = await target(values);
   const { client } = where;
@@ -95,6 +104,9 @@ try {
   await dynamoDb?.stop();
 } catch (error) {
   await dynamoDb?.stop();
+  if (error instanceof ResourceNotFoundException)
+    (error as Error).message =
+      `no such table (${(error as Error).message}): check TABLE_NAME, --stack or --meetings-table`;
   const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`privacy:replay: ${(error as Error).message}\n${usage ? USAGE : ''}`);
   process.exit(usage ? 2 : 1);

@@ -39,10 +39,13 @@ export class MeetingRuleViolation extends Error {
   }
 }
 
-/** An Idempotency-Key used before with another request body. Nothing was written. */
+/**
+ * An Idempotency-Key whose meeting cannot be replayed: it was created from another request body,
+ * or it was erased at a data subject's request (its request is not kept). Nothing was written.
+ */
 export class IdempotencyKeyReused extends Error {
-  constructor() {
-    super('the idempotency key was used with another request');
+  constructor(readonly why: 'another body' | 'erased' = 'another body') {
+    super(`the idempotency key cannot be used again (${why})`);
     this.name = 'IdempotencyKeyReused';
   }
 }

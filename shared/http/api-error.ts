@@ -84,9 +84,12 @@ export const changesTokenExpired = () =>
       'The since token is older than the 30 days deletions are kept; rebuild your copy from empty, following the feed without since.',
   });
 
-export const idempotencyKeyReused = () =>
+export const idempotencyKeyReused = (why: 'another body' | 'erased') =>
   new ApiError('IDEMPOTENCY_KEY_REUSED', {
-    description: 'This Idempotency-Key was used with another request body: use a new key for a new meeting.',
+    description:
+      why === 'erased'
+        ? "This Idempotency-Key created a meeting that was erased at a data subject's request: use a new key for a new meeting."
+        : 'This Idempotency-Key was used with another request body: use a new key for a new meeting.',
   });
 
 export const preconditionFailed = () =>

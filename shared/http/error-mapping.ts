@@ -46,7 +46,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof MeetingGone) return gone();
   if (error instanceof FeedPositionExpired) return changesTokenExpired();
   if (error instanceof PreconditionFailed) return preconditionFailed();
-  if (error instanceof IdempotencyKeyReused) return idempotencyKeyReused();
+  if (error instanceof IdempotencyKeyReused) return idempotencyKeyReused(error.why);
   if (error instanceof StatusRuleViolation) return invalidStatus(items(error.violations, 'INVALID_STATUS'));
   if (error instanceof MeetingRuleViolation) return badRequestBody(items(error.violations, 'BAD_REQUEST_BODY'));
   if (error instanceof StorageUnavailableError) return serviceUnavailable();

@@ -122,6 +122,7 @@ export async function createMeeting(
       // The id is taken (or a concurrent create held it): what holds it decides.
       const holder = await heldNow(deps, tenantId, meetingId, error);
       if (!holder) continue; // the other create did not happen after all: try again
+      if (isTombstone(holder) && holder.erased) throw new IdempotencyKeyReused('erased');
       if (holder.idempotencyHash !== hash) throw new IdempotencyKeyReused();
       return { meetingId, replayed: true };
     }

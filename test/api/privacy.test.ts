@@ -108,6 +108,7 @@ describe('erasure', () => {
     // Its Idempotency-Key never makes a second meeting.
     const again = await api.call('POST', '/meetings', { body: wonInput, headers: { 'Idempotency-Key': key } });
     expect([again.status, again.body.errorCode]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(again.body.description).toMatch(/erased at a data subject's request/);
 
     // The shared CANCELLED meeting: the party and the notes removed, a new version; the rest stays.
     const after = await api.call('GET', `/meetings/${shared}`);
