@@ -9,6 +9,7 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  TrimmedDataAccessException,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import { logger } from '../shared/logger.js';
@@ -99,6 +100,9 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
             }),
           );
           iterators.set(shardId, ShardIterator);
+          // DynamoDB Local answers a shard's first read after its first record so at times: the
+          // new iterator reads it next time, nothing to report.
+          if (error instanceof TrimmedDataAccessException) continue;
           throw error;
         }
         // The iterator moves on only once every record is handed over: a failure reads them again.
