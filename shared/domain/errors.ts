@@ -95,3 +95,14 @@ export class SubscriptionLimitReached extends Error {
     this.name = 'SubscriptionLimitReached';
   }
 }
+
+/** The agent, or the tenant, already has as many calendar feeds as it may. Nothing was written. */
+export class CalendarFeedLimitReached extends Error {
+  constructor(
+    readonly of: 'agent' | 'tenant',
+    readonly limit: number,
+  ) {
+    super(`${of === 'agent' ? 'an agent' : 'a tenant'} may have at most ${limit} calendar feeds`);
+    this.name = 'CalendarFeedLimitReached';
+  }
+}

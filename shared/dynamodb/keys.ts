@@ -108,3 +108,21 @@ export const subscriptionKey = (tenantId: string, subscriptionId: string) => ({
   sk: `SUBSCRIPTION#${subscriptionId}`,
 });
 export const subscriptionsPartition = (tenantId: string) => `TENANT#${tenantId}#SUBSCRIPTIONS`;
+
+/** A tenant's calendar feeds share one partition, with their counts (the limits are conditions on them). */
+export const calendarFeedsPartition = (tenantId: string) => `TENANT#${tenantId}#CALENDARFEEDS`;
+export const calendarFeedKey = (tenantId: string, feedId: string) => ({
+  pk: calendarFeedsPartition(tenantId),
+  sk: `FEED#${feedId}`,
+});
+/** The count of the tenant's feeds (no agent) or of one agent's. */
+export const calendarFeedCountKey = (tenantId: string, agentId?: string) => ({
+  pk: calendarFeedsPartition(tenantId),
+  sk: agentId === undefined ? 'COUNT' : `COUNT#AGENT#${agentId}`,
+});
+/**
+ * A feed's secret address, by the hash of its token: the one key that does not start with the
+ * tenant, since a calendar app's request names nothing else; the item names the tenant.
+ */
+export const calendarTokensPrefix = 'CALENDARTOKEN#';
+export const calendarTokenKey = (tokenHash: string) => ({ pk: `${calendarTokensPrefix}${tokenHash}`, sk: 'TOKEN' });
