@@ -55,26 +55,32 @@ const TYPE_SUMMARY: Record<string, string> = {
 };
 const STATUS_SUFFIX: Record<string, string> = { WON: ' (won)', LOST: ' (lost)' };
 
+/** What choosing a feed's meetings needs of each: the agent index has it. */
+export interface FeedCandidate {
+  meetingId: string;
+  visitTime: string;
+  statusCode: string;
+}
+
 /** Whether a meeting belongs in a feed read at `now` (its status and its visitTime). */
-export function listedInFeed({ meeting }: StoredMeeting, now: Date): boolean {
-  if (!LISTED_STATUSES.has(meeting.statusCode)) return false;
+export function listedInFeed(candidate: FeedCandidate, now: Date): boolean {
+  if (!LISTED_STATUSES.has(candidate.statusCode)) return false;
   const { from, to } = feedWindow(now);
-  const visit = Date.parse(meeting.visitTime);
+  const visit = Date.parse(candidate.visitTime);
   return visit >= Date.parse(from) && visit <= Date.parse(to);
 }
 
-/** The meetings a feed shows, at most MAX_FEED_EVENTS, the nearest to now kept, in visitTime order. */
-export function feedMeetings(candidates: StoredMeeting[], now: Date, max = MAX_FEED_EVENTS): StoredMeeting[] {
-  const distance = (stored: StoredMeeting) => Math.abs(Date.parse(stored.meeting.visitTime) - now.getTime());
+const byVisit = (a: FeedCandidate, b: FeedCandidate) =>
+  Date.parse(a.visitTime) - Date.parse(b.visitTime) || a.meetingId.localeCompare(b.meetingId);
+
+/** The meetings a feed shows, at most `max`, the nearest to now kept, in visitTime order. */
+export function feedMeetings<C extends FeedCandidate>(candidates: C[], now: Date, max = MAX_FEED_EVENTS): C[] {
+  const distance = (candidate: C) => Math.abs(Date.parse(candidate.visitTime) - now.getTime());
   return candidates
-    .filter((stored) => listedInFeed(stored, now))
-    .sort((a, b) => distance(a) - distance(b) || a.meeting.meetingId.localeCompare(b.meeting.meetingId))
+    .filter((candidate) => listedInFeed(candidate, now))
+    .sort((a, b) => distance(a) - distance(b) || a.meetingId.localeCompare(b.meetingId))
     .slice(0, max)
-    .sort(
-      (a, b) =>
-        Date.parse(a.meeting.visitTime) - Date.parse(b.meeting.visitTime) ||
-        a.meeting.meetingId.localeCompare(b.meeting.meetingId),
-    );
+    .sort(byVisit);
 }
 
 /** The address of the realty, as one line (street address, postcode and postal area, as given). */

@@ -106,3 +106,11 @@ export class CalendarFeedLimitReached extends Error {
     this.name = 'CalendarFeedLimitReached';
   }
 }
+
+/** No calendar feed of the tenant has this id, or no feed has this token (unknown, revoked, malformed). */
+export class CalendarFeedNotFound extends Error {
+  constructor(readonly feedId: string) {
+    super(`calendar feed ${feedId} not found`);
+    this.name = 'CalendarFeedNotFound';
+  }
+}

@@ -75,10 +75,11 @@ describe('a feed event', () => {
       stored({ visitTime: at(-FEED_DAYS_BEFORE - 1) }),
       stored({ visitTime: at(FEED_DAYS_AFTER + 1) }),
     ];
-    const shown = feedMeetings([...outside, ...inside], now);
-    expect(shown.map((s) => s.meeting.visitTime)).toEqual([at(-90), at(-1), at(1), at(400)]);
+    const candidate = ({ meeting }: StoredMeeting) => meeting;
+    const shown = feedMeetings([...outside, ...inside].map(candidate), now);
+    expect(shown.map((m) => m.visitTime)).toEqual([at(-90), at(-1), at(1), at(400)]);
     // Capped: the two nearest to now stay.
-    expect(feedMeetings(inside, now, 2).map((s) => s.meeting.visitTime)).toEqual([at(-1), at(1)]);
+    expect(feedMeetings(inside.map(candidate), now, 2).map((m) => m.visitTime)).toEqual([at(-1), at(1)]);
   });
 });
 
