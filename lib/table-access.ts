@@ -1,4 +1,9 @@
-import { meetingKey, subscriptionsPartition } from '../shared/dynamodb/keys.js';
+import {
+  calendarFeedsPartition,
+  calendarTokensPrefix,
+  meetingKey,
+  subscriptionsPartition,
+} from '../shared/dynamodb/keys.js';
 import { INDEXES, type IndexName } from '../shared/dynamodb/table-definition.js';
 import type { OperationId } from '../shared/routes.js';
 
@@ -15,6 +20,9 @@ export interface TableAccess {
 
 /** Every tenant's subscriptions partition, and nothing else: no meeting, no index. */
 export const SUBSCRIPTION_PARTITIONS = [subscriptionsPartition('*')];
+
+/** Every tenant's calendar feeds partition, and every feed's address (by its token's hash). */
+export const CALENDAR_FEED_PARTITIONS = [calendarFeedsPartition('*'), `${calendarTokensPrefix}*`];
 
 /** Every meeting's partition (the meeting, its links, its history), and nothing else. */
 export const MEETING_PARTITIONS = [meetingKey('*', '*').pk];
@@ -70,6 +78,26 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess | undefined> = {
   exportParty: {
     table: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
     indexes: { byPartyVisitTime: ['dynamodb:Query'] },
+  },
+  // Calendar feeds: a create writes the feed, its address and two counts in one transaction (puts
+  // and updates); a revocation reads the feed, then deletes it and its address and updates the
+  // counts; the list is a Query of the tenant's feeds partition.
+  createCalendarFeed: {
+    table: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    indexes: {},
+    leadingKeys: CALENDAR_FEED_PARTITIONS,
+  },
+  listCalendarFeeds: { table: ['dynamodb:Query'], indexes: {}, leadingKeys: [calendarFeedsPartition('*')] },
+  deleteCalendarFeed: {
+    table: ['dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    indexes: {},
+    leadingKeys: CALENDAR_FEED_PARTITIONS,
+  },
+  // A calendar app's read: the address by its token's hash, the agent index, the meetings it lists.
+  getCalendar: {
+    table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+    indexes: { byAgentVisitTime: ['dynamodb:Query'] },
+    leadingKeys: [`${calendarTokensPrefix}*`, ...MEETING_PARTITIONS],
   },
   searchMeetings: {
     table: ['dynamodb:BatchGetItem'],

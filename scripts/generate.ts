@@ -109,6 +109,9 @@ const exported = [
   'ErasureRequest',
   'Erasure',
   'PartyExport',
+  'CalendarFeedRequest',
+  'CalendarFeedCreated',
+  'CalendarFeedList',
   'SubscriptionRequest',
   'SubscriptionCreated',
   'SubscriptionList',
@@ -122,13 +125,16 @@ const operations = Object.entries<Json>(spec.paths).flatMap(([path, item]) =>
       operationId: item[method].operationId as string,
       method: method.toUpperCase(),
       path,
-      scope: item[method]['x-scope'] as 'read' | 'write' | 'privacy',
-      // status -> name of the response body schema (null: no body)
+      // none: the route has no authorizer (a calendar app's secret address is its credential).
+      scope: item[method]['x-scope'] as 'read' | 'write' | 'privacy' | 'none',
+      // status -> name of the response body schema (null: no body; text:<media type> for a text body)
       responses: Object.fromEntries(
         Object.entries<Json>(item[method].responses).map(([status, response]) => {
           const resolved = response.$ref ? spec.components.responses[response.$ref.split('/').pop()] : response;
           const ref: string | undefined = resolved.content?.['application/json']?.schema?.$ref;
-          return [status, ref ? ref.split('/').pop() : null];
+          // A text body (the calendar feed's text/calendar): its media type, as `text:<type>`.
+          const textType = Object.keys(resolved.content ?? {}).find((type) => type.startsWith('text/'));
+          return [status, ref ? ref.split('/').pop() : textType ? `text:${textType}` : null];
         }),
       ) as Record<string, string | null>,
     })),

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  readCalendarConfig,
   readErasureLedgerTableName,
   readFeedConfig,
   readStorageConfig,
@@ -10,9 +11,11 @@ import {
 } from './config.js';
 import type { ErasureRepository } from './domain/erasure-repository.js';
 import { createDocumentClient } from './dynamodb/document-client.js';
+import { DynamoDbCalendarFeedRepository } from './dynamodb/dynamodb-calendar-feed-repository.js';
 import { DynamoDbErasureRepository } from './dynamodb/dynamodb-erasure-repository.js';
 import { DynamoDbMeetingRepository } from './dynamodb/dynamodb-meeting-repository.js';
 import { DynamoDbSubscriptionRepository } from './dynamodb/dynamodb-subscription-repository.js';
+import type { CalendarFeedDeps } from './use-cases/calendar-feed-use-cases.js';
 import type { MeetingDeps } from './use-cases/meeting-use-cases.js';
 import type { PrivacyDeps } from './use-cases/privacy-use-cases.js';
 import type { SubscriptionDeps } from './use-cases/subscription-use-cases.js';
@@ -52,6 +55,17 @@ let privacy: PrivacyDeps | undefined;
 /** The privacy use cases' dependencies (the meetings' and the erasure ledger), built once per cold start. */
 export function privacyDeps(): PrivacyDeps {
   return (privacy ??= { ...meetingDeps(), erasures: erasureLedger() });
+}
+
+let calendarFeeds: CalendarFeedDeps | undefined;
+
+/** The calendar feed use cases' dependencies (feeds and the meetings they list), built once per cold start. */
+export function calendarFeedDeps(): CalendarFeedDeps {
+  return (calendarFeeds ??= {
+    feeds: new DynamoDbCalendarFeedRepository(documentClient(), storageConfig().tableName),
+    repository: meetingDeps().repository,
+    eventMinutes: readCalendarConfig().eventMinutes,
+  });
 }
 
 let subscriptions: SubscriptionDeps | undefined;

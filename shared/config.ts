@@ -3,6 +3,7 @@
  * start with a message that says which variable and what it should hold.
  */
 import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from './auth/auth-defaults.js';
+import { DEFAULT_EVENT_MINUTES } from './domain/calendar-feed.js';
 import { DEFAULT_SETTLE_DELAY_MS, writeDeadlineOf } from './domain/changes-feed.js';
 
 export class ConfigError extends Error {
@@ -143,3 +144,13 @@ export function readApiKeyConfig(env: Env = process.env): { required: boolean } 
 /** DELIVERY_QUEUE_URL: the webhook delivery queue the fan-out fills and the delivery function backs off on. */
 export const readDeliveryQueueUrl = (env: Env = process.env): string =>
   required(env, 'DELIVERY_QUEUE_URL', 'the webhook delivery queue');
+
+/** CALENDAR_EVENT_MINUTES: the length of a calendar feed's events, whole minutes 1-1440 (default 60). */
+export function readCalendarConfig(env: Env = process.env): { eventMinutes: number } {
+  const value = env.CALENDAR_EVENT_MINUTES?.trim();
+  if (value === undefined || value === '') return { eventMinutes: DEFAULT_EVENT_MINUTES };
+  const minutes = Number(value);
+  if (!/^\d+$/.test(value) || minutes < 1 || minutes > 1440)
+    throw new ConfigError(`CALENDAR_EVENT_MINUTES must be a whole number of minutes from 1 to 1440, got "${value}"`);
+  return { eventMinutes: minutes };
+}

@@ -7,8 +7,11 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway resource path, e.g. /meetings/{meetingId} */
   path: string;
-  /** The operation scope a token needs: read, write, or privacy (a data subject's rights only). */
-  scope: 'read' | 'write' | 'privacy';
+  /**
+   * The operation scope a token needs: read, write, or privacy (a data subject's rights only);
+   * none for the one route without the authorizer (a calendar feed, whose secret address is the credential).
+   */
+  scope: 'read' | 'write' | 'privacy' | 'none';
   /** Folder under functions/ (kebab-case of the operationId). */
   functionName: string;
 }

@@ -5,6 +5,8 @@
  * echoed. Statuses and schemas come from the OpenAPI document through the generated modules.
  */
 import { operations } from '../shared/generated/contract.js';
+import { validate as validateCalendarFeedCreated } from '../shared/generated/validators/CalendarFeedCreated.cjs';
+import { validate as validateCalendarFeedList } from '../shared/generated/validators/CalendarFeedList.cjs';
 import { validate as validateErasure } from '../shared/generated/validators/Erasure.cjs';
 import { validate as validateError } from '../shared/generated/validators/Error.cjs';
 import { validate as validateMeeting } from '../shared/generated/validators/Meeting.cjs';
@@ -18,6 +20,8 @@ import { validate as validateSubscriptionList } from '../shared/generated/valida
 import { matchRoute } from '../shared/routes.js';
 
 const responseValidators: Record<string, typeof validateMeeting> = {
+  CalendarFeedCreated: validateCalendarFeedCreated,
+  CalendarFeedList: validateCalendarFeedList,
   Erasure: validateErasure,
   Error: validateError,
   Meeting: validateMeeting,
@@ -69,6 +73,11 @@ export function contractDeviation(
   const schema = operation ? (operation.responses as Record<string, string | null>)[String(response.status)] : 'Error';
   if (schema === undefined) return `status not declared for ${operation!.operationId}`;
   if (schema === null) return response.text === '' ? undefined : 'body where the contract has none';
+  if (schema.startsWith('text:')) {
+    const mediaType = schema.slice('text:'.length);
+    if (!response.headers.get('content-type')?.startsWith(mediaType)) return `not ${mediaType}`;
+    return response.text === '' ? `an empty ${mediaType} body` : undefined;
+  }
   const validate = responseValidators[schema]!;
   if (validate(response.body)) return undefined;
   // The validator's first complaint says what is wrong; the body's start says what came.

@@ -77,13 +77,19 @@ export class MeetingRestApi extends apigateway.RestApi {
     }
   }
 
-  /** The route's method, behind the token authorizer, integrated with its function. */
+  /**
+   * The route's method, behind the token authorizer, integrated with its function; a route of
+   * scope none (a calendar app's feed) has no authorizer and no partner key: its secret address
+   * is the credential, and the WAF's rate rule covers it as every method.
+   */
   addRoute(route: Route, handler: lambda.IFunction): apigateway.Method {
+    const open = route.scope === 'none';
     return this.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(handler), {
-      authorizer: this.authorizer,
-      authorizationType: apigateway.AuthorizationType.CUSTOM,
+      ...(open
+        ? { authorizationType: apigateway.AuthorizationType.NONE }
+        : { authorizer: this.authorizer, authorizationType: apigateway.AuthorizationType.CUSTOM }),
       operationName: route.operationId,
-      apiKeyRequired: this.requireApiKey,
+      apiKeyRequired: open ? false : this.requireApiKey,
       // Declared so gateway responses can echo it; the handler validates it (after the token, per contract).
       requestParameters: { 'method.request.header.Request-ID': false },
     });

@@ -29,15 +29,21 @@ function entityTags(value: string): Array<{ tag: string; weak: boolean }> | null
   }
 }
 
+/** An If-None-Match or If-Match value read leniently: its condition, or undefined when absent or malformed. */
+export function entityTagsOf(value: string | undefined): EntityTagCondition | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '*') return { any: true };
+  const tags = entityTags(value.trim());
+  return tags ? { tags } : undefined;
+}
+
 export function parseEntityTagCondition(
   event: Pick<APIGatewayProxyEvent, 'headers'>,
   name: 'If-Match' | 'If-None-Match',
 ): EntityTagCondition | undefined {
   const value = headerOf(event, name);
-  if (value === undefined) return undefined;
-  if (value.trim() === '*') return { any: true };
-  const tags = entityTags(value.trim());
-  if (!tags) {
+  const condition = entityTagsOf(value);
+  if (value !== undefined && !condition) {
     throw badRequestParameters([
       {
         target: name,
@@ -46,7 +52,7 @@ export function parseEntityTagCondition(
       },
     ]);
   }
-  return { tags };
+  return condition;
 }
 
 /** The ETag header of a tag (quoted, as a strong tag). */

@@ -8,6 +8,8 @@ import {
   SubscriptionLimitReached,
   SubscriptionNotFound,
   WebhookUrlRefused,
+  CalendarFeedLimitReached,
+  CalendarFeedNotFound,
   IdempotencyKeyReused,
   MeetingGone,
   MeetingNotFound,
@@ -39,6 +41,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof MeetingNotFound) return invalidId();
   if (error instanceof SubscriptionNotFound) return invalidId();
   if (error instanceof ErasureNotFound) return invalidId();
+  if (error instanceof CalendarFeedNotFound) return invalidId();
+  if (error instanceof CalendarFeedLimitReached)
+    return badRequestBody([{ target: 'agentId', errorCode: 'BAD_REQUEST_BODY', message: error.message }]);
   if (error instanceof SubscriptionLimitReached)
     return badRequestBody([{ target: 'url', errorCode: 'BAD_REQUEST_BODY', message: error.message }]);
   if (error instanceof WebhookUrlRefused)

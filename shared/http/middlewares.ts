@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Actor, WriteOrigin } from '../domain/meeting-history.js';
@@ -116,4 +117,29 @@ export function apiHandler(
       const requestId = parseRequestId(event);
       return handle(event, { requestId, tenantId, origin: { actor, requestId }, metrics });
     });
+}
+
+/**
+ * The handler chain of the one route without the authorizer (a calendar app's feed, whose secret
+ * address is its credential): no token and no Request-ID needed. A Request-ID sent is echoed as
+ * on every route; without one, one is made, for the answer and the log line alike.
+ */
+export function publicHandler(operationId: OperationId, handle: (event: Event) => Promise<Result>) {
+  const metrics = new OperationMetrics(operationId);
+  const errorCodes = new WeakMap<object, string>();
+  const madeRequestId: MiddlewareObj<Event, Result> = {
+    before: (request) => {
+      const event: Event = request.event;
+      if (echoableRequestId(event)) return;
+      const headers = Object.fromEntries(
+        Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'request-id'),
+      );
+      event.headers = { ...headers, 'Request-ID': randomUUID() };
+    },
+  };
+  return middy<Event, Result, Error, Context>()
+    .use(madeRequestId)
+    .use(requestObservation(operationId, metrics, errorCodes))
+    .use(errorMapper(errorCodes))
+    .handler((event: Event) => handle(event));
 }

@@ -60,6 +60,19 @@ export function parseErasureId(event: Pick<APIGatewayProxyEvent, 'pathParameters
   return id.toLowerCase();
 }
 
+/** The calendar feed id of the path, lowercase; not a uuid is an unknown id (404). */
+export function parseCalendarFeedId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
+  const id = event.pathParameters?.feedId;
+  if (!isUuid(id)) throw invalidId();
+  return id.toLowerCase();
+}
+
+/** The token of a calendar path (`<token>.ics`); anything else is a token no feed has (404 from the use case). */
+export const calendarTokenOf = (event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string => {
+  const file = event.pathParameters?.calendarFile ?? '';
+  return file.endsWith('.ics') ? file.slice(0, -'.ics'.length) : '';
+};
+
 /** Idempotency-Key: 1..255 printable ASCII characters; absent is fine. */
 export function parseIdempotencyKey(event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined {
   const value = headerOf(event, 'Idempotency-Key');

@@ -179,6 +179,19 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
       await created(api, input);
       return [(await api.call('GET', `/privacy/exports?partyId=${input.parties[0]!.partyId}`)).status];
     },
+    createCalendarFeed: async (api) => [(await api.call('POST', '/calendar-feeds', { agentId: randomUUID() })).status],
+    listCalendarFeeds: async (api) => [(await api.call('GET', '/calendar-feeds')).status],
+    deleteCalendarFeed: async (api) => {
+      const { body } = await api.call('POST', '/calendar-feeds', { agentId: randomUUID() });
+      return [(await api.call('DELETE', `/calendar-feeds/${(body as { feedId: string }).feedId}`)).status];
+    },
+    // The address (GetItem), the agent index (Query) and the one meeting it lists (BatchGetItem).
+    getCalendar: async (api) => {
+      const input = meetingInput();
+      await created(api, input);
+      const { body } = await api.call('POST', '/calendar-feeds', { agentId: input.agents[0]!.agentId });
+      return [(await api.call('GET', (body as { url: string }).url)).status];
+    },
     createSubscription: async (api) => [
       (await api.call('POST', '/subscriptions', { url: 'http://127.0.0.1:9/hook' })).status,
     ],

@@ -134,8 +134,15 @@ describe('MeetingApiStack (prod stage)', () => {
     expect(synthesizedRoutes()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 
-  it('puts the token authorizer on every method, cached, identity source Authorization', () => {
+  it('puts the token authorizer on every method but the calendar feed, cached, identity source Authorization', () => {
+    const open = routes.filter((route) => route.scope === 'none').map((route) => route.operationId);
+    expect(open).toEqual(['getCalendar']);
     for (const [, method] of resources('AWS::ApiGateway::Method')) {
+      if (open.includes(method.Properties.OperationName)) {
+        // A calendar app sends no token: the feed's secret address is the credential.
+        expect(method.Properties).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: false });
+        continue;
+      }
       expect(method.Properties.AuthorizationType).toBe('CUSTOM');
       expect(method.Properties.AuthorizerId).toBeDefined();
     }
@@ -499,10 +506,11 @@ describe('partner keys (-c requireApiKey=true)', () => {
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', Object.keys(USAGE_PLANS).length);
   });
 
-  it('takes the key from the authorizer, which reads x-api-key uncached; every method needs one', () => {
+  it('takes the key from the authorizer, which reads x-api-key uncached; every method but the calendar feed needs one', () => {
     keyed.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
     for (const [, method] of Object.entries(keyed.findResources('AWS::ApiGateway::Method')))
-      if (method.Properties.HttpMethod !== 'OPTIONS') expect(method.Properties.ApiKeyRequired).toBe(true);
+      if (method.Properties.HttpMethod !== 'OPTIONS')
+        expect(method.Properties.ApiKeyRequired).toBe(method.Properties.OperationName !== 'getCalendar');
     keyed.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerResultTtlInSeconds: 0,
