@@ -7,11 +7,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
-  type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   AgentVisit,
@@ -31,7 +29,7 @@ import {
   calendarTokenKey,
 } from './keys.js';
 import type { IndexName } from './table-definition.js';
-import { sleep } from './table-reader.js';
+import { sleep, TableReader } from './table-reader.js';
 import { callStore } from './unavailability.js';
 
 const FEED_PREFIX = 'FEED#';
@@ -65,10 +63,14 @@ const feedOf = (item: Record<string, unknown>): CalendarFeed => ({
 });
 
 export class DynamoDbCalendarFeedRepository implements CalendarFeedRepository {
+  private readonly reader: TableReader;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.reader = new TableReader(client, tableName);
+  }
 
   async create(
     tenantId: string,
@@ -107,22 +109,12 @@ export class DynamoDbCalendarFeedRepository implements CalendarFeedRepository {
 
   async list(tenantId: string): Promise<CalendarFeed[]> {
     const feeds: CalendarFeed[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await callStore(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :feed)',
-            ExpressionAttributeValues: { ':pk': calendarFeedsPartition(tenantId), ':feed': FEED_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      feeds.push(...(page.Items ?? []).map(feedOf));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const items of this.reader.queryPages({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :feed)',
+      ExpressionAttributeValues: { ':pk': calendarFeedsPartition(tenantId), ':feed': FEED_PREFIX },
+      ConsistentRead: true,
+    }))
+      feeds.push(...items.map(feedOf));
     return feeds.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.feedId.localeCompare(b.feedId));
   }
 
@@ -173,27 +165,17 @@ export class DynamoDbCalendarFeedRepository implements CalendarFeedRepository {
 
   async agentVisits(tenantId: string, agentId: string, window: { from: string; to: string }): Promise<AgentVisit[]> {
     const visits: AgentVisit[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await callStore(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: AGENT_INDEX,
-            KeyConditionExpression: 'agentKey = :agent AND visitKey BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':agent': agentKey(tenantId, agentId),
-              ':from': beforeInstant(window.from),
-              ':to': afterInstant(window.to),
-            },
-            ProjectionExpression: 'meetingId, visitTime, statusCode',
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      visits.push(...((page.Items ?? []) as AgentVisit[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const items of this.reader.queryPages({
+      IndexName: AGENT_INDEX,
+      KeyConditionExpression: 'agentKey = :agent AND visitKey BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':agent': agentKey(tenantId, agentId),
+        ':from': beforeInstant(window.from),
+        ':to': afterInstant(window.to),
+      },
+      ProjectionExpression: 'meetingId, visitTime, statusCode',
+    }))
+      visits.push(...(items as AgentVisit[]));
     return visits;
   }
 

@@ -1,22 +1,20 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import type { MeetingEventType, StoredSubscription } from '../domain/subscriptions.js';
 import { subscriptionKey, subscriptionsPartition } from './keys.js';
+import { TableReader } from './table-reader.js';
 import { callStore } from './unavailability.js';
 
 /** Subscriptions are items of the meetings table (one partition per tenant), outside every index. */
 export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
+  private readonly reader: TableReader;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.reader = new TableReader(client, tableName);
+  }
 
   async create(tenantId: string, subscription: StoredSubscription): Promise<void> {
     await callStore(() =>
@@ -45,22 +43,12 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
 
   async list(tenantId: string): Promise<StoredSubscription[]> {
     const subscriptions: StoredSubscription[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await callStore(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': subscriptionsPartition(tenantId) },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) subscriptions.push(toSubscription(item));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const items of this.reader.queryPages({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': subscriptionsPartition(tenantId) },
+      ConsistentRead: true,
+    }))
+      for (const item of items) subscriptions.push(toSubscription(item));
     return subscriptions.sort(
       (a, b) => a.creationTime.localeCompare(b.creationTime) || a.subscriptionId.localeCompare(b.subscriptionId),
     );
