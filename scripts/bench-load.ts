@@ -5,9 +5,8 @@
  * Prints throughput, p50/p95/p99 per operation and the errors; checks that every acknowledged
  * create is readable afterwards and every acknowledged delete is gone. PASS/FAIL; exit 1 on FAIL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import {
   TENANT,
   type Operation,
 } from './bench/load-mix.js';
+import { startLocalRunner } from './bench/local-runner.js';
 import { createMeetings, inBatches, startLocalTable } from './bench/seed.js';
 import { printTable } from './bench/table.js';
 import { reportGoals, type Goal } from './bench/verdicts.js';
@@ -58,30 +58,6 @@ interface ApiRun {
   deleted: string[];
   /** Deletes sent, acknowledged or not: one in flight when the run stops is applied but unanswered. */
   deleteSent: Set<string>;
-}
-
-// The runner is what the load goes through: a separate process, as a developer starts it.
-function startLocalRunner(dataDir: string, db: RunningDynamoDb, port: number) {
-  const child = spawn(join('node_modules', '.bin', 'tsx'), ['local/start.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      DYNAMODB_ENDPOINT: db.endpoint,
-      TABLE_NAME,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const listening = new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('listening on')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`local runner exited (${code})`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, listening };
 }
 
 // The checks and the direct mix use the same use cases the runner does, on the same table.
@@ -263,18 +239,11 @@ function goalsOf(
   ];
 }
 
-// The runner first (it holds connections to the table), then the table, then the files.
-async function stopAll(runner: ChildProcess, db: RunningDynamoDb, dataDir: string): Promise<void> {
-  runner.kill('SIGTERM');
-  await new Promise((resolve) => (runner.exitCode !== null ? resolve(null) : runner.once('exit', resolve)));
-  await db.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
-
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'meeting-api-load-'));
   const db = await startLocalTable(TABLE_NAME);
-  const runner = startLocalRunner(dataDir, db, await freePort());
+  // The runner is what the load goes through: a separate process, as a developer starts it.
+  const runner = startLocalRunner({ dataDir, db, tableName: TABLE_NAME, port: await freePort() });
   try {
     await runner.listening;
     const token = signDevToken(ensureDevIssuer(dataDir), { tenant: TENANT, expiresInSeconds: 3600 });
@@ -290,7 +259,7 @@ async function main() {
     printResults(run, direct);
     reportGoals(goalsOf(run, writes, direct));
   } finally {
-    await stopAll(runner.child, db, dataDir);
+    await runner.stopAll();
   }
 }
 
