@@ -23,6 +23,7 @@ import {
   historyItem,
   historyWrite,
   meetingVersionWrites,
+  RECORD_PROJECTION,
   toRecord,
   tombstoneWrites,
   versionCondition,
@@ -246,7 +247,7 @@ export class DynamoDbMeetingRepository implements MeetingRepository {
 
   async getRecords(tenantId: string, meetingIds: string[]): Promise<Map<string, MeetingRecord>> {
     const records = new Map<string, MeetingRecord>();
-    await this.reader.batchGet(tenantId, meetingIds, { consistent: true }, (item) => {
+    await this.reader.batchGet(tenantId, meetingIds, { consistent: true, projection: RECORD_PROJECTION }, (item) => {
       records.set(item.meetingId as string, toRecord(item));
     });
     return records;

@@ -190,6 +190,12 @@ export const historyItem = (tenantId: string, meetingId: string, entry: HistoryE
   [TIME_TO_LIVE_ATTRIBUTE]: Math.ceil(historyExpiry(entry.time).getTime() / 1000),
 });
 
+/**
+ * What toRecord reads of a meeting item: a read by id asks for these alone, not the item's search
+ * entry and index keys, which are as large again.
+ */
+export const RECORD_PROJECTION = 'meetingId, version, meeting, deleted, deletedAt, erased, erasedAt, idempotencyHash';
+
 /** A meeting item as the domain knows it (also how a stream image of one is read). */
 export function toRecord(item: Item): MeetingRecord {
   const hash = {
