@@ -18,9 +18,21 @@ ICAL.foldLength = 74;
 /** A property in ical.js's jCal form (RFC 7265): name, parameters, value type, value. */
 type JCalProperty = [string, Record<string, string>, string, string | number];
 
-const text = (name: string, value: string): JCalProperty => [name, {}, 'text', value];
+/** Line breaks of every kind: CRLF and a lone CR (what Windows clients and HTML forms send), U+2028/9. */
+const LINE_BREAK = /\r\n?|[\u2028\u2029]/g;
+/** Control characters RFC 5545's TEXT has no place for (TAB is allowed; LF is written as its escape). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
+
+/**
+ * A TEXT value as RFC 5545 allows it: every line break an LF (ical.js escapes only LF; a raw CR would
+ * end some readers' reading of the value), other control characters left out.
+ */
+const textValue = (value: string) => value.replace(LINE_BREAK, '\n').replace(CONTROL, '');
+
+const text = (name: string, value: string): JCalProperty => [name, {}, 'text', textValue(value)];
 /** A property ical.js's RFC 5545 design set does not know: written as given, no VALUE parameter. */
-const other = (name: string, value: string): JCalProperty => [name, {}, 'unknown', value];
+const other = (name: string, value: string): JCalProperty => [name, {}, 'unknown', textValue(value)];
 const utc = (name: string, instant: Date): JCalProperty => [
   name,
   {},

@@ -132,4 +132,22 @@ describe('the iCalendar document', () => {
     expect(Number(first.sequence)).toBe(2);
     expect(first.lastmodified!.toISOString()).toBe(events[0]!.modified.toISOString());
   });
+  it('writes line breaks of every kind as TEXT newlines and leaves out other control characters', () => {
+    // CRLF is what Windows clients and HTML text areas send; a raw CR ends node-ical's reading of the value.
+    const sent = 'Eka rivi\r\ntoka\rkolmas\u2028neljäs\u0001\u007f loppu\ttab';
+    const read = 'Eka rivi\ntoka\nkolmas\nneljäs loppu\ttab';
+    const event = calendarEventOf(
+      stored({ meetingRealty: { ...realty, streetAddress: 'Katu 1\r\nB 2' }, notes: sent }),
+      'FULL',
+      60,
+    );
+    const document = icalendarOf([event], 'Meetings of agent 6d648e58');
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    expect(document.replaceAll('\r\n', '')).not.toMatch(/[\x00-\x08\x0a-\x1f\x7f\u2028]/);
+    const vevent = Object.values(nodeIcal.sync.parseICS(document)).find((entry) => entry?.type === 'VEVENT') as VEvent;
+    expect(vevent.description).toBe(read);
+    expect(vevent.location).toBe('Katu 1\nB 2, 00170 Helsinki');
+    const parsed = new ICAL.Event(new ICAL.Component(ICAL.parse(document)).getFirstSubcomponent('vevent')!);
+    expect(parsed.description).toBe(read);
+  });
 });
