@@ -42,6 +42,8 @@ export const ERASURE_WORK: TableAccess = {
 export const TABLE_ACCESS: Record<OperationId, TableAccess | undefined> = {
   // A create that loses a race with no item handed back (a transaction conflict) reads what holds the id.
   createMeeting: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], indexes: {} },
+  // Each item is a keyed create.
+  createMeetingsBatch: { table: ['dynamodb:PutItem', 'dynamodb:GetItem'], indexes: {} },
   getMeeting: { table: ['dynamodb:GetItem'], indexes: {} },
   // The history range of the meeting's partition; a meeting without entries is looked up to tell 200 from 404.
   getMeetingHistory: {

@@ -103,6 +103,8 @@ const exported = [
   'ExportQuery',
   'Meeting',
   'MeetingCreated',
+  'MeetingBatchRequest',
+  'MeetingBatchResults',
   'MeetingSearchResult',
   'MeetingChanges',
   'MeetingHistory',

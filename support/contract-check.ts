@@ -10,6 +10,7 @@ import { validate as validateCalendarFeedList } from '../shared/generated/valida
 import { validate as validateErasure } from '../shared/generated/validators/Erasure.cjs';
 import { validate as validateError } from '../shared/generated/validators/Error.cjs';
 import { validate as validateMeeting } from '../shared/generated/validators/Meeting.cjs';
+import { validate as validateMeetingBatchResults } from '../shared/generated/validators/MeetingBatchResults.cjs';
 import { validate as validateMeetingChanges } from '../shared/generated/validators/MeetingChanges.cjs';
 import { validate as validateMeetingCreated } from '../shared/generated/validators/MeetingCreated.cjs';
 import { validate as validateMeetingHistory } from '../shared/generated/validators/MeetingHistory.cjs';
@@ -25,6 +26,7 @@ const responseValidators: Record<string, typeof validateMeeting> = {
   Erasure: validateErasure,
   Error: validateError,
   Meeting: validateMeeting,
+  MeetingBatchResults: validateMeetingBatchResults,
   MeetingChanges: validateMeetingChanges,
   MeetingCreated: validateMeetingCreated,
   MeetingHistory: validateMeetingHistory,

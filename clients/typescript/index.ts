@@ -98,6 +98,15 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
       const { meetingId } = await unwrap(call, h['Request-ID']);
       return { meetingId, replayed: (await call).response.headers.get('Idempotent-Replayed') === 'true' };
     },
+    /**
+     * Up to 100 creates in one request, each as `createMeeting` with its `idempotencyKey`: one
+     * result per item, in item order (201 with `meetingId` and `replayed`, or the item's status and
+     * error). Safe to send again whole.
+     */
+    createMeetingsBatch(items: Array<{ idempotencyKey: string; meeting: MeetingInput }>) {
+      const h = header();
+      return unwrap(client.POST('/meetings/batch', { params: { header: h }, body: { items } }), h['Request-ID']);
+    },
     searchMeetings(query: SearchQuery = {}) {
       const h = header();
       return unwrap(client.GET('/meetings', { params: { header: h, query } }), h['Request-ID']);

@@ -11,10 +11,15 @@ interface BodyValidator {
   errors?: Parameters<typeof toErrorItems>[0] | null;
 }
 
+/** The size message of a body (or a batch item's meeting) over `maxBytes`. */
+export const tooLarge = (target: string, maxBytes: number) =>
+  badRequestBody([{ target, errorCode: 'BAD_REQUEST_BODY', message: `Request body is larger than ${maxBytes} bytes` }]);
+
 /** A JSON request body: Content-Type (415), presence and size, JSON syntax, then the document's schema (400). */
 export function readJsonBody(
   event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>,
   validate: BodyValidator,
+  maxBytes = MAX_BODY_BYTES,
 ): unknown {
   const mediaType = headerOf(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') throw unsupportedMediaType();
@@ -22,11 +27,7 @@ export function readJsonBody(
     event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64') : Buffer.from(event.body ?? '', 'utf8');
   if (raw.length === 0)
     throw badRequestBody([{ target: 'body', errorCode: 'VALUE_REQUIRED', message: 'Request body is missing' }]);
-  if (raw.length > MAX_BODY_BYTES) {
-    throw badRequestBody([
-      { target: 'body', errorCode: 'BAD_REQUEST_BODY', message: `Request body is larger than ${MAX_BODY_BYTES} bytes` },
-    ]);
-  }
+  if (raw.length > maxBytes) throw tooLarge('body', maxBytes);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));

@@ -8,7 +8,8 @@ import {
 } from '../domain/storable-values.js';
 import { validate as validateMeetingRequest } from '../generated/validators/MeetingRequest.cjs';
 import { badRequestBody, type ErrorItem } from './api-error.js';
-import { readJsonBody } from './json-body.js';
+import { MAX_BODY_BYTES, readJsonBody, tooLarge } from './json-body.js';
+import { toErrorItems } from './validation-errors.js';
 
 /**
  * What the schema cannot say of a schema-valid body: every value must be one the service can store
@@ -45,12 +46,25 @@ function unstorableValues(body: MeetingInput): ErrorItem[] {
   return errors;
 }
 
+function storable(body: MeetingInput): MeetingInput {
+  const unstorable = unstorableValues(body);
+  if (unstorable.length) throw badRequestBody(unstorable);
+  return body;
+}
+
 /** Content-Type, size, JSON syntax, the schema of the OpenAPI document, then storable values. */
 export function parseMeetingBody(
   event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>,
 ): MeetingInput {
-  const body = readJsonBody(event, validateMeetingRequest) as MeetingInput;
-  const unstorable = unstorableValues(body);
-  if (unstorable.length) throw badRequestBody(unstorable);
-  return body;
+  return storable(readJsonBody(event, validateMeetingRequest) as MeetingInput);
+}
+
+/**
+ * A meeting already parsed from JSON (a batch item's): checked as POST /meetings checks its body,
+ * its size as JSON included, with the same errors.
+ */
+export function parseMeetingValue(value: unknown): MeetingInput {
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_BODY_BYTES) throw tooLarge('body', MAX_BODY_BYTES);
+  if (!validateMeetingRequest(value)) throw badRequestBody(toErrorItems(validateMeetingRequest.errors ?? []));
+  return storable(value as MeetingInput);
 }

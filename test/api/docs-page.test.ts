@@ -20,6 +20,7 @@ describe('docs page', () => {
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual([
       '/meetings',
+      '/meetings/batch',
       '/meetings/changes',
       '/meetings/{meetingId}',
       '/meetings/{meetingId}/history',

@@ -123,6 +123,11 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
   /** Each operation's requests, made so that together they need every action its role grants. */
   const scenarios: Record<OperationId, (api: Api) => Promise<number[]>> = {
     createMeeting: async (api) => [(await api.call('POST', '/meetings', meetingInput())).status],
+    createMeetingsBatch: async (api) => {
+      const items = [0, 1].map(() => ({ idempotencyKey: randomUUID(), meeting: meetingInput() }));
+      const { status, body } = await api.call('POST', '/meetings/batch', { items });
+      return [status, ...(body as { results: Array<{ status: number }> }).results.map((result) => result.status)];
+    },
     getMeeting: async (api) => [(await api.call('GET', `/meetings/${await created(api)}`)).status],
     updateMeeting: async (api) => {
       const input = meetingInput({
@@ -203,8 +208,8 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
       ];
     },
   };
-  /** A create reads the id's holder only after losing a race to a concurrent transaction: no request can time that. */
-  const UNREACHABLE = new Set(['createMeeting dynamodb:GetItem']);
+  /** A create (a batch item too) reads the id's holder only after losing a race to a concurrent transaction: no request can time that. */
+  const UNREACHABLE = new Set(['createMeeting dynamodb:GetItem', 'createMeetingsBatch dynamodb:GetItem']);
   const cases = routes.flatMap(({ operationId, functionName }) => {
     const access = TABLE_ACCESS[operationId] ?? { table: [], indexes: {} };
     const ledgerActions: readonly string[] =

@@ -8,6 +8,22 @@ const tenant = uniqueTenant();
 const api = useApi(tenant);
 
 describe('typed TypeScript client (clients/typescript)', () => {
+  it('creates meetings in a batch, one result per item in item order', async () => {
+    const own = uniqueTenant(); // the flow below counts its tenant's changes
+    const client = createMeetingApiClient({ baseUrl: api.baseUrl, token: () => tokenFor({ tenant: own }) });
+    const key = crypto.randomUUID();
+    const { results } = await client.createMeetingsBatch([
+      { idempotencyKey: key, meeting: meetingInput() },
+      { idempotencyKey: crypto.randomUUID(), meeting: { ...meetingInput(), visitTime: 'tomorrow' } },
+    ]);
+    expect(results.map((result) => [result.index, result.status])).toEqual([
+      [0, 201],
+      [1, 400],
+    ]);
+    expect(results[1]!.error?.errorCode).toBe('BAD_REQUEST_BODY');
+    expect((await client.getMeeting(results[0]!.meetingId!)).meetingId).toBe(results[0]!.meetingId);
+  });
+
   it('runs a full create -> search -> update -> delete flow', async () => {
     const client = createMeetingApiClient({ baseUrl: api.baseUrl, token: () => tokenFor({ tenant }) });
     const input = meetingInput({ notes: 'Typed client flow' });
