@@ -93,7 +93,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoffMs = (attempt: number) => Math.random() * Math.min(20_000, 250 * 2 ** attempt);
 
 /** What is worth trying again: the service unavailable, or no answer at all. */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (error instanceof MeetingApiError) return [429, 502, 503, 504].includes(error.status);
   return error instanceof TypeError; // fetch's network failure
 }
