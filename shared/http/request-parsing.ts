@@ -39,33 +39,28 @@ export function parseRequestId(event: Pick<APIGatewayProxyEvent, 'headers'>): st
   return value.trim();
 }
 
-/** The meeting id of the path, lowercase; not a uuid is an unknown id (404). */
-export function parseMeetingId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
-  const id = event.pathParameters?.meetingId;
+/** A uuid path parameter, lowercase; not a uuid is an unknown id (404). */
+function uuidPathParameter(event: Pick<APIGatewayProxyEvent, 'pathParameters'>, name: string): string {
+  const id = event.pathParameters?.[name];
   if (!isUuid(id)) throw invalidId();
   return id.toLowerCase();
 }
+
+/** The meeting id of the path, lowercase; not a uuid is an unknown id (404). */
+export const parseMeetingId = (event: Pick<APIGatewayProxyEvent, 'pathParameters'>) =>
+  uuidPathParameter(event, 'meetingId');
 
 /** The subscription id of the path, lowercase; not a uuid is an unknown id (404). */
-export function parseSubscriptionId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
-  const id = event.pathParameters?.subscriptionId;
-  if (!isUuid(id)) throw invalidId();
-  return id.toLowerCase();
-}
+export const parseSubscriptionId = (event: Pick<APIGatewayProxyEvent, 'pathParameters'>) =>
+  uuidPathParameter(event, 'subscriptionId');
 
 /** The erasure id of the path, lowercase; not a uuid is an unknown id (404). */
-export function parseErasureId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
-  const id = event.pathParameters?.erasureId;
-  if (!isUuid(id)) throw invalidId();
-  return id.toLowerCase();
-}
+export const parseErasureId = (event: Pick<APIGatewayProxyEvent, 'pathParameters'>) =>
+  uuidPathParameter(event, 'erasureId');
 
 /** The calendar feed id of the path, lowercase; not a uuid is an unknown id (404). */
-export function parseCalendarFeedId(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
-  const id = event.pathParameters?.feedId;
-  if (!isUuid(id)) throw invalidId();
-  return id.toLowerCase();
-}
+export const parseCalendarFeedId = (event: Pick<APIGatewayProxyEvent, 'pathParameters'>) =>
+  uuidPathParameter(event, 'feedId');
 
 /** The token of a calendar path (`<token>.ics`); anything else is a token no feed has (404 from the use case). */
 export const calendarTokenOf = (event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string => {

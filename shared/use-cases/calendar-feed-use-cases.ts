@@ -12,6 +12,7 @@ import {
   feedMeetings,
   feedWindow,
   FEEDS_PER_AGENT,
+  listedInFeed,
   FEEDS_PER_TENANT,
   type FeedDetail,
 } from '../domain/calendar-feed.js';
@@ -84,8 +85,8 @@ export async function readCalendarFeed(deps: CalendarFeedDeps, token: string): P
     // The index lags the meeting by a moment: what is stored now decides.
     if (!record || isTombstone(record)) continue;
     const { meeting } = record;
-    const stillListed = feedMeetings([meeting], now).length === 1;
-    if (stillListed && meeting.agents.some((agent) => agent.agentId === address.agentId)) shown.push(record);
+    if (listedInFeed(meeting, now) && meeting.agents.some((agent) => agent.agentId === address.agentId))
+      shown.push(record);
   }
   const events = shown.map((stored) => calendarEventOf(stored, address.detail, deps.eventMinutes));
   return icalendarOf(events, `Meetings of agent ${address.agentId}`);
