@@ -28,6 +28,8 @@ export class MeetingApiError extends Error {
     readonly status: number,
     readonly body: ErrorBody,
     readonly requestId: string,
+    /** The answer's Retry-After in seconds (429, 503), when it sent one. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`${status} ${body.errorCode}: ${body.message}`);
     this.name = 'MeetingApiError';
@@ -69,7 +71,15 @@ export function createMeetingApiClient(options: MeetingApiClientOptions) {
     requestId: string,
   ): Promise<T> {
     const { data, error, response } = await call;
-    if (!response.ok) throw new MeetingApiError(response.status, error as ErrorBody, requestId);
+    if (!response.ok) {
+      const retryAfter = Number(response.headers.get('Retry-After') ?? Number.NaN);
+      throw new MeetingApiError(
+        response.status,
+        error as ErrorBody,
+        requestId,
+        Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      );
+    }
     return data as T;
   }
 

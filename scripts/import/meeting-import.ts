@@ -24,6 +24,8 @@ export interface LineFailure {
   error: string;
   /** The house error body, when the API answered one. */
   body?: unknown;
+  /** The line itself, to fix and import again. */
+  text: string;
 }
 
 export interface ImportCounts {
@@ -44,17 +46,18 @@ interface PendingItem {
 
 /** A line as an item to send, or why it cannot be one (then it is not sent). */
 export function itemOfLine(text: string, line: number): PendingItem | LineFailure {
+  if (!text.trim()) return { line, error: 'the line is empty', text };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { line, error: 'the line is not JSON' };
+    return { line, error: 'the line is not JSON', text };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    return { line, error: 'the line is not a JSON object (one meeting per line)' };
+    return { line, error: 'the line is not a JSON object (one meeting per line)', text };
   const { idempotencyKey, ...meeting } = value as Record<string, unknown>;
   if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !KEY_PATTERN.test(idempotencyKey)))
-    return { line, error: 'idempotencyKey must be 1 to 255 printable ASCII characters' };
+    return { line, error: 'idempotencyKey must be 1 to 255 printable ASCII characters', text };
   return {
     line,
     idempotencyKey: idempotencyKey ?? createHash('sha256').update(text).digest('hex'),
@@ -89,8 +92,9 @@ export function batchesOf<T extends { bytes: number }>(items: readonly T[]): T[]
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Exponential backoff with full jitter, capped. */
-const backoffMs = (attempt: number) => Math.random() * Math.min(20_000, 250 * 2 ** attempt);
+/** Exponential backoff with full jitter, capped; never sooner than the service asked (Retry-After, up to a minute). */
+const backoffMs = (attempt: number, retryAfterSeconds = 0) =>
+  Math.max(Math.min(retryAfterSeconds, 60) * 1000, Math.random() * Math.min(20_000, 250 * 2 ** attempt));
 
 /** What is worth trying again: the service unavailable, or no answer at all. */
 export function isTransient(error: unknown): boolean {
@@ -111,8 +115,8 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
   const counts: ImportCounts = { created: 0, replayed: 0, failed: 0, total: lines.length };
   const failures: LineFailure[] = [];
   const items: PendingItem[] = [];
-  const fail = (failure: LineFailure) => {
-    failures.push(failure);
+  const fail = (failure: Omit<LineFailure, 'text'>) => {
+    failures.push({ ...failure, text: lines[failure.line - 1]! });
     counts.failed++;
   };
   lines.forEach((text, index) => {
@@ -127,6 +131,7 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
     let pending = batch;
     for (let attempt = 1; pending.length; attempt++) {
       let retry: PendingItem[] = [];
+      let retryAfterSeconds: number | undefined;
       try {
         const { results } = await api.createMeetingsBatch(
           pending.map(({ idempotencyKey, meeting }) => ({ idempotencyKey, meeting })),
@@ -153,6 +158,7 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
         if (isTransient(error) && attempt < MAX_ATTEMPTS) {
           for (const item of pending) item.uncertain = true;
           retry = pending;
+          if (error instanceof MeetingApiError) retryAfterSeconds = error.retryAfterSeconds;
         } else
           for (const item of pending)
             fail(
@@ -164,7 +170,7 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
       done += pending.length - retry.length;
       onProgress?.(done, counts);
       pending = retry;
-      if (pending.length) await sleep(backoffMs(attempt));
+      if (pending.length) await sleep(backoffMs(attempt, retryAfterSeconds));
     }
   };
 

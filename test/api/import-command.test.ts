@@ -49,23 +49,26 @@ describe('npm run -s import', () => {
       JSON.stringify(untyped), // line 154: refused by the API
       'not json', // line 155: never sent
       JSON.stringify({ ...keyed, idempotencyKey: 'a key with spaces' }), // line 156: never sent
+      '', // line 157: empty, never sent
     ];
     const file = join(folder, 'meetings.ndjson');
     writeFileSync(file, `${lines.join('\r\n')}\r\n`);
 
     const first = await runImport(api.baseUrl, file);
-    expect(first.stdout.trim().split('\n').at(-1)).toBe('created 152, replayed 1, failed 3, total 156');
+    expect(first.stdout.trim().split('\n').at(-1)).toBe('created 152, replayed 1, failed 4, total 157');
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('import: 156/156 lines');
+    expect(first.stderr).toContain('import: 157/157 lines');
     const failuresFile = `${file}.failures.ndjson`;
     const failures = readFileSync(failuresFile, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as never);
+    // Each with the line itself, to fix and import again.
     expect(failures).toMatchObject([
-      { line: 154, status: 400, body: { errorCode: 'BAD_REQUEST_BODY' } },
-      { line: 155, error: 'the line is not JSON' },
-      { line: 156, error: expect.stringContaining('idempotencyKey') as unknown },
+      { line: 154, status: 400, body: { errorCode: 'BAD_REQUEST_BODY' }, text: lines[153] },
+      { line: 155, error: 'the line is not JSON', text: 'not json' },
+      { line: 156, error: expect.stringContaining('idempotencyKey') as unknown, text: lines[155] },
+      { line: 157, error: 'the line is empty', text: '' },
     ]);
     expect(statSync(failuresFile).mode & 0o777).toBe(0o600);
     const search = await api.call('GET', `/meetings?freeTextSearch=${notes}&size=1`);
@@ -79,19 +82,21 @@ describe('npm run -s import', () => {
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
 
     const second = await runImport(api.baseUrl, file, ['--concurrency', '2']);
-    expect(second.stdout.trim().split('\n').at(-1)).toBe('created 0, replayed 153, failed 3, total 156');
+    expect(second.stdout.trim().split('\n').at(-1)).toBe('created 0, replayed 153, failed 4, total 157');
     expect(second.code).toBe(1);
     expect((await api.call('GET', `/meetings?freeTextSearch=${notes}&size=1`)).body.totalCount).toBe(152);
   });
 
-  it('retries through dropped connections and 503 answers, then succeeds with exit 0', async () => {
-    // In front of the API: drops the first request's connection, answers the second 503.
+  it('retries through dropped connections and 503 answers, no sooner than Retry-After, then succeeds with exit 0', async () => {
+    // In front of the API: drops the first request's connection, answers the second 503 with Retry-After.
     let requests = 0;
+    const arrivals: number[] = [];
     const flaky: Server = createServer((req, res) => {
       requests++;
+      arrivals.push(performance.now());
       if (requests === 1) return req.socket.destroy();
       if (requests === 2) {
-        res.writeHead(503, { 'Content-Type': 'application/json' });
+        res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '2' });
         return res.end(JSON.stringify({ errorCode: 'SERVICE_UNAVAILABLE', message: 'try again' }));
       }
       const chunks: Buffer[] = [];
@@ -119,6 +124,7 @@ describe('npm run -s import', () => {
       ]);
       expect([run.stdout.trim(), run.code]).toEqual(['created 2, replayed 0, failed 0, total 2', 0]);
       expect(requests).toBe(3);
+      expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(2_000);
       expect(readFileSync(failuresFile, 'utf8')).toBe('');
     } finally {
       flaky.closeAllConnections();
