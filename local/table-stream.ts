@@ -23,6 +23,7 @@ export interface TableStreamOptions {
   /** The pipe's filter criteria: a record passes when it matches one of them (all pass without any). */
   filterPatterns: unknown[];
   onRecord: (record: StreamRecord) => Promise<void>;
+  /** The time between polls while records keep coming; empty polls stretch it up to IDLE_POLL_INTERVAL_MS. */
   pollIntervalMs?: number;
   /** Where reading starts in the shards open at start: after the newest record (default), or at the oldest. */
   startingPosition?: 'LATEST' | 'TRIM_HORIZON';
@@ -30,6 +31,14 @@ export interface TableStreamOptions {
 
 /** How often new shards are looked for. */
 const DISCOVERY_INTERVAL_MS = 2_000;
+/** Lambda's event source mappings poll a shard four times a second. */
+const POLL_INTERVAL_MS = 250;
+/**
+ * The longest time between polls of a quiet stream. DynamoDB Local's GetRecords grows dearer with
+ * the stream records it holds, even when it returns none: polled at full rate after a large import,
+ * idle streams alone kept it busy, and the API's own requests timed out behind them.
+ */
+const IDLE_POLL_INTERVAL_MS = 1_000;
 
 export async function followTableStream(options: TableStreamOptions): Promise<{ stop(): Promise<void> }> {
   let stopped = false;
@@ -69,10 +78,13 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
   };
   await discover(true);
 
-  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const pollIntervalMs = options.pollIntervalMs ?? POLL_INTERVAL_MS;
+  const idlePollIntervalMs = Math.max(pollIntervalMs, IDLE_POLL_INTERVAL_MS);
+  let nextPollMs = pollIntervalMs;
   let lastDiscovery = Date.now();
   const poll = async (): Promise<void> => {
     if (stopped) return;
+    let received = false;
     try {
       if (Date.now() - lastDiscovery > DISCOVERY_INTERVAL_MS) {
         lastDiscovery = Date.now();
@@ -106,6 +118,7 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
           throw error;
         }
         // The iterator moves on only once every record is handed over: a failure reads them again.
+        if (answer.Records?.length) received = true;
         for (const record of answer.Records ?? []) {
           if (passesFilter(record)) await options.onRecord(record);
           if (record.dynamodb?.SequenceNumber) lastSequence.set(shardId, record.dynamodb.SequenceNumber);
@@ -115,7 +128,9 @@ export async function followTableStream(options: TableStreamOptions): Promise<{ 
     } catch (error) {
       logger.warn('reading the table stream failed; trying again', { error: error as Error });
     }
-    if (!stopped) timer = setTimeout(() => void poll(), pollIntervalMs);
+    // Back to full rate as soon as records come; each empty round waits twice as long, up to the idle interval.
+    nextPollMs = received ? pollIntervalMs : Math.min(idlePollIntervalMs, nextPollMs * 2);
+    if (!stopped) timer = setTimeout(() => void poll(), nextPollMs);
   };
   void poll();
 
