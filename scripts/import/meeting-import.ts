@@ -15,6 +15,8 @@ export const BATCH_ITEMS = 100;
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** Tries of one item (or one whole batch) before its line is reported failed. */
 const MAX_ATTEMPTS = 8;
+/** How far the service's clock may be behind ours when telling our own create from an earlier run's. */
+const CLOCK_SKEW_MS = 1_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface LineFailure {
@@ -40,8 +42,11 @@ interface PendingItem {
   idempotencyKey: string;
   meeting: MeetingInput;
   bytes: number;
-  /** An earlier try may have written it: no answer came, or 503 (a write can land after its timeout). */
-  uncertain?: boolean;
+  /**
+   * When the first try that may have written it was sent: no answer came, or 503 (a write can land
+   * after its timeout).
+   */
+  uncertainSince?: number;
 }
 
 /** A line as an item to send, or why it cannot be one (then it is not sent). */
@@ -127,24 +132,39 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
   let done = counts.failed;
   onProgress?.(done, counts);
 
+  /**
+   * A replay after an uncertain try: this run's own create when the meeting was created after that
+   * try was sent (an earlier run's create is older); the service's answer, replayed, when that
+   * cannot be read.
+   */
+  const createdByThisRun = async (item: PendingItem, meetingId: string): Promise<boolean> => {
+    if (item.uncertainSince === undefined) return false;
+    try {
+      const { creationTime } = await api.getMeeting(meetingId);
+      return Date.parse(creationTime) >= item.uncertainSince - CLOCK_SKEW_MS;
+    } catch {
+      return false;
+    }
+  };
+
   const sendBatch = async (batch: PendingItem[]) => {
     let pending = batch;
     for (let attempt = 1; pending.length; attempt++) {
       let retry: PendingItem[] = [];
       let retryAfterSeconds: number | undefined;
+      const sentAt = Date.now();
       try {
         const { results } = await api.createMeetingsBatch(
           pending.map(({ idempotencyKey, meeting }) => ({ idempotencyKey, meeting })),
         );
-        results.forEach((result, index) => {
+        const outcomes = results.map(async (result, index) => {
           const item = pending[index]!;
           if (result.status === 201) {
-            // A replay after an uncertain try is counted as that try's create: an earlier run's create
-            // would have made the first try a replay, unless that try got no answer at all.
-            if (result.replayed && !item.uncertain) counts.replayed++;
-            else counts.created++;
+            if (!result.replayed) counts.created++;
+            else if (await createdByThisRun(item, result.meetingId!)) counts.created++;
+            else counts.replayed++;
           } else if (result.status === 503 && attempt < MAX_ATTEMPTS) {
-            item.uncertain = true;
+            item.uncertainSince ??= sentAt;
             retry.push(item);
           } else
             fail({
@@ -154,9 +174,10 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
               body: result.error,
             });
         });
+        await Promise.all(outcomes);
       } catch (error) {
         if (isTransient(error) && attempt < MAX_ATTEMPTS) {
-          for (const item of pending) item.uncertain = true;
+          for (const item of pending) item.uncertainSince ??= sentAt;
           retry = pending;
           if (error instanceof MeetingApiError) retryAfterSeconds = error.retryAfterSeconds;
         } else

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,48 +87,73 @@ describe('npm run -s import', () => {
     expect((await api.call('GET', `/meetings?freeTextSearch=${notes}&size=1`)).body.totalCount).toBe(152);
   });
 
-  it('retries through dropped connections and 503 answers, no sooner than Retry-After, then succeeds with exit 0', async () => {
-    // In front of the API: drops the first request's connection, answers the second 503 with Retry-After.
-    let requests = 0;
+  /**
+   * In front of the API: drops the first request's connection, forwards the second but answers it
+   * 503 with Retry-After (the write lands, its answer is lost), forwards the rest.
+   */
+  async function flakyProxy() {
     const arrivals: number[] = [];
-    const flaky: Server = createServer((req, res) => {
-      requests++;
+    const forward = (req: IncomingMessage, body: Buffer) => {
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name)),
+      ) as Record<string, string>;
+      return fetch(`${api.baseUrl}${req.url}`, {
+        method: req.method,
+        headers,
+        ...(body.length ? { body } : {}),
+      });
+    };
+    const server: Server = createServer((req, res) => {
       arrivals.push(performance.now());
-      if (requests === 1) return req.socket.destroy();
-      if (requests === 2) {
-        res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '2' });
-        return res.end(JSON.stringify({ errorCode: 'SERVICE_UNAVAILABLE', message: 'try again' }));
-      }
+      const request = arrivals.length;
+      if (request === 1) return req.socket.destroy();
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const headers = Object.fromEntries(
-          Object.entries(req.headers).filter(([name]) => !['host', 'content-length', 'connection'].includes(name)),
-        ) as Record<string, string>;
-        void fetch(`${api.baseUrl}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }).then(
-          async (answer) => {
-            res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'application/json' });
-            res.end(Buffer.from(await answer.arrayBuffer()));
-          },
-        );
+        void forward(req, Buffer.concat(chunks)).then(async (answer) => {
+          if (request === 2) {
+            res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '2' });
+            return res.end(JSON.stringify({ errorCode: 'SERVICE_UNAVAILABLE', message: 'try again' }));
+          }
+          res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'application/json' });
+          res.end(Buffer.from(await answer.arrayBuffer()));
+        });
       });
     });
-    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      arrivals,
+      async close() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  }
+
+  it('retries through a dropped connection and a lost answer, no sooner than Retry-After, and counts its own creates as created', async () => {
+    const file = join(folder, 'flaky.ndjson');
+    writeFileSync(file, `${JSON.stringify(meetingInput())}\n${JSON.stringify(meetingInput())}\n`);
+    const failuresFile = join(folder, 'flaky-failures.ndjson');
+
+    const first = await flakyProxy();
     try {
-      const file = join(folder, 'flaky.ndjson');
-      writeFileSync(file, `${JSON.stringify(meetingInput())}\n${JSON.stringify(meetingInput())}\n`);
-      const failuresFile = join(folder, 'flaky-failures.ndjson');
-      const run = await runImport(`http://127.0.0.1:${(flaky.address() as AddressInfo).port}`, file, [
-        '--failures',
-        failuresFile,
-      ]);
+      const run = await runImport(first.url, file, ['--failures', failuresFile]);
+      // The second try's writes landed though it was answered 503: its retry replays them, and they are this run's.
       expect([run.stdout.trim(), run.code]).toEqual(['created 2, replayed 0, failed 0, total 2', 0]);
-      expect(requests).toBe(3);
-      expect(arrivals[2]! - arrivals[1]!).toBeGreaterThanOrEqual(2_000);
+      expect(first.arrivals[2]! - first.arrivals[1]!).toBeGreaterThanOrEqual(2_000);
       expect(readFileSync(failuresFile, 'utf8')).toBe('');
     } finally {
-      flaky.closeAllConnections();
-      await new Promise((resolve) => flaky.close(resolve));
+      await first.close();
+    }
+
+    // Again, through the same faults: an earlier run's meetings are replayed, not created.
+    const second = await flakyProxy();
+    try {
+      const run = await runImport(second.url, file, ['--failures', failuresFile]);
+      expect([run.stdout.trim(), run.code]).toEqual(['created 0, replayed 2, failed 0, total 2', 0]);
+    } finally {
+      await second.close();
     }
   });
 
