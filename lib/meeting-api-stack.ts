@@ -6,6 +6,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { authorizerResultTtlSeconds, routes, type OperationId } from '../shared/routes.js';
+import { STACK_OUTPUTS } from '../shared/stack-outputs.js';
 import { ChangeNotifications } from './constructs/change-notifications.js';
 import { EdgeProtection } from './constructs/edge-protection.js';
 import { ErasureLedgerTable } from './constructs/erasure-ledger-table.js';
@@ -149,9 +150,13 @@ export class MeetingApiStack extends Stack {
       alarms: [...monitoring.alarms, ...this.changeNotifications.alarms, ...this.erasureWorker.alarms],
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: api.url });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
-    new CfnOutput(this, 'ErasureLedgerTableName', { value: this.erasureLedger.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.apiUrl, { value: api.url });
+    new CfnOutput(this, STACK_OUTPUTS.tableName, { value: this.table.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.erasureLedgerTableName, { value: this.erasureLedger.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.partnerKeysRequired, {
+      description: 'Whether every call needs a partner key (npm run -s partner issues one where it does)',
+      value: String(requireApiKey),
+    });
     new CfnOutput(this, 'MeetingEventBusName', { value: this.changeNotifications.bus.eventBusName });
   }
 

@@ -15,14 +15,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { StackOutputs } from '../scripts/ops/stack-outputs.js';
 import { readFeedConfig, readStoreConnection } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { DynamoDbErasureRepository } from '../shared/dynamodb/dynamodb-erasure-repository.js';
 import { DynamoDbMeetingRepository } from '../shared/dynamodb/dynamodb-meeting-repository.js';
 import { DEFAULT_TABLE_NAME, erasureLedgerTableName } from '../shared/dynamodb/table-definition.js';
+import { STACK_OUTPUTS } from '../shared/stack-outputs.js';
 import { replayErasures } from '../shared/use-cases/privacy-use-cases.js';
 import { dataDirectory } from './data-dir.js';
 import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
@@ -41,13 +42,13 @@ interface Target {
 }
 
 async function stackTables(stackName: string): Promise<{ meetings: string; ledger: string; region: string }> {
-  const cloudFormation = new CloudFormationClient({});
-  const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
-  const output = (key: string) => Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
-  const meetings = output('TableName');
-  const ledger = output('ErasureLedgerTableName');
-  if (!meetings || !ledger) throw new Error(`stack ${stackName} has no TableName and ErasureLedgerTableName outputs`);
-  return { meetings, ledger, region: await cloudFormation.config.region() };
+  const outputs = await StackOutputs.read(stackName);
+  const why = 'is it a Meeting API stack?';
+  return {
+    meetings: outputs.require(STACK_OUTPUTS.tableName, why),
+    ledger: outputs.require(STACK_OUTPUTS.erasureLedgerTableName, why),
+    region: outputs.region,
+  };
 }
 
 let dynamoDb: RunningDynamoDb | undefined;

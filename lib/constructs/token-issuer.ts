@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import { DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../../shared/auth/auth-defaults.js';
+import { STACK_OUTPUTS } from '../../shared/stack-outputs.js';
 import { stageOf } from '../stage.js';
 import { FlatConstruct } from './flat-construct.js';
 
@@ -83,9 +84,9 @@ export class CognitoTokenIssuer extends FlatConstruct implements TokenIssuer {
     const domain = pool.addDomain('TokenDomain', {
       cognitoDomain: { domainPrefix: `meeting-api-${stageOf(this).name}-${stack.account}` },
     });
-    new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
+    new CfnOutput(this, STACK_OUTPUTS.tokenUrl, { value: `${domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, 'DemoClientId', { value: client.userPoolClientId });
-    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+    new CfnOutput(this, STACK_OUTPUTS.userPoolId, { value: pool.userPoolId });
     const issuer = `https://cognito-idp.${stack.region}.amazonaws.com/${pool.userPoolId}`;
     this.userPool = pool;
     this.environment = {
