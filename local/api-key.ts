@@ -7,28 +7,14 @@
  * environment, as the AWS CLI finds them): the key is created with its tenant and plan as tags,
  * bound to the plan's usage plan, and a revoked key (one of that stack's) is disabled.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  APIGatewayClient,
-  CreateApiKeyCommand,
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  GetApiKeysCommand,
-  GetUsagePlanKeyCommand,
-  NotFoundException,
-  UpdateApiKeyCommand,
-} from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  DEFAULT_USAGE_PLAN,
-  isUsagePlanName,
-  newApiKey,
-  USAGE_PLAN_IDS_OUTPUT,
-  USAGE_PLANS,
-  type UsagePlanName,
-} from '../shared/auth/api-keys.js';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { revokeKeyOnAws } from '../scripts/ops/partner-keys-on-aws.js';
+import { issueTenantKey } from '../scripts/ops/partners.js';
+import { StackOutputs } from '../scripts/ops/stack-outputs.js';
+import { DEFAULT_USAGE_PLAN, isUsagePlanName, USAGE_PLANS, type UsagePlanName } from '../shared/auth/api-keys.js';
 import { TENANT_ID_PATTERN } from '../shared/auth/token-verifier.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';
 import { dataDirectory } from './data-dir.js';
@@ -62,75 +48,16 @@ function parse() {
   return { action: 'issue' as const, tenantId: values.tenant, plan: values.plan, stack: values.stack };
 }
 
-/** The stack's usage plan ids by plan name, from its UsagePlanIds output (deployed with -c requireApiKey=true). */
-async function usagePlanIds(stackName: string): Promise<Record<string, string>> {
-  const { Stacks } = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
-  const output = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === USAGE_PLAN_IDS_OUTPUT);
-  if (!output?.OutputValue)
-    throw new Error(`stack ${stackName} has no usage plans: deploy it with -c requireApiKey=true`);
-  return JSON.parse(output.OutputValue) as Record<string, string>;
-}
-
-/**
- * The key's name in API Gateway: a digest of the key, not the key, so that a revocation finds it by
- * name (nameQuery) without listing every key's value in the account.
- */
-const awsKeyName = (key: string) => `meeting-api-key-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-
-async function issueOnAws(stackName: string, tenantId: string, plan: UsagePlanName): Promise<string> {
-  const usagePlanId = (await usagePlanIds(stackName))[plan];
-  if (!usagePlanId) throw new Error(`stack ${stackName} has no usage plan "${plan}"`);
-  const apiGateway = new APIGatewayClient({});
-  const value = newApiKey(tenantId);
-  const created = await apiGateway.send(
-    new CreateApiKeyCommand({
-      name: awsKeyName(value),
-      description: `Partner key of tenant ${tenantId}, plan ${plan} (${stackName})`,
-      value,
-      enabled: true,
-      tags: { tenant: tenantId, plan, stack: stackName },
-    }),
+const issueOnAws = async (stackName: string, tenantId: string, plan: UsagePlanName) =>
+  issueTenantKey(
+    { cognito: new CognitoIdentityProviderClient({}), apiGateway: new APIGatewayClient({}) },
+    await StackOutputs.read(stackName),
+    tenantId,
+    plan,
   );
-  try {
-    await apiGateway.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId: created.id, keyType: 'API_KEY' }));
-  } catch (error) {
-    // Unbound, the key would be useless (404) yet count against the account's keys.
-    await apiGateway.send(new DeleteApiKeyCommand({ apiKey: created.id }));
-    throw error;
-  }
-  return value;
-}
 
-/**
- * Disables the key (kept, with its tags, for the record), if it is one of this stack's plans' keys;
- * false when the stack has no such key.
- */
-async function revokeOnAws(stackName: string, key: string): Promise<boolean> {
-  const planIds = Object.values(await usagePlanIds(stackName));
-  const apiGateway = new APIGatewayClient({});
-  const { items } = await apiGateway.send(new GetApiKeysCommand({ nameQuery: awsKeyName(key), includeValues: true }));
-  const found = items?.find((item) => item.value === key);
-  if (!found?.id) return false;
-  const bound = await Promise.all(
-    planIds.map((usagePlanId) =>
-      apiGateway.send(new GetUsagePlanKeyCommand({ usagePlanId, keyId: found.id })).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof NotFoundException) return false;
-          throw error;
-        },
-      ),
-    ),
-  );
-  if (!bound.includes(true)) return false;
-  await apiGateway.send(
-    new UpdateApiKeyCommand({
-      apiKey: found.id,
-      patchOperations: [{ op: 'replace', path: '/enabled', value: 'false' }],
-    }),
-  );
-  return true;
-}
+const revokeOnAws = async (stackName: string, key: string) =>
+  revokeKeyOnAws(new APIGatewayClient({}), await StackOutputs.read(stackName), key);
 
 /** `--revoke -` reads the key from stdin: a key on the command line shows in ps and the shell's history. */
 const keyToRevoke = (value: string) => (value === '-' ? readFileSync(0, 'utf8').trim() : value);
