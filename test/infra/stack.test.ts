@@ -9,6 +9,7 @@ import { GATEWAY_RESPONSES } from '../../shared/http/gateway-responses.js';
 import { apiHandler } from '../../shared/http/middlewares.js';
 import { AUTHORIZER_OPERATION, metricsNamespace, OperationMetrics, SERVICE_NAME } from '../../shared/metrics.js';
 import { routes } from '../../shared/routes.js';
+import { STACK_OUTPUTS } from '../../shared/stack-outputs.js';
 import { DELIVERY_MAX_RECEIVES } from '../../shared/webhooks/queue-messages.js';
 import { projectApp } from '../support/cdk-app.js';
 
@@ -270,7 +271,21 @@ describe('MeetingApiStack (prod stage)', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(13);
     for (const [, alarm] of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    // Encrypted with a key CloudWatch may use: with the AWS managed SNS key no alarm would ever be published.
+    const [alarmKey] = Object.keys(
+      template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } }),
+    ).filter((id) => id.startsWith('AlarmTopicKey'));
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [alarmKey, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
   });
 
   it("alarms on the functions' own metrics: any TECHNICAL_ERROR, many SERVICE_UNAVAILABLE, unreachable token keys", () => {
@@ -518,6 +533,9 @@ describe('partner keys (-c requireApiKey=true)', () => {
     keyed.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REQUIRE_API_KEY: 'true' }) },
     });
+    // What npm run -s partner reads to decide whether a partner gets a key.
+    keyed.hasOutput(STACK_OUTPUTS.partnerKeysRequired, { Value: 'true' });
+    template.hasOutput(STACK_OUTPUTS.partnerKeysRequired, { Value: 'false' });
     // Without -c requireApiKey: header keys, none required, decisions cached.
     for (const [, method] of Object.entries(template.findResources('AWS::ApiGateway::Method')))
       expect(method.Properties.ApiKeyRequired ?? false).toBe(false);
