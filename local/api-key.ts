@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { exitOnError, UsageError } from '../scripts/ops/command-line.js';
 import { revokeKeyOnAws } from '../scripts/ops/partner-keys-on-aws.js';
 import { issueTenantKey } from '../scripts/ops/partners.js';
 import { StackOutputs } from '../scripts/ops/stack-outputs.js';
@@ -23,8 +24,6 @@ const USAGE =
   'usage: npm run -s api-key -- --tenant ID [--plan NAME] [--stack NAME]\n' +
   '       npm run -s api-key -- --revoke KEY|- [--stack NAME]   (-: the key from stdin)\n' +
   `plans: ${Object.keys(USAGE_PLANS).join(', ')} (default ${DEFAULT_USAGE_PLAN})\n`;
-
-class UsageError extends Error {}
 
 function parse() {
   const { values } = parseArgs({
@@ -76,7 +75,5 @@ try {
     process.stderr.write('api-key: revoked\n');
   }
 } catch (error) {
-  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`api-key: ${(error as Error).message}\n${usage ? USAGE : ''}`);
-  process.exit(usage ? 2 : 1);
+  exitOnError('api-key', USAGE, error);
 }

@@ -17,6 +17,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { exitOnError, UsageError } from '../scripts/ops/command-line.js';
 import { StackOutputs } from '../scripts/ops/stack-outputs.js';
 import { readFeedConfig, readStoreConnection } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
@@ -30,8 +31,6 @@ import { startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
 import { localSettings } from './runtime/local-values.js';
 
 const USAGE = 'usage: npm run -s privacy:replay -- [--stack NAME] [--meetings-table NAME]\n';
-
-class UsageError extends Error {}
 
 interface Target {
   meetingsTable: string;
@@ -108,7 +107,5 @@ try {
   if (error instanceof ResourceNotFoundException)
     (error as Error).message =
       `no such table (${(error as Error).message}): check TABLE_NAME, --stack or --meetings-table`;
-  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`privacy:replay: ${(error as Error).message}\n${usage ? USAGE : ''}`);
-  process.exit(usage ? 2 : 1);
+  exitOnError('privacy:replay', USAGE, error);
 }

@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readStoreConnection } from '../shared/config.js';
 import { createDocumentClient } from '../shared/dynamodb/document-client.js';
 import { STACK_OUTPUTS } from '../shared/stack-outputs.js';
+import { exitOnError, UsageError } from './ops/command-line.js';
 import { StackOutputs } from './ops/stack-outputs.js';
 import { copyMeetingsTable, countsText, parseTenantMap } from './ops/table-copy.js';
 
@@ -20,8 +21,6 @@ const USAGE =
   'usage: npm run -s copy-meetings -- --from-table A (--to-stack B | --to-table B) [--tenant-map FILE] [--dry-run]\n';
 /** Progress lines on stderr at most this often. */
 const PROGRESS_MS = 10_000;
-
-class UsageError extends Error {}
 
 function parse() {
   const { values } = parseArgs({
@@ -84,7 +83,5 @@ try {
   client.destroy();
   process.stdout.write(`${command.fromTable} -> ${toTable}\n${countsText(counts, command.dryRun)}`);
 } catch (error) {
-  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`copy-meetings: ${(error as Error).message}\n${usage ? USAGE : ''}`);
-  process.exit(usage ? 2 : 1);
+  exitOnError('copy-meetings', USAGE, error);
 }

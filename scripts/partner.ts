@@ -11,14 +11,13 @@ import { parseArgs } from 'node:util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DEFAULT_USAGE_PLAN, isUsagePlanName, USAGE_PLANS } from '../shared/auth/api-keys.js';
+import { exitOnError, UsageError } from './ops/command-line.js';
 import { handoverText, onboardPartner, PARTNER_NAME_PATTERN, revokePartner } from './ops/partners.js';
 import { StackOutputs } from './ops/stack-outputs.js';
 
 const USAGE =
   'usage: npm run -s partner -- --stack NAME --name LABEL [--plan standard|premium] [--read-only] [--privacy]\n' +
   '       npm run -s partner -- --stack NAME --revoke CLIENT_ID\n';
-
-class UsageError extends Error {}
 
 function parse() {
   const { values } = parseArgs({
@@ -65,7 +64,5 @@ try {
     );
   }
 } catch (error) {
-  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`partner: ${(error as Error).message}\n${usage ? USAGE : ''}`);
-  process.exit(usage ? 2 : 1);
+  exitOnError('partner', USAGE, error);
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MeetingApiError, type createMeetingApiClient, type MeetingInput } from '../../clients/typescript/index.js';
+import { forEachConcurrently } from '../../shared/concurrency.js';
 
 type MeetingApi = ReturnType<typeof createMeetingApiClient>;
 
@@ -195,12 +196,7 @@ export async function importLines({ api, lines, concurrency, onProgress }: Impor
     }
   };
 
-  const batches = batchesOf(items);
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) await sendBatch(batches[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, worker));
+  await forEachConcurrently(batchesOf(items), concurrency, sendBatch);
   failures.sort((a, b) => a.line - b.line);
   return { counts, failures };
 }

@@ -18,7 +18,7 @@ import { newApiKey, USAGE_PLAN_IDS_OUTPUT, type UsagePlanName } from '../../shar
 import type { StackOutputs } from './stack-outputs.js';
 
 /** The stack's usage plan ids by plan name. */
-export function usagePlanIds(outputs: StackOutputs): Record<string, string> {
+function usagePlanIds(outputs: StackOutputs): Record<string, string> {
   return JSON.parse(outputs.require(USAGE_PLAN_IDS_OUTPUT, 'it predates partner keys; deploy it again')) as Record<
     string,
     string

@@ -48,7 +48,7 @@ export interface Handover {
   apiKey?: { value: string; plan: UsagePlanName };
 }
 
-export const scopesOf = ({ readOnly, privacy }: Pick<NewPartner, 'readOnly' | 'privacy'>) => [
+const scopesOf = ({ readOnly, privacy }: Pick<NewPartner, 'readOnly' | 'privacy'>) => [
   DEFAULT_SCOPES.read,
   ...(readOnly ? [] : [DEFAULT_SCOPES.write]),
   ...(privacy ? [DEFAULT_SCOPES.privacy] : []),
@@ -99,7 +99,7 @@ export async function onboardPartner(
 }
 
 /** Whether the stack's user pool has this app client (so that it can be a tenant). */
-export async function isPartnerClient(cognito: CognitoIdentityProviderClient, outputs: StackOutputs, clientId: string) {
+async function isPartnerClient(cognito: CognitoIdentityProviderClient, outputs: StackOutputs, clientId: string) {
   try {
     await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolOf(outputs), ClientId: clientId }));
     return true;

@@ -60,7 +60,7 @@ export function parseTenantMap(text: string): Map<string, string> {
   return map;
 }
 
-export function kindOf(item: Item): ItemKind {
+function kindOf(item: Item): ItemKind {
   const sk = String(item.sk);
   if (sk === MEETING_SK) return item.deleted === true ? 'tombstones' : 'meetings';
   if (sk.startsWith('LINK#')) return 'indexEntries';
@@ -69,7 +69,7 @@ export function kindOf(item: Item): ItemKind {
 }
 
 /** The item under its new tenant: every top-level string that starts with a mapped tenant's key prefix, and tenantId. */
-export function withTenantMapped(item: Item, tenantMap: ReadonlyMap<string, string>): { item: Item; mapped: boolean } {
+function withTenantMapped(item: Item, tenantMap: ReadonlyMap<string, string>): { item: Item; mapped: boolean } {
   if (tenantMap.size === 0) return { item, mapped: false };
   let mapped = false;
   const copy: Item = {};
