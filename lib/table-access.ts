@@ -63,15 +63,20 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess | undefined> = {
   },
   // The change order from the modification index, then each meeting's latest state (consistent).
   listMeetingChanges: { table: ['dynamodb:BatchGetItem'], indexes: { byTenantModificationTime: ['dynamodb:Query'] } },
-  // Subscriptions: items of the table in one partition per tenant, outside every index. A create
-  // counts the tenant's subscriptions (a Query) against the limit before it writes.
+  // Subscriptions: items of the table in one partition per tenant, outside every index, with their
+  // count. A create or delete writes the subscription and the count in one transaction; a tenant's
+  // first change after the count was introduced counts its subscriptions (Query) and puts the count.
   createSubscription: {
-    table: ['dynamodb:Query', 'dynamodb:PutItem'],
+    table: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     indexes: {},
     leadingKeys: SUBSCRIPTION_PARTITIONS,
   },
   listSubscriptions: { table: ['dynamodb:Query'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
-  deleteSubscription: { table: ['dynamodb:DeleteItem'], indexes: {}, leadingKeys: SUBSCRIPTION_PARTITIONS },
+  deleteSubscription: {
+    table: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    indexes: {},
+    leadingKeys: SUBSCRIPTION_PARTITIONS,
+  },
   // Finds the party's meetings, and erases the party from them when they are few (ERASURE_WORK).
   createErasure: ERASURE_WORK,
   // The erasure record only: the ledger (ERASURE_LEDGER_ACCESS).

@@ -9,12 +9,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TENANT_ID_PATTERN } from '../../shared/auth/token-verifier.js';
 import { forEachConcurrently } from '../../shared/concurrency.js';
-import { MEETING_SK } from '../../shared/dynamodb/keys.js';
+import { MEETING_SK, SUBSCRIPTION_SORT_PREFIX } from '../../shared/dynamodb/keys.js';
 
 type Item = Record<string, unknown>;
 
 /**
- * A tenant's webhook subscriptions stay behind: the copied meetings pass through the new table's
+ * A tenant's webhook subscriptions (and their count) stay behind: the copied meetings pass through the new table's
  * stream like any write, and subscriptions as old as the meetings would get every one of them
  * again as a new event. Partners subscribe again on the new stack (its URL is new anyway).
  */
@@ -110,7 +110,7 @@ export async function copyMeetingsTable(options: CopyOptions): Promise<CopyCount
   const copyItem = async (original: Item) => {
     counts.scanned++;
     if (SKIPPED_PARTITION.test(String(original.pk))) {
-      counts.skipped++;
+      if (String(original.sk).startsWith(SUBSCRIPTION_SORT_PREFIX)) counts.skipped++;
       return;
     }
     counts.byKind[kindOf(original)]++;

@@ -5,12 +5,7 @@
  * the limits hold whatever runs at the same time.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   AgentVisit,
   CalendarFeed,
@@ -18,7 +13,6 @@ import type {
   FeedAddress,
 } from '../domain/calendar-feed-repository.js';
 import { CalendarFeedLimitReached } from '../domain/errors.js';
-import { StorageUnavailableError } from '../domain/meeting-repository.js';
 import {
   afterInstant,
   agentKey,
@@ -29,14 +23,11 @@ import {
   calendarTokenKey,
 } from './keys.js';
 import type { IndexName } from './table-definition.js';
-import { sleep, TableReader } from './table-reader.js';
+import { TableReader } from './table-reader.js';
+import { transactSteppingAside } from './transact-stepping-aside.js';
 import { callStore } from './unavailability.js';
 
 const FEED_PREFIX = 'FEED#';
-/** Tries of a transaction that keeps meeting another on the same count. */
-const MAX_CONFLICT_ATTEMPTS = 10;
-
-type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 /** An agent's meetings by visitTime. */
 const AGENT_INDEX: IndexName = 'byAgentVisitTime';
 
@@ -80,7 +71,7 @@ export class DynamoDbCalendarFeedRepository implements CalendarFeedRepository {
   ): Promise<void> {
     const address: FeedAddress = { tenantId, feedId: feed.feedId, agentId: feed.agentId, detail: feed.detail };
     try {
-      await this.transact([
+      await transactSteppingAside(this.client, [
         {
           Put: {
             TableName: this.tableName,
@@ -126,7 +117,7 @@ export class DynamoDbCalendarFeedRepository implements CalendarFeedRepository {
     );
     if (!Item) return false;
     try {
-      await this.transact([
+      await transactSteppingAside(this.client, [
         {
           Delete: {
             TableName: this.tableName,
@@ -177,27 +168,5 @@ export class DynamoDbCalendarFeedRepository implements CalendarFeedRepository {
     }))
       visits.push(...(items as AgentVisit[]));
     return visits;
-  }
-
-  /**
-   * One transaction; while another transaction holds one of its items (DynamoDB cancels with
-   * TransactionConflict), it steps aside briefly and tries again. A cancellation for a condition
-   * goes to the caller, which reads its reasons.
-   */
-  private async transact(items: TransactItems): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await callStore(() => this.client.send(new TransactWriteCommand({ TransactItems: items })));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes.includes('ThrottlingError') || codes.includes('ProvisionedThroughputExceeded'))
-          throw new StorageUnavailableError(error);
-        if (!codes.includes('TransactionConflict') || codes.includes('ConditionalCheckFailed')) throw error;
-        if (attempt === MAX_CONFLICT_ATTEMPTS) throw new StorageUnavailableError(error);
-        await sleep(5 + Math.random() * 20 * attempt);
-      }
-    }
   }
 }

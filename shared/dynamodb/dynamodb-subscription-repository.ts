@@ -1,11 +1,25 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SubscriptionLimitReached } from '../domain/errors.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import type { MeetingEventType, StoredSubscription } from '../domain/subscriptions.js';
-import { subscriptionKey, subscriptionsPartition } from './keys.js';
+import { SUBSCRIPTION_SORT_PREFIX, subscriptionCountKey, subscriptionKey, subscriptionsPartition } from './keys.js';
 import { TableReader } from './table-reader.js';
+import { transactSteppingAside } from './transact-stepping-aside.js';
 import { callStore } from './unavailability.js';
 
-/** Subscriptions are items of the meetings table (one partition per tenant), outside every index. */
+/** The reason of a cancelled transaction's item `index`, when that item's condition failed. */
+const failedCondition = (error: TransactionCanceledException, index: number) => {
+  const reason = error.CancellationReasons?.[index];
+  return reason?.Code === 'ConditionalCheckFailed' ? reason : undefined;
+};
+
+/**
+ * Subscriptions are items of the meetings table (one partition per tenant), outside every index.
+ * Their count, in the same partition, changes in the transaction that adds or removes one: the
+ * limit is a condition on it, so it holds however many creates run at once. A tenant whose
+ * subscriptions predate the count gets it, counted once from its items, on its first change.
+ */
 export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
   private readonly reader: TableReader;
 
@@ -16,16 +30,40 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     this.reader = new TableReader(client, tableName);
   }
 
-  async create(tenantId: string, subscription: StoredSubscription): Promise<void> {
-    await callStore(() =>
-      this.client.send(
-        new PutCommand({
+  async create(tenantId: string, subscription: StoredSubscription, limit: number): Promise<void> {
+    const items = [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: subscriptionCountKey(tenantId),
+          UpdateExpression: 'ADD subscriptions :one',
+          // False while the count does not exist yet, as well as at the limit: the old item tells which.
+          ConditionExpression: 'subscriptions < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      },
+      {
+        Put: {
           TableName: this.tableName,
           Item: { ...subscriptionKey(tenantId, subscription.subscriptionId), ...subscription },
           ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+        },
+      },
+    ];
+    for (let counted = false; ; counted = true) {
+      try {
+        await transactSteppingAside(this.client, items);
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const countFailed = failedCondition(error, 0);
+        if (!countFailed) throw error;
+        if (countFailed.Item?.subscriptions !== undefined) throw new SubscriptionLimitReached(limit);
+        if (counted) throw error;
+        await this.startCount(tenantId);
+      }
+    }
   }
 
   async get(tenantId: string, subscriptionId: string): Promise<StoredSubscription | undefined> {
@@ -44,8 +82,8 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
   async list(tenantId: string): Promise<StoredSubscription[]> {
     const subscriptions: StoredSubscription[] = [];
     for await (const items of this.reader.queryPages({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': subscriptionsPartition(tenantId) },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :subscription)',
+      ExpressionAttributeValues: { ':pk': subscriptionsPartition(tenantId), ':subscription': SUBSCRIPTION_SORT_PREFIX },
       ConsistentRead: true,
     }))
       for (const item of items) subscriptions.push(toSubscription(item));
@@ -55,16 +93,56 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
   }
 
   async delete(tenantId: string, subscriptionId: string): Promise<boolean> {
-    const { Attributes } = await callStore(() =>
-      this.client.send(
-        new DeleteCommand({
+    const items = [
+      {
+        Delete: {
           TableName: this.tableName,
           Key: subscriptionKey(tenantId, subscriptionId),
-          ReturnValues: 'ALL_OLD',
-        }),
-      ),
-    );
-    return Attributes !== undefined;
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: subscriptionCountKey(tenantId),
+          UpdateExpression: 'ADD subscriptions :minusOne',
+          ConditionExpression: 'attribute_exists(subscriptions)',
+          ExpressionAttributeValues: { ':minusOne': -1 },
+        },
+      },
+    ];
+    for (let counted = false; ; counted = true) {
+      try {
+        await transactSteppingAside(this.client, items);
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (failedCondition(error, 0)) return false;
+        if (!failedCondition(error, 1) || counted) throw error;
+        await this.startCount(tenantId);
+      }
+    }
+  }
+
+  /**
+   * The count of a tenant whose subscriptions predate it, from its items. While it does not exist
+   * no create or delete can change them, so the number is exact; a concurrent start wins alike.
+   */
+  private async startCount(tenantId: string): Promise<void> {
+    const subscriptions = (await this.list(tenantId)).length;
+    try {
+      await callStore(() =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...subscriptionCountKey(tenantId), subscriptions },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 }
 

@@ -102,11 +102,16 @@ export const erasureKey = (tenantId: string, erasureId: string) => ({
   sk: `ERASURE#${erasureId}`,
 });
 
-/** A tenant's webhook subscriptions share one partition: listing them is one consistent Query. */
+/**
+ * A tenant's webhook subscriptions share one partition, with their count (the limit is a condition
+ * on it): listing them is one consistent Query.
+ */
 export const subscriptionKey = (tenantId: string, subscriptionId: string) => ({
   pk: subscriptionsPartition(tenantId),
-  sk: `SUBSCRIPTION#${subscriptionId}`,
+  sk: `${SUBSCRIPTION_SORT_PREFIX}${subscriptionId}`,
 });
+export const SUBSCRIPTION_SORT_PREFIX = 'SUBSCRIPTION#';
+export const subscriptionCountKey = (tenantId: string) => ({ pk: subscriptionsPartition(tenantId), sk: 'COUNT' });
 export const subscriptionsPartition = (tenantId: string) => `TENANT#${tenantId}#SUBSCRIPTIONS`;
 
 /** A tenant's calendar feeds share one partition, with their counts (the limits are conditions on them). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SubscriptionLimitReached, SubscriptionNotFound, WebhookUrlRefused } from '../domain/errors.js';
+import { SubscriptionNotFound, WebhookUrlRefused } from '../domain/errors.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import {
   addressRefusal,
@@ -40,8 +40,6 @@ export async function createSubscription(
   request: { url: string; eventTypes?: MeetingEventType[] },
 ): Promise<Subscription & { secret: string }> {
   await checkWebhookUrl(deps, request.url);
-  if ((await deps.repository.list(tenantId)).length >= MAX_SUBSCRIPTIONS_PER_TENANT)
-    throw new SubscriptionLimitReached(MAX_SUBSCRIPTIONS_PER_TENANT);
   const subscription: StoredSubscription = {
     subscriptionId: randomUUID(),
     url: request.url,
@@ -49,7 +47,7 @@ export async function createSubscription(
     creationTime: (deps.now ? deps.now() : new Date()).toISOString(),
     secret: newSigningSecret(),
   };
-  await deps.repository.create(tenantId, subscription);
+  await deps.repository.create(tenantId, subscription, MAX_SUBSCRIPTIONS_PER_TENANT);
   return { ...publicView(subscription), secret: subscription.secret };
 }
 

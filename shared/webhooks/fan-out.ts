@@ -5,7 +5,7 @@
  */
 import type { MeetingCloudEvent } from '../domain/meeting-events.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
-import type { StoredSubscription } from '../domain/subscriptions.js';
+import { MAX_SUBSCRIPTIONS_PER_TENANT, type StoredSubscription } from '../domain/subscriptions.js';
 import type { DeliveryMessage } from './queue-messages.js';
 
 /** SQS takes at most this many entries in one SendMessageBatch. */
@@ -28,7 +28,9 @@ export interface PlannedDelivery {
 }
 
 /**
- * The deliveries of an event, from its tenant's subscriptions (never another tenant's): those of
+ * The deliveries of an event, from its tenant's subscriptions (never another tenant's, oldest
+ * first, as the repository lists them), of which only the oldest the limit allows count (a tenant
+ * may hold more from before the limit was a condition of the write): those of
  * its type, made before the write was answered (an earlier write may reach one too, never a later
  * one be missed). A write carries the modificationTime it chose before committing and commits within
  * the write deadline of it (the deployment's, from its settle delay): a write answered after a
@@ -40,6 +42,7 @@ export function planFanOut(
   writeDeadlineMs: number,
 ): PlannedDelivery[] {
   return subscriptions
+    .slice(0, MAX_SUBSCRIPTIONS_PER_TENANT)
     .filter(
       (subscription) =>
         subscription.eventTypes.includes(event.type) &&

@@ -61,6 +61,31 @@ describe('subscriptions', () => {
     expect((await api.call('GET', '/subscriptions', { token })).body.subscriptions).toHaveLength(25);
   });
 
+  it('holds the limit under concurrency: 40 subscribes at once store exactly 25, the rest 400', async () => {
+    const token = tokenFor({ tenant: uniqueTenant() });
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        api.call('POST', '/subscriptions', { token, body: { url: `http://127.0.0.1:5001/${i}` } }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(25);
+    expect(answers.filter((a) => a.status !== 201).map((a) => [a.status, a.body.errorCode])).toEqual(
+      Array.from({ length: 15 }, () => [400, 'BAD_REQUEST_BODY']),
+    );
+    expect((await api.call('GET', '/subscriptions', { token })).body.subscriptions).toHaveLength(25);
+
+    // A deletion frees its place again, once.
+    const first = answers.find((a) => a.status === 201);
+    expect((await api.call('DELETE', `/subscriptions/${first!.body.subscriptionId}`, { token })).status).toBe(204);
+    expect((await api.call('DELETE', `/subscriptions/${first!.body.subscriptionId}`, { token })).status).toBe(404);
+    const refills = await Promise.all(
+      [1, 2, 3].map((i) => api.call('POST', '/subscriptions', { token, body: { url: `http://127.0.0.1:5002/${i}` } })),
+    );
+    expect(refills.map((a) => a.status).sort()).toEqual([201, 400, 400]);
+    expect((await api.call('GET', '/subscriptions', { token })).body.subscriptions).toHaveLength(25);
+  });
+
   it('needs the write scope to create and delete, the read scope to list', async () => {
     const readOnly = tokenFor({ tenant, readOnly: true });
     const create = await api.call('POST', '/subscriptions', { token: readOnly, body: { url: 'http://localhost:1/' } });

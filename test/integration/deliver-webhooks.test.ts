@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptionDeps } from '../../shared/composition.js';
 import { meetingEventOf } from '../../shared/domain/meeting-events.js';
-import type { StoredSubscription } from '../../shared/domain/subscriptions.js';
+import { MAX_SUBSCRIPTIONS_PER_TENANT, type StoredSubscription } from '../../shared/domain/subscriptions.js';
 import {
   DELIVERY_MAX_RECEIVES,
   retryDelaySeconds,
@@ -71,7 +71,7 @@ async function subscribe(path: string) {
     creationTime: '2025-12-31T00:00:00.000Z',
     secret: `secret-${randomUUID()}`,
   };
-  await repository.create(tenant, subscription);
+  await repository.create(tenant, subscription, MAX_SUBSCRIPTIONS_PER_TENANT);
   return { tenant, subscription };
 }
 

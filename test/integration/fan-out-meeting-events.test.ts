@@ -11,7 +11,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { subscriptionDeps } from '../../shared/composition.js';
 import type { Meeting } from '../../shared/domain/meeting.js';
-import type { MeetingEventType, StoredSubscription } from '../../shared/domain/subscriptions.js';
+import {
+  MAX_SUBSCRIPTIONS_PER_TENANT,
+  type MeetingEventType,
+  type StoredSubscription,
+} from '../../shared/domain/subscriptions.js';
 import { linkKey, meetingKey } from '../../shared/dynamodb/keys.js';
 import type { DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
 import { newMeeting } from '../../support/fixtures.js';
@@ -47,7 +51,7 @@ async function subscribe(tenant: string, eventTypes?: MeetingEventType[]): Promi
     creationTime: '2025-12-31T00:00:00.000Z', // before the meetings' FIXED_TIME
     secret: 'a-secret',
   };
-  await repository.create(tenant, subscription);
+  await repository.create(tenant, subscription, MAX_SUBSCRIPTIONS_PER_TENANT);
   return subscription;
 }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WRITE_DEADLINE_MS, writeDeadlineOf } from '../../shared/domain/changes-feed.js';
 import { meetingEventOf, type MeetingCloudEvent } from '../../shared/domain/meeting-events.js';
-import type { StoredSubscription } from '../../shared/domain/subscriptions.js';
+import { MAX_SUBSCRIPTIONS_PER_TENANT, type StoredSubscription } from '../../shared/domain/subscriptions.js';
 import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { batchesOf, planFanOut } from '../../shared/webhooks/fan-out.js';
 import { doublingDelay, retryDelaySeconds } from '../../shared/webhooks/queue-messages.js';
@@ -93,6 +93,14 @@ describe('the fan-out plan', () => {
     const madeLater = [subscription('made-20s-later', { creationTime: at(20_000) })];
     expect(planFanOut(madeLater, created, writeDeadlineOf(60_000))).toHaveLength(1);
     expect(planFanOut(madeLater, created, writeDeadlineOf(10_000))).toHaveLength(0);
+  });
+
+  it('delivers to at most the limit of subscriptions, the oldest, even where more are stored', () => {
+    const stored = Array.from({ length: MAX_SUBSCRIPTIONS_PER_TENANT + 15 }, (_, i) =>
+      subscription(`s${String(i).padStart(2, '0')}`, { creationTime: at(-120_000 + i) }),
+    );
+    const planned = planFanOut(stored, created, DEADLINE).map((delivery) => delivery.subscriptionId);
+    expect(planned).toEqual(stored.slice(0, MAX_SUBSCRIPTIONS_PER_TENANT).map((s) => s.subscriptionId));
   });
 
   it('plans nothing without a subscription', () => {
