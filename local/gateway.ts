@@ -50,15 +50,23 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
+/** The answer, then the connection closed: the client must not send its next request on it. */
+const sendAndClose = (res: ServerResponse, result: APIGatewayProxyResult) =>
+  send(res, { ...result, headers: { ...result.headers, Connection: 'close' } });
+
+/**
+ * The body, or undefined past the payload limit. Past it the rest is still read and dropped, so
+ * that the answer reaches a client still sending (closing on unread data resets the connection,
+ * which can discard the answer too).
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks);
 }
 
 const withTimeout = (invocation: Promise<InvocationResult>, ms: number) =>
@@ -153,8 +161,10 @@ export function createLocalGateway({
     }
     // Node's own answer to a missing Host is an empty 400.
     if (req.httpVersion === '1.1' && req.headers.host === undefined) {
-      const answer = badRequestResponse(MISSING_HOST_DESCRIPTION, req.headers['request-id'] as string | undefined);
-      return send(res, { ...answer, headers: { ...answer.headers, Connection: 'close' } });
+      return sendAndClose(
+        res,
+        badRequestResponse(MISSING_HOST_DESCRIPTION, req.headers['request-id'] as string | undefined),
+      );
     }
     try {
       // The request target is a path: resolved against a base, `//x/meetings` would name host x.
@@ -165,7 +175,7 @@ export function createLocalGateway({
       const matched = matchMethod(httpMethod, url.pathname);
       if (!matched) return send(res, gatewayResponse('MISSING_AUTHENTICATION_TOKEN', headers));
       const body = await readBody(req);
-      if (!body) return send(res, gatewayResponse('REQUEST_TOO_LARGE', headers));
+      if (!body) return sendAndClose(res, gatewayResponse('REQUEST_TOO_LARGE', headers));
 
       const query = Object.create(null) as Record<string, string>;
       const multiQuery = Object.create(null) as Record<string, string[]>;
