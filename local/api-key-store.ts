@@ -4,9 +4,10 @@
  * it; the local gateway reads it on every request (a key issued or revoked while the runner is up
  * counts at once).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { newApiKey, type UsagePlanName } from '../shared/auth/api-keys.js';
+import { ownerOnlyDirectory } from './owner-only-files.js';
 
 export interface IssuedApiKey {
   tenantId: string;
@@ -55,7 +56,7 @@ export class LocalApiKeyStore {
    * undoing a revocation). A lock held past LOCK_WAIT_MS was left by a killed command: taken over.
    */
   private change<T>(apply: (file: KeyFile) => T): T {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    ownerOnlyDirectory(dirname(this.file));
     const lock = `${this.file}.lock`;
     const deadline = Date.now() + LOCK_WAIT_MS;
     for (;;) {

@@ -1,8 +1,9 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_AUDIENCE, DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../shared/auth/auth-defaults.js';
+import { ownerOnlyDirectory } from './owner-only-files.js';
 
 /** The local development issuer: an RSA key pair in the data folder, shared by `npm start` and `npm run token`. */
 export const DEV_ISSUER = 'urn:meeting-api:local-dev-issuer';
@@ -23,7 +24,7 @@ export function ensureDevIssuer(dataDir: string): DevIssuer {
   const dir = join(resolve(dataDir), 'dev-issuer');
   const keyFile = devIssuerKeyFile(dataDir);
   const jwksFile = join(dir, 'jwks.json');
-  mkdirSync(dir, { recursive: true });
+  ownerOnlyDirectory(dir);
   try {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     // 'wx': whoever comes second (start and token at once) keeps the first key pair.

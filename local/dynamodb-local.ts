@@ -1,5 +1,4 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import {
@@ -19,6 +18,7 @@ import {
   STREAM_VIEW_TYPE,
   TIME_TO_LIVE_ATTRIBUTE,
 } from '../shared/dynamodb/table-definition.js';
+import { ownerOnlyDirectory, ownerOnlyFilesIn } from './owner-only-files.js';
 
 export class JavaMissingError extends Error {}
 
@@ -74,7 +74,7 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
   let path: string | undefined;
   if (options.dbPath) {
     path = resolve(options.dbPath); // the wrapper runs Java in its own folder: relative paths would land there
-    mkdirSync(path, { recursive: true });
+    ownerOnlyDirectory(path);
   }
   const child: ChildProcess = spawn({ port, sharedDb: true, stdio: 'pipe', ...(path ? { path } : {}) });
   let output = '';
@@ -112,6 +112,9 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
   } finally {
     client.destroy();
   }
+  // Java creates its database file by the process umask; the folder (0700) keeps it private
+  // either way, the file is narrowed too (SQLite gives its journals the database file's mode).
+  if (path) ownerOnlyFilesIn(path);
   return { endpoint, pid: child.pid!, stop };
 }
 

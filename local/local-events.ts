@@ -7,7 +7,6 @@
  * in order per subscription and meeting, a failing event holding back the later ones, retried with
  * backoff until it is delivered or its retry time is spent, then appended to a dead-letter file.
  */
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MeetingCloudEvent } from '../shared/domain/meeting-events.js';
 import type { SubscriptionRepository } from '../shared/domain/subscription-repository.js';
@@ -17,6 +16,7 @@ import { logger } from '../shared/logger.js';
 import { attemptDelivery, type DeliveryDeps } from '../shared/webhooks/attempt-delivery.js';
 import { planFanOutFrom, type PlannedDelivery } from '../shared/webhooks/fan-out.js';
 import { DELIVERY_SCHEDULE, nextDeliveryStep, type DeliverySchedule } from '../shared/webhooks/queue-messages.js';
+import { appendOwnerOnly } from './owner-only-files.js';
 import { followTableStream } from './table-stream.js';
 
 /**
@@ -118,7 +118,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
       }
       // The event's envelope without its data: the file never holds a meeting (or what an erasure removes).
       const { data: _data, ...envelope } = event;
-      appendFileSync(
+      appendOwnerOnly(
         deadLetterFile,
         `${JSON.stringify({ subscriptionId, event: envelope, attempts: head.attempts, reason: attempt.reason, deadLetteredAt: new Date().toISOString() })}\n`,
       );

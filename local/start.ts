@@ -12,6 +12,7 @@ import { devAuthEnvironment, ensureDevIssuer } from './dev-issuer.js';
 import { ensureTable, JavaMissingError, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.js';
 import { createLocalGateway } from './gateway.js';
 import { startLocalEvents, type LocalEvents } from './local-events.js';
+import { ownerOnlyDirectory } from './owner-only-files.js';
 import { startLocalRuntime, type LocalRuntime } from './runtime/local-runtime.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -30,6 +31,7 @@ async function stopAll(exitCode: number): Promise<never> {
 async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+  ownerOnlyDirectory(dataDir);
   let endpoint = process.env.DYNAMODB_ENDPOINT;
   if (!endpoint) {
     dynamoDb = await startDynamoDbLocal({ dbPath: resolve(dataDir, 'dynamodb') });

@@ -6,10 +6,11 @@
  * lines otherwise) on stderr, then `created N, replayed N, failed N, total N` on stdout; writes each
  * failed line's number and error to the failures file; exits 0 only when no line failed.
  */
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { createMeetingApiClient } from '../clients/typescript/index.js';
+import { writeOwnerOnly } from '../local/owner-only-files.js';
 import { importLines, linesOf, summaryLine, type ImportCounts } from './import/meeting-import.js';
 
 const USAGE =
@@ -82,8 +83,7 @@ const api = createMeetingApiClient({ baseUrl: values.url, token: values.token, a
 const { counts, failures } = await importLines({ api, lines, concurrency, onProgress });
 finish();
 // Failed lines may hold personal data: the file is for its owner only.
-writeFileSync(failuresFile, failures.map((failure) => `${JSON.stringify(failure)}\n`).join(''), { mode: 0o600 });
-chmodSync(failuresFile, 0o600); // an older file keeps its mode through a write
+writeOwnerOnly(failuresFile, failures.map((failure) => `${JSON.stringify(failure)}\n`).join(''));
 console.log(summaryLine(counts));
 if (failures.length) console.error(`failed lines: ${failuresFile}`);
 process.exit(counts.failed === 0 ? 0 : 1);

@@ -7,9 +7,9 @@
  * function fails exactly as it would on AWS. Every decision can be recorded for `npm run iam:report`.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { appendOwnerOnly } from '../owner-only-files.js';
 import {
   authorizationRequests,
   UnauthorizableRequestError,
@@ -133,7 +133,7 @@ export async function startIamEnforcement(options: IamEnforcementOptions): Promi
     const line = JSON.stringify(entry);
     if (logged.has(line)) return;
     logged.add(line);
-    appendFileSync(options.decisionLog, `${line}\n`);
+    appendOwnerOnly(options.decisionLog, `${line}\n`);
   };
   for (const principal of options.principals.values()) log({ kind: 'principal', ...principal });
   const record = (decision: Decision) => log({ kind: 'decision', ...decision });

@@ -6,7 +6,7 @@
  * of lib/table-access.ts, each on its own.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,7 @@ async function serve(adjustStack?: (stack: DeployedStack) => void) {
   };
   return {
     tenant,
+    decisionLog,
     call,
     denials: () =>
       readFileSync(decisionLog, 'utf8')
@@ -96,6 +97,8 @@ describe('IAM enforced on every DynamoDB call of the deployed functions', () => 
   it('allows every call of a whole flow under the roles as the stack grants them', async () => {
     const api = await serve();
     try {
+      // Its lines name the keys each call touched (a party's among them): for the owner only.
+      expect(statSync(api.decisionLog).mode & 0o777).toBe(0o600);
       const created = await api.call('POST', '/meetings', meetingInput());
       expect(created.status).toBe(201);
       const id = (created.body as { meetingId: string }).meetingId;

@@ -4,7 +4,7 @@
  * (the same event building, fan-out and delivery code the stack runs) posts signed CloudEvents to a
  * sink on loopback. Retry timings are shortened to milliseconds.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -156,6 +156,8 @@ describe('webhooks', () => {
     expect(letter.attempts).toBeGreaterThan(1);
     // The envelope only: the file holds no meeting (nothing an erasure would have to find there).
     expect(letter.event).not.toHaveProperty('data');
+    // Still the tenant's subscriptions and meeting ids: for the owner only.
+    expect(statSync(events.deadLetterFile).mode & 0o777).toBe(0o600);
   });
 
   it("an event still queued when a data subject is erased is never sent; the erasure's own event is", async () => {
