@@ -7,7 +7,7 @@ import { calendarFeedDeps } from '../../shared/composition.js';
 import { matchesWeakly } from '../../shared/domain/entity-tag.js';
 import { entityTagsOf } from '../../shared/http/conditional-headers.js';
 import { publicHandler } from '../../shared/http/middlewares.js';
-import { calendarTokenOf, headerOf } from '../../shared/http/request-parsing.js';
+import { calendarTokenOf, listHeaderOf } from '../../shared/http/request-parsing.js';
 import { notModified } from '../../shared/http/responses.js';
 import { readCalendarFeed } from '../../shared/use-cases/calendar-feed-use-cases.js';
 
@@ -21,7 +21,7 @@ export const handler = publicHandler('getCalendar', async (event) => {
   const tag = createHash('sha256').update(text).digest('base64url').slice(0, 27);
   const headers = { ETag: `"${tag}"`, 'Cache-Control': CACHE_CONTROL };
   // A calendar app sends back what it was given; anything else is no match (a full answer).
-  const asked = entityTagsOf(headerOf(event, 'If-None-Match'));
+  const asked = entityTagsOf(listHeaderOf(event, 'If-None-Match'));
   if (asked && matchesWeakly(asked, tag)) return notModified(headers);
   return {
     statusCode: 200,

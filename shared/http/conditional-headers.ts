@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { EntityTagCondition } from '../domain/entity-tag.js';
 import { badRequestParameters } from './api-error.js';
-import { headerOf } from './request-parsing.js';
+import { listHeaderOf } from './request-parsing.js';
 
 /** One entity tag at a position: optional W/, then a quoted run of visible characters other than `"`. */
 const ENTITY_TAG = /(W\/)?"([\x21\x23-\x7e]*)"/y;
@@ -37,11 +37,12 @@ export function entityTagsOf(value: string | undefined): EntityTagCondition | un
   return tags ? { tags } : undefined;
 }
 
+/** The header's condition, its lines read as one list; a malformed one is 400 naming it. */
 export function parseEntityTagCondition(
-  event: Pick<APIGatewayProxyEvent, 'headers'>,
+  event: Pick<APIGatewayProxyEvent, 'headers'> & Partial<Pick<APIGatewayProxyEvent, 'multiValueHeaders'>>,
   name: 'If-Match' | 'If-None-Match',
 ): EntityTagCondition | undefined {
-  const value = headerOf(event, name);
+  const value = listHeaderOf(event, name);
   const condition = entityTagsOf(value);
   if (value !== undefined && !condition) {
     throw badRequestParameters([

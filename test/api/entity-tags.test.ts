@@ -2,11 +2,41 @@
  * No lost updates (contract-integration.md, section 2): ETag on GET and PUT, If-Match on PUT and
  * DELETE decided in the same conditional write, If-None-Match on GET, malformed headers refused.
  */
+import { randomUUID } from 'node:crypto';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { meetingInput, uniqueTenant } from '../../support/fixtures.js';
-import { useApi } from '../support/api-client.js';
+import { tokenFor, useApi } from '../support/api-client.js';
 
-const api = useApi(uniqueTenant());
+const tenant = uniqueTenant();
+const api = useApi(tenant);
+
+/** A request with the header on several lines (fetch would join them into one). */
+function onLines(method: string, id: string, name: string, lines: string[], body?: unknown) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      `${api.baseUrl}/meetings/${id}`,
+      {
+        method,
+        headers: {
+          Authorization: `Bearer ${tokenFor({ tenant })}`,
+          'Request-ID': randomUUID(),
+          [name]: lines,
+          ...(payload ? { 'Content-Type': 'application/json' } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
 const etagOf = async (id: string) => {
   const response = await api.call('GET', `/meetings/${id}`);
   expect(response.status).toBe(200);
@@ -124,6 +154,24 @@ describe('entity tags', () => {
     expect(media.status).toBe(415);
     const body = await api.call('PUT', `/meetings/${id}`, { body: { ...input, statusCode: 'NOPE' }, headers: junk });
     expect([body.status, body.body.errorCode]).toEqual([400, 'BAD_REQUEST_BODY']);
+  });
+
+  it('reads a list header sent on several lines as the one comma-joined list (RFC 9110 5.3)', async () => {
+    const input = meetingInput();
+    const id = await api.create(input);
+    const tag = await etagOf(id);
+    // The current tag on the first line: a reader of the last line only would answer 412, and 200.
+    const get = await onLines('GET', id, 'If-None-Match', [tag, '"other"']);
+    expect([get.status, get.headers.etag]).toEqual([304, tag]);
+    const put = await onLines('PUT', id, 'if-match', [tag, '"other"'], { ...input, notes: 'changed' });
+    expect(put.status, put.body).toBe(204);
+    const stale = await onLines('PUT', id, 'If-Match', [tag, '"other"'], { ...input, notes: 'again' });
+    expect(stale.status).toBe(412);
+    // A malformed line makes the whole field malformed.
+    const current = await etagOf(id);
+    const malformed = await onLines('DELETE', id, 'If-Match', [current, 'junk']);
+    expect([malformed.status, JSON.parse(malformed.body).errors[0].target]).toEqual([400, 'If-Match']);
+    expect((await onLines('DELETE', id, 'If-Match', ['"other"', current])).status).toBe(204);
   });
 
   it('24 concurrent PUTs carrying the same If-Match: exactly one 204, the others 412', async () => {

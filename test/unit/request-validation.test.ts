@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { assertMeetingRules } from '../../shared/domain/meeting-rules.js';
 import { ApiError } from '../../shared/http/api-error.js';
+import { parseEntityTagCondition } from '../../shared/http/conditional-headers.js';
 import { toApiError } from '../../shared/http/error-mapping.js';
 import { parseMeetingBody } from '../../shared/http/meeting-body.js';
 import { parseMeetingId, parseRequestId } from '../../shared/http/request-parsing.js';
@@ -155,6 +156,29 @@ describe('headers and path', () => {
     ]);
     const malformed = apiErrorOf(() => parseRequestId({ headers: { 'Request-ID': 'abc' } }));
     expect(items(malformed)).toEqual([{ target: 'Request-ID', errorCode: 'INVALID_TYPE' }]);
+  });
+
+  it("reads If-Match from API Gateway's event as one list of every line (multiValueHeaders), not the last line", () => {
+    // API Gateway's REST proxy event for `If-Match: "a"` and `if-match: W/"b", "c"` on two lines.
+    const event = {
+      headers: { 'if-match': 'W/"b", "c"' },
+      multiValueHeaders: { 'If-Match': ['"a"'], 'if-match': ['W/"b", "c"'] },
+    };
+    expect(parseEntityTagCondition(event, 'If-Match')).toEqual({
+      tags: [
+        { tag: 'a', weak: false },
+        { tag: 'b', weak: true },
+        { tag: 'c', weak: false },
+      ],
+    });
+    expect(parseEntityTagCondition({ headers: { 'If-None-Match': '*' } }, 'If-None-Match')).toEqual({ any: true });
+    const malformed = apiErrorOf(() =>
+      parseEntityTagCondition(
+        { headers: { 'If-Match': '"a"' }, multiValueHeaders: { 'If-Match': ['x', '"a"'] } },
+        'If-Match',
+      ),
+    );
+    expect(items(malformed)).toEqual([{ target: 'If-Match', errorCode: 'INVALID_TYPE' }]);
   });
 
   it('treats a path id that is not a uuid as unknown (404) and lowercases ids', () => {
