@@ -26,6 +26,10 @@ export function productionBundling(): BundlingOptions {
     logLevel: LogLevel.WARNING,
     esbuildArgs: {
       '--alias:@aws-sdk/credential-provider-node': join(here, 'lambda-credentials.ts'),
+      // The SDK's ES module builds load some built-ins on first use with import() (node:http for an
+      // http endpoint, node:async_hooks): in a CommonJS bundle that goes through the ES module
+      // loader, whose facade of node:http also loads Node's bundled undici. Lowered, it is a require().
+      '--supported:dynamic-import': 'false',
     },
   };
 }
