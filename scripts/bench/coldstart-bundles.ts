@@ -8,27 +8,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { MeetingApiStack } from '../../lib/meeting-api-stack.js';
 
 export const REGION = 'eu-north-1';
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const ALL_FUNCTIONS = [
-  'authorizer',
-  'create-meeting',
-  'search-meetings',
-  'get-meeting',
-  'update-meeting',
-  'delete-meeting',
-  'list-meeting-changes',
-] as const;
-export type FunctionName = (typeof ALL_FUNCTIONS)[number];
+/** A function's folder under functions/, e.g. get-meeting. */
+export type FunctionName = string;
 
 /** A function's bundle (index.mjs or index.js, as bundled) and its deployed environment. */
 export interface Bundle {
   bundle: string;
   variables: Record<string, string>;
+  /** Its deployed timeout: the runner's context counts the time left from it, as Lambda's does. */
+  timeoutSeconds: number;
 }
 export type Bundles = Map<FunctionName, Bundle>;
 
@@ -38,22 +32,26 @@ type Template = {
     {
       Type: string;
       Metadata?: Record<string, string>;
-      Properties: { Environment?: { Variables?: Record<string, unknown> } };
+      Properties: { Environment?: { Variables?: Record<string, unknown> }; Timeout?: number };
     }
   >;
 };
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase());
+/** The metadata that names a function's source folder (lib/constructs/service-function.ts). */
+const FUNCTION_METADATA = 'meeting-api:function';
 
-/** Each Lambda function of a synthesized stack, found by the logical id our naming gives it. */
+/**
+ * Each Lambda function of a synthesized stack by the functions/ folder its metadata names (ours:
+ * lib/constructs/service-function.ts; the references get the same), skipping CDK's own helpers.
+ */
 function functionsOf(outdir: string, template: Template): Bundles {
   const found: Bundles = new Map();
-  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+  for (const resource of Object.values(template.Resources)) {
     const assetPath = resource.Metadata?.['aws:asset:path'];
-    if (resource.Type !== 'AWS::Lambda::Function' || !assetPath) continue;
-    const name = ALL_FUNCTIONS.find((n) => logicalId.replace(/[0-9A-F]{8}$/, '') === `${pascal(n)}Function`);
-    if (!name) continue; // not one of ours (CDK's own helper functions)
-    // References (table name, issuer) become placeholders; the bench overrides what the code reads.
+    const name = resource.Metadata?.[FUNCTION_METADATA];
+    if (resource.Type !== 'AWS::Lambda::Function' || !assetPath || !name) continue;
+    // References (table name, issuer, queue) become placeholders; the bench overrides what the code reads.
     const variables = Object.fromEntries(
       Object.entries(resource.Properties.Environment?.Variables ?? {}).map(([k, v]) => [
         k,
@@ -64,10 +62,11 @@ function functionsOf(outdir: string, template: Template): Bundles {
     found.set(name, {
       bundle: join(asset, existsSync(join(asset, 'index.mjs')) ? 'index.mjs' : 'index.js'),
       variables,
+      // Lambda's default when the template sets none.
+      timeoutSeconds: resource.Properties.Timeout ?? 3,
     });
   }
-  for (const name of ALL_FUNCTIONS)
-    if (!found.has(name)) throw new Error(`no bundle of ${name} in the synthesized assembly ${outdir}`);
+  if (found.size === 0) throw new Error(`no function with ${FUNCTION_METADATA} metadata in ${outdir}`);
   return found;
 }
 
@@ -83,20 +82,28 @@ export function synthOurs(workDir: string): Bundles {
   return functionsOf(outdir, app.synth().getStackByName('ColdStartBench').template as Template);
 }
 
-/** The references with NodejsFunction defaults, the way AWS documents them. */
-export function synthReferences(workDir: string): Bundles {
+/**
+ * The references with NodejsFunction defaults, the way AWS documents them: one for each of `names`
+ * (every function the stack deploys), or an error naming those that have none.
+ */
+export function synthReferences(workDir: string, names: readonly FunctionName[]): Bundles {
+  const entryOf = (name: string) => join(projectRoot, 'scripts', 'coldstart-reference', `${name}.ts`);
+  const missing = names.filter((name) => !existsSync(entryOf(name)));
+  if (missing.length)
+    throw new Error(`no cold start reference for ${missing.join(', ')}: add scripts/coldstart-reference/<name>.ts`);
   const outdir = join(workDir, 'reference');
   const app = benchApp(outdir);
   const stack = new Stack(app, 'ColdStartReference', { env });
-  for (const name of ALL_FUNCTIONS) {
-    new NodejsFunction(stack, `${pascal(name)}Function`, {
-      entry: join(projectRoot, 'scripts', 'coldstart-reference', `${name}.ts`),
+  for (const name of names) {
+    const fn = new NodejsFunction(stack, `${pascal(name)}Function`, {
+      entry: entryOf(name),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      bundling: { forceDockerBundling: false },
+      bundling: { forceDockerBundling: false, logLevel: LogLevel.WARNING },
     });
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata(FUNCTION_METADATA, name);
   }
   return functionsOf(outdir, app.synth().getStackByName('ColdStartReference').template as Template);
 }

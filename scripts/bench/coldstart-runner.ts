@@ -5,16 +5,18 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, REGION } from './coldstart-bundles.js';
+import { erasureLedgerTableName } from '../../shared/dynamodb/table-definition.js';
+import { projectRoot, REGION, type Bundle } from './coldstart-bundles.js';
 
 /**
  * The runner: loads the bundle the way the Lambda runtime does (import() for ESM .mjs, require()
- * for CommonJS .js), then calls handler(event, context) for each event of the file in turn and
+ * for CommonJS .js), then calls handler(event, context) for each event of the file in turn (the
+ * context's time left counted from the function's timeout) and
  * writes each answer as one marked line to stdout (the functions' own log lines go there too).
  * With "load" instead of an event file it only loads the module and exits.
  */
 const RUNNER = `'use strict';
-const [bundle, eventFile] = process.argv.slice(2);
+const [bundle, eventFile, timeoutSeconds] = process.argv.slice(2);
 const fail = (error) => { process.stderr.write(String((error && error.stack) || error) + '\\n'); process.exit(1); };
 (async () => {
   const mod = bundle.endsWith('.mjs') ? await import(require('node:url').pathToFileURL(bundle).href) : require(bundle);
@@ -23,8 +25,9 @@ const fail = (error) => { process.stderr.write(String((error && error.stack) || 
   const events = JSON.parse(require('node:fs').readFileSync(eventFile, 'utf8'));
   let out = '';
   for (const [i, event] of events.entries()) {
+    const deadline = Date.now() + Number(timeoutSeconds) * 1000;
     const context = { awsRequestId: 'bench-' + i, functionName: 'bench', functionVersion: '$LATEST', memoryLimitInMB: '512',
-      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 10000 };
+      callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => deadline - Date.now() };
     const line = '@@answer ' + JSON.stringify(await mod.handler(event, context)) + '\\n';
     if (events.length === 1) return process.stdout.write(line, () => process.exit(0));
     out += line;
@@ -78,9 +81,9 @@ function run(args: string[], env: NodeJS.ProcessEnv, until: 'answer' | 'exit'): 
 
 export interface Runner {
   /** One process that calls the bundle's handler with each event in turn. */
-  invoke(bundle: string, events: unknown[], env: NodeJS.ProcessEnv, until: 'answer' | 'exit'): Promise<Sample>;
+  invoke(bundle: Bundle, events: unknown[], env: NodeJS.ProcessEnv, until: 'answer' | 'exit'): Promise<Sample>;
   /** One process that only imports the bundle, timed to its exit. */
-  load(bundle: string, env: NodeJS.ProcessEnv): Promise<Sample>;
+  load(bundle: Bundle, env: NodeJS.ProcessEnv): Promise<Sample>;
   /** `node -e 0`: what starting node costs with nothing to load. */
   emptyStart(): Promise<Sample>;
 }
@@ -96,20 +99,29 @@ export function createRunner(workDir: string): Runner {
     return file;
   };
   return {
-    invoke: (bundle, events, env, until) => run([runner, bundle, eventFile(events)], env, until),
-    load: (bundle, env) => run([runner, bundle, 'load'], env, 'exit'),
+    invoke: (bundle, events, env, until) =>
+      run([runner, bundle.bundle, eventFile(events), String(bundle.timeoutSeconds)], env, until),
+    load: (bundle, env) => run([runner, bundle.bundle, 'load'], env, 'exit'),
     emptyStart: () => run(['-e', '0'], { PATH: process.env.PATH }, 'exit'),
   };
 }
 
+/** What the bench points every function at: DynamoDB Local's tables, the SQS stand-in, the dev issuer. */
+export interface LocalSettings {
+  tableName: string;
+  endpoint: string;
+  sqsEndpoint: string;
+  auth: Record<string, string>;
+}
+
 /**
- * What the Lambda runtime sets for function `name`, its deployed variables, and the local storage
- * and auth settings: ours and the reference get the same.
+ * What the Lambda runtime sets for function `name`, its deployed variables, and the local storage,
+ * queue and auth settings: ours and the reference get the same.
  */
 export function lambdaEnvironment(
   name: string,
   variables: Record<string, string>,
-  local: { tableName: string; endpoint: string; auth: Record<string, string> },
+  local: LocalSettings,
 ): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -122,10 +134,12 @@ export function lambdaEnvironment(
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...variables,
     TABLE_NAME: local.tableName,
+    ERASURE_LEDGER_TABLE_NAME: erasureLedgerTableName(local.tableName),
     // No DYNAMODB_ENDPOINT: ours takes its production path (the role's credentials from the
-    // environment through the SDK's provider); both sides reach DynamoDB Local through the SDK's
-    // own endpoint variable.
+    // environment through the SDK's provider); both sides reach DynamoDB Local and the SQS
+    // stand-in through the SDK's own endpoint variables.
     AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    AWS_ENDPOINT_URL_SQS: local.sqsEndpoint,
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'local',

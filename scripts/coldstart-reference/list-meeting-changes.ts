@@ -1,6 +1,8 @@
 /**
  * Reference GET /meetings/changes: one QueryCommand on the tenant's modification index
  * (byTenantModificationTime, the order our feed reads; see shared/dynamodb/table-definition.ts).
+ * The tenant's index partitions are sharded (shared/dynamodb/keys.ts): it reads the first shard,
+ * a partition that holds meetings.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +18,7 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
       TableName: process.env.TABLE_NAME,
       IndexName: 'byTenantModificationTime',
       KeyConditionExpression: 'tenantKey = :tenantKey',
-      ExpressionAttributeValues: { ':tenantKey': `TENANT#${tenantId}` },
+      ExpressionAttributeValues: { ':tenantKey': `TENANT#${tenantId}#SHARD#0` },
       Limit: 101,
     }),
   );

@@ -1,6 +1,8 @@
 /**
  * Reference GET /meetings: one QueryCommand on the tenant's index (byTenantVisitTime, the index a
  * plain GET /meetings of ours reads; see shared/dynamodb/table-definition.ts and search-planner.ts).
+ * The tenant's index partitions are sharded (shared/dynamodb/keys.ts): it reads the first shard,
+ * a partition that holds meetings.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +18,7 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
       TableName: process.env.TABLE_NAME,
       IndexName: 'byTenantVisitTime',
       KeyConditionExpression: 'tenantKey = :tenantKey',
-      ExpressionAttributeValues: { ':tenantKey': `TENANT#${tenantId}` },
+      ExpressionAttributeValues: { ':tenantKey': `TENANT#${tenantId}#SHARD#0` },
     }),
   );
   return { statusCode: 200, body: JSON.stringify({ results: result.Items ?? [] }) };
