@@ -3,7 +3,6 @@
  * back its group, that subscription's later events of the meeting) with the shared delivery step
  * (shared/webhooks/attempt-delivery.ts).
  */
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliveryDeps } from '../../shared/composition.js';
 import { readDeliveryQueueUrl } from '../../shared/config.js';
@@ -12,8 +11,10 @@ import { attemptDelivery } from '../../shared/webhooks/attempt-delivery.js';
 import { nextDeliveryStep, type DeliveryMessage } from '../../shared/webhooks/queue-messages.js';
 
 const queueUrl = readDeliveryQueueUrl();
-const sqs = new SQSClient({});
 const deps = deliveryDeps();
+
+/** Loaded on the first failed delivery: one that succeeds never needs the SQS client. */
+const messageVisibility = () => import('./message-visibility.js');
 
 export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
@@ -27,13 +28,9 @@ export const handler = async ({ Records }: SQSEvent): Promise<SQSBatchResponse> 
     const receives = Number(record.attributes.ApproximateReceiveCount);
     const step = nextDeliveryStep(receives);
     logger.warn('webhook delivery failed', { subscriptionId, eventId: event.id, reason: attempt.reason, receives });
-    await sqs
-      .send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: queueUrl,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: 'retryInMs' in step ? step.retryInMs / 1000 : 0,
-        }),
+    await messageVisibility()
+      .then(({ changeMessageVisibility }) =>
+        changeMessageVisibility(queueUrl, record.receiptHandle, 'retryInMs' in step ? step.retryInMs / 1000 : 0),
       )
       .catch((error: unknown) => logger.warn('could not back off the message', { error: error as Error }));
     failures.push({ itemIdentifier: record.messageId });

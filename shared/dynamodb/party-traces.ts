@@ -60,14 +60,18 @@ export async function deletePartyTrace(
  * data subject's erasure must look at. Ids in order, each once.
  */
 export async function meetingsNamingParty(reader: TableReader, tenantId: string, partyId: string): Promise<string[]> {
-  const ids = new Set(await readPartyTraces(reader, tenantId, partyId));
   // Meetings written before traces existed are found through their party link items.
-  for await (const items of reader.queryPages({
-    IndexName: 'byPartyVisitTime' satisfies IndexName,
-    KeyConditionExpression: 'partyKey = :party',
-    ExpressionAttributeValues: { ':party': partyKey(tenantId, partyId) },
-    ProjectionExpression: 'meetingId',
-  }))
-    for (const item of items) ids.add(item.meetingId as string);
-  return [...ids].sort();
+  const indexed = async () => {
+    const meetingIds: string[] = [];
+    for await (const items of reader.queryPages({
+      IndexName: 'byPartyVisitTime' satisfies IndexName,
+      KeyConditionExpression: 'partyKey = :party',
+      ExpressionAttributeValues: { ':party': partyKey(tenantId, partyId) },
+      ProjectionExpression: 'meetingId',
+    }))
+      for (const item of items) meetingIds.push(item.meetingId as string);
+    return meetingIds;
+  };
+  const [traced, linked] = await Promise.all([readPartyTraces(reader, tenantId, partyId), indexed()]);
+  return [...new Set([...traced, ...linked])].sort();
 }

@@ -226,11 +226,15 @@ export interface ExportedMeeting {
   history: HistoryEntry[];
 }
 
+/** Histories of an export page read at once: its meetings' partitions are independent. */
+const HISTORY_READS_IN_FLIGHT = 8;
+
 /**
  * A page of the live meetings that list the party, in meetingId order, each with its full
  * history: at most `size`, fewer when the next would pass the answer's budget; `nextAfter` (the
  * last meetingId) continues from there, absent on the last page.
  */
+
 export async function exportParty(
   deps: MeetingDeps,
   tenantId: string,
@@ -246,10 +250,18 @@ export async function exportParty(
   for (let start = 0; start < candidates.length; start += request.size) {
     const batch = candidates.slice(start, start + request.size);
     const records = await deps.repository.getRecords(tenantId, batch);
-    for (const meetingId of batch) {
+    const named = batch.flatMap((meetingId) => {
       const record = records.get(meetingId);
-      if (!record || isTombstone(record) || erasureOf(record.meeting, party) === 'NONE') continue;
-      const exported = { meeting: record.meeting, history: await allEntries(deps, tenantId, meetingId) };
+      return record && !isTombstone(record) && erasureOf(record.meeting, party) !== 'NONE'
+        ? [{ meetingId, meeting: record.meeting }]
+        : [];
+    });
+    const histories = new Map<string, HistoryEntry[]>();
+    await forEachConcurrently(named, HISTORY_READS_IN_FLIGHT, async ({ meetingId }) => {
+      histories.set(meetingId, await allEntries(deps, tenantId, meetingId));
+    });
+    for (const { meetingId, meeting } of named) {
+      const exported = { meeting, history: histories.get(meetingId)! };
       if (meetings.length === request.size || !answer.offer(exported))
         return { meetings, nextAfter: meetings.at(-1)!.meeting.meetingId };
     }

@@ -34,8 +34,10 @@ export async function attemptDelivery(
   let erasedAt: string | undefined;
   try {
     // Read at each attempt, so that an event queued or retried across an erasure is never sent.
-    erasedAt = await deps.meetings.lastErasure(event.tenantid, event.subject);
-    subscription = await deps.repository.get(event.tenantid, subscriptionId);
+    [erasedAt, subscription] = await Promise.all([
+      deps.meetings.lastErasure(event.tenantid, event.subject),
+      deps.repository.get(event.tenantid, subscriptionId),
+    ]);
   } catch (error) {
     return { outcome: 'failed', reason: `storage unreadable: ${(error as Error).message}` };
   }
