@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { JwtVerifier } from 'aws-jwt-verify';
 import {
   FetchError,
@@ -20,13 +21,19 @@ import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { AuthConfig } from '../config.js';
 
+/**
+ * Not node:fs/promises: loading it loads Node's readline and REPL history modules too, a cost every
+ * cold authorizer would pay for a branch only the local dev issuer takes.
+ */
+const readFileAsync = promisify(readFile);
+
 /** HTTPS for real issuers; file:// for the local dev issuer, whose keys live in the data folder. */
 class JwksFetcher implements Fetcher {
   private readonly https = new SimpleFetcher();
 
   async fetch(uri: string, requestOptions?: Record<string, unknown>, data?: ArrayBuffer): Promise<ArrayBuffer> {
     if (!uri.startsWith('file://')) return this.https.fetch(uri, requestOptions, data);
-    const bytes = await readFile(fileURLToPath(uri));
+    const bytes = await readFileAsync(fileURLToPath(uri));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }
 }
