@@ -66,8 +66,9 @@ export const TABLE_ACCESS: Record<OperationId, TableAccess | undefined> = {
   // Subscriptions: items of the table in one partition per tenant, outside every index, with their
   // count. A create or delete writes the subscription and the count in one transaction; a tenant's
   // first change after the count was introduced counts its subscriptions (Query) and puts the count.
+  // A create that met another on the count reads it (GetItem) before trying again.
   createSubscription: {
-    table: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     indexes: {},
     leadingKeys: SUBSCRIPTION_PARTITIONS,
   },

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SubscriptionLimitReached } from '../domain/errors.js';
 import type { SubscriptionRepository } from '../domain/subscription-repository.js';
 import type { MeetingEventType, StoredSubscription } from '../domain/subscriptions.js';
@@ -51,14 +51,20 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
         },
       },
     ];
+    // A crowd subscribing at once meets on the count: after each meeting, a look at the count
+    // settles those the limit has no room for, so that they stop contending.
+    const stillRoom = async () => {
+      if ((await this.count(tenantId)) >= limit) throw new SubscriptionLimitReached(limit);
+    };
     for (let counted = false; ; counted = true) {
       try {
-        await transactSteppingAside(this.client, items);
+        await transactSteppingAside(this.client, items, stillRoom);
         return;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const countFailed = failedCondition(error, 0);
         if (!countFailed) throw error;
+        // The old item in DynamoDB's wire form (the document client leaves error details so): only its presence counts.
         if (countFailed.Item?.subscriptions !== undefined) throw new SubscriptionLimitReached(limit);
         if (counted) throw error;
         await this.startCount(tenantId);
@@ -124,24 +130,37 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     }
   }
 
+  /** The tenant's count as stored now (a consistent read); 0 before it exists. */
+  private async count(tenantId: string): Promise<number> {
+    const { Item } = await callStore(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: subscriptionCountKey(tenantId), ConsistentRead: true }),
+      ),
+    );
+    return (Item?.subscriptions as number | undefined) ?? 0;
+  }
+
   /**
    * The count of a tenant whose subscriptions predate it, from its items. While it does not exist
-   * no create or delete can change them, so the number is exact; a concurrent start wins alike.
+   * no create or delete of this code can change them, so the number is exact; a concurrent start
+   * wins alike. (A version without the count, still running during the deploy that brings it, can
+   * leave it off by one: deleting the count item has it counted again.) A transaction of one item,
+   * so that meeting another transaction on the count steps aside and tries again.
    */
   private async startCount(tenantId: string): Promise<void> {
     const subscriptions = (await this.list(tenantId)).length;
     try {
-      await callStore(() =>
-        this.client.send(
-          new PutCommand({
+      await transactSteppingAside(this.client, [
+        {
+          Put: {
             TableName: this.tableName,
             Item: { ...subscriptionCountKey(tenantId), subscriptions },
             ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
+          },
+        },
+      ]);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof TransactionCanceledException && failedCondition(error, 0))) throw error;
     }
   }
 }
