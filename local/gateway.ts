@@ -38,6 +38,8 @@ import { UsageMeter } from './usage-meter.js';
 /** API Gateway's quotas for a REST API: a 10 MB payload, a 29 s integration timeout. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const INTEGRATION_TIMEOUT_MS = 29_000;
+/** How long the rest of a body over the limit is read and dropped before the answer. */
+const OVERSIZED_BODY_DRAIN_MS = 5_000;
 
 type Denial =
   'UNAUTHORIZED' | 'AUTHORIZER_FAILURE' | 'ACCESS_DENIED' | 'INVALID_API_KEY' | 'QUOTA_EXCEEDED' | 'THROTTLED';
@@ -55,18 +57,31 @@ const sendAndClose = (res: ServerResponse, result: APIGatewayProxyResult) =>
   send(res, { ...result, headers: { ...result.headers, Connection: 'close' } });
 
 /**
- * The body, or undefined past the payload limit. Past it the rest is still read and dropped, so
- * that the answer reaches a client still sending (closing on unread data resets the connection,
- * which can discard the answer too).
+ * The body, or undefined past the payload limit. Past it (or when Content-Length says so) the rest
+ * is still read and dropped for a while, so that the answer reaches a client still sending
+ * (closing on unread data resets the connection, which can discard the answer too); a client
+ * still sending after that is answered and cut off.
  */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk as Buffer);
-  }
-  return size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks);
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    const refuse = () => {
+      tooLarge = true;
+      chunks.length = 0;
+      setTimeout(() => resolve(undefined), OVERSIZED_BODY_DRAIN_MS).unref();
+    };
+    if (Number(req.headers['content-length']) > MAX_PAYLOAD_BYTES) refuse();
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > MAX_PAYLOAD_BYTES) refuse();
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 const withTimeout = (invocation: Promise<InvocationResult>, ms: number) =>

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { meetingInput } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
@@ -79,6 +80,30 @@ describe('a connection after an oversized body', () => {
       expect([404, 401]).toContain(refused.status);
       const created = await post('/meetings', JSON.stringify(meetingInput()));
       expect(created.status, created.body).toBe(201);
+      expect(created.socketReused).toBe(true);
     }
+  });
+
+  it('does not wait for an endless body over the limit: answers and closes after a bounded drain', async () => {
+    const socket = connect(Number(new URL(api.baseUrl).port), '127.0.0.1');
+    const started = Date.now();
+    let received = '';
+    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /meetings HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${tokenFor()}\r\n` +
+        `Request-ID: ${randomUUID()}\r\nContent-Type: application/json\r\nContent-Length: ${20 * 1024 * 1024}\r\n\r\n`,
+    );
+    // A slow sender that would take far longer than the drain to finish.
+    const trickle = setInterval(() => socket.writable && socket.write('a'.repeat(1024)), 50);
+    try {
+      await closed;
+    } finally {
+      clearInterval(trickle);
+    }
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(received.toLowerCase()).toContain('connection: close');
   });
 });
