@@ -4,7 +4,7 @@
  * are their owner's alone: folders 0700, files 0600. Each is created so, and one an earlier run
  * left wider is narrowed when it is next opened.
  */
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const OWNER_ONLY_FILE_MODE = 0o600;
@@ -28,18 +28,24 @@ export function ownerOnlyFilesIn(directory: string): void {
     if (entry.isFile()) narrow(join(directory, entry.name), OWNER_ONLY_FILE_MODE);
 }
 
+/** An existing file narrowed before anything new is written to it. */
+function narrowIfPresent(file: string): void {
+  if (existsSync(file)) narrow(file, OWNER_ONLY_FILE_MODE);
+}
+
 /** Writes (replaces) the file, 0600. */
 export function writeOwnerOnly(file: string, text: string): void {
+  narrowIfPresent(file);
   writeFileSync(file, text, { mode: OWNER_ONLY_FILE_MODE });
-  narrow(file, OWNER_ONLY_FILE_MODE);
 }
 
 const narrowedForAppend = new Set<string>();
 
-/** Appends to the file, created 0600 (an older one narrowed at its first append by this process). */
+/** Appends to the file, created 0600 (an older one narrowed before the first append by this process). */
 export function appendOwnerOnly(file: string, text: string): void {
+  if (!narrowedForAppend.has(file)) {
+    narrowIfPresent(file);
+    narrowedForAppend.add(file);
+  }
   appendFileSync(file, text, { mode: OWNER_ONLY_FILE_MODE });
-  if (narrowedForAppend.has(file)) return;
-  narrow(file, OWNER_ONLY_FILE_MODE);
-  narrowedForAppend.add(file);
 }
