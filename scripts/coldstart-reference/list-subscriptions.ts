@@ -11,8 +11,8 @@ export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const result = await docClient.send(
     new QueryCommand({
       TableName: process.env.TABLE_NAME,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}#SUBSCRIPTIONS` },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :subscription)',
+      ExpressionAttributeValues: { ':pk': `TENANT#${tenantId}#SUBSCRIPTIONS`, ':subscription': 'SUBSCRIPTION#' },
     }),
   );
   return { statusCode: 200, body: JSON.stringify({ subscriptions: result.Items ?? [] }) };
