@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
 import { isUuid } from '../shared/domain/identifiers.js';
-import { echoableHeader } from '../shared/http/request-parsing.js';
+import { echoableHeader } from '../shared/http/headers.js';
 import type { DeployedStack } from './runtime/stack-template.js';
 
 /** API Gateway's own status of a gateway response type the template leaves to DEFAULT_4XX/5XX. */

@@ -17,7 +17,7 @@ import type {
 } from 'aws-lambda';
 import { AUTHORIZER_UNAUTHORIZED } from '../shared/auth/access-policy.js';
 import { USAGE_PLANS, type UsagePlan } from '../shared/auth/api-keys.js';
-import { headerOf } from '../shared/http/request-parsing.js';
+import { headerOf } from '../shared/http/headers.js';
 import { logger } from '../shared/logger.js';
 import { routeMatcher } from '../shared/routes.js';
 import { apiKeyFileIn, LocalApiKeyStore } from './api-key-store.js';

@@ -70,8 +70,13 @@ export function routeMatcher<R extends { method: string; path: string }>(table: 
   };
 }
 
-/** The route a request reaches, with its path parameters (the tests' contract check uses it). */
-export const matchRoute = routeMatcher(routes);
+let routeTableMatcher: ReturnType<typeof routeMatcher<Route>> | undefined;
+
+/**
+ * The route a request reaches, with its path parameters (the tests' contract check uses it).
+ * Built on first use: every function imports the route table, none matches paths with it.
+ */
+export const matchRoute = (method: string, path: string) => (routeTableMatcher ??= routeMatcher(routes))(method, path);
 
 /**
  * How long API Gateway (and the local gateway) caches an authorizer decision per token. Not at all

@@ -3,7 +3,7 @@ import { accessPolicy, AUTHORIZER_UNAUTHORIZED, grantedScopes } from '../../shar
 import { API_KEY_HEADER, apiKeyBelongsTo, NO_VALID_API_KEY } from '../../shared/auth/api-keys.js';
 import { createTokenVerifier, InvalidTokenError, type TokenRejectionReason } from '../../shared/auth/token-verifier.js';
 import { readApiKeyConfig, readAuthConfig } from '../../shared/config.js';
-import { headerOf } from '../../shared/http/request-parsing.js';
+import { headerOf } from '../../shared/http/headers.js';
 import type { RejectionReason } from '../../shared/metrics.js';
 
 const config = readAuthConfig();

@@ -4,7 +4,7 @@
  * request, the one every cold API call waits for, loads neither the logger nor the metrics.
  */
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { echoableRequestId } from '../../shared/http/request-parsing.js';
+import { echoableRequestId } from '../../shared/http/headers.js';
 import { logger } from '../../shared/logger.js';
 import { AUTHORIZER_OPERATION, OperationMetrics, type RejectionReason } from '../../shared/metrics.js';
 

@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { calendarFeedDeps } from '../../shared/composition.js';
 import { matchesWeakly } from '../../shared/domain/entity-tag.js';
 import { entityTagsOf } from '../../shared/http/conditional-headers.js';
+import { listHeaderOf } from '../../shared/http/headers.js';
 import { publicHandler } from '../../shared/http/middlewares.js';
-import { calendarTokenOf, listHeaderOf } from '../../shared/http/request-parsing.js';
+import { calendarTokenOf } from '../../shared/http/request-parsing.js';
 import { notModified } from '../../shared/http/responses.js';
 import { readCalendarFeed } from '../../shared/use-cases/calendar-feed-use-cases.js';
 

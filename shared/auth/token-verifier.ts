@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { JwtVerifier } from 'aws-jwt-verify';
 import {
   FetchError,
@@ -22,18 +21,16 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { AuthConfig } from '../config.js';
 
 /**
- * Not node:fs/promises: loading it loads Node's readline and REPL history modules too, a cost every
- * cold authorizer would pay for a branch only the local dev issuer takes.
+ * HTTPS for real issuers; file:// for the local dev issuer, whose keys live in the data folder: a
+ * small local file, read synchronously (no thread-pool round, and not node:fs/promises, whose
+ * loading brings Node's readline and REPL history modules into every cold authorizer).
  */
-const readFileAsync = promisify(readFile);
-
-/** HTTPS for real issuers; file:// for the local dev issuer, whose keys live in the data folder. */
 class JwksFetcher implements Fetcher {
   private readonly https = new SimpleFetcher();
 
   async fetch(uri: string, requestOptions?: Record<string, unknown>, data?: ArrayBuffer): Promise<ArrayBuffer> {
     if (!uri.startsWith('file://')) return this.https.fetch(uri, requestOptions, data);
-    const bytes = await readFileAsync(fileURLToPath(uri));
+    const bytes = readFileSync(fileURLToPath(uri));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   }
 }

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { EntityTagCondition } from '../domain/entity-tag.js';
 import { badRequestParameters } from './api-error.js';
-import { listHeaderOf } from './request-parsing.js';
+import { listHeaderOf } from './headers.js';
 
 /** One entity tag at a position: optional W/, then a quoted run of visible characters other than `"`. */
 const ENTITY_TAG = /(W\/)?"([\x21\x23-\x7e]*)"/y;

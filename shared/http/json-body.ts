@@ -1,7 +1,7 @@
 /** Reading a JSON request body at the HTTP edge, the same way for every operation that takes one. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequestBody, unsupportedMediaType } from './api-error.js';
-import { headerOf } from './request-parsing.js';
+import { headerOf } from './headers.js';
 import { toErrorItems } from './validation-errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;

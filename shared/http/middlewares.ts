@@ -7,7 +7,8 @@ import { OperationMetrics } from '../metrics.js';
 import { routeOf, type OperationId } from '../routes.js';
 import { forbidden, unauthorized } from './api-error.js';
 import { toApiError } from './error-mapping.js';
-import { echoableRequestId, parseRequestId } from './request-parsing.js';
+import { echoableRequestId } from './headers.js';
+import { parseRequestId } from './request-parsing.js';
 import { json } from './responses.js';
 
 type Event = APIGatewayProxyEvent;
