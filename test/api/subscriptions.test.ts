@@ -4,12 +4,18 @@
  * refused with 400 BAD_REQUEST_BODY naming url. (Delivery itself is not built yet.)
  */
 import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { readStorageConfig } from '../../shared/config.js';
+import { subscriptionCountKey } from '../../shared/dynamodb/keys.js';
 import { uniqueTenant } from '../../support/fixtures.js';
 import { tokenFor, useApi } from '../support/api-client.js';
+import { sdkDocumentClient } from '../support/sdk-client.js';
 
 const tenant = uniqueTenant();
 const api = useApi(tenant);
+const config = readStorageConfig();
+const storage = sdkDocumentClient(config);
 
 describe('subscriptions', () => {
   it('creates (secret shown once), lists without secrets, deletes; a second delete is 404', async () => {
@@ -84,6 +90,24 @@ describe('subscriptions', () => {
     );
     expect(refills.map((a) => a.status).sort()).toEqual([201, 400, 400]);
     expect((await api.call('GET', '/subscriptions', { token })).body.subscriptions).toHaveLength(25);
+  });
+
+  it('counts the subscriptions of a tenant from before the count on its first delete', async () => {
+    const owner = uniqueTenant();
+    const token = tokenFor({ tenant: owner });
+    const ids: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const created = await api.call('POST', '/subscriptions', { token, body: { url: `http://127.0.0.1:5003/${i}` } });
+      ids.push(created.body.subscriptionId as string);
+    }
+    // As a tenant subscribed before the count existed: the items alone.
+    await storage.send(new DeleteCommand({ TableName: config.tableName, Key: subscriptionCountKey(owner) }));
+    expect((await api.call('DELETE', `/subscriptions/${ids[0]}`, { token })).status).toBe(204);
+    const { Item } = await storage.send(
+      new GetCommand({ TableName: config.tableName, Key: subscriptionCountKey(owner), ConsistentRead: true }),
+    );
+    expect(Item?.subscriptions).toBe(2);
+    expect((await api.call('GET', '/subscriptions', { token })).body.subscriptions).toHaveLength(2);
   });
 
   it('needs the write scope to create and delete, the read scope to list', async () => {
