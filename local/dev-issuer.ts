@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_AUDIENCE, DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../shared/auth/auth-defaults.js';
-import { ownerOnlyDirectory } from './owner-only-files.js';
+import { ownerOnlyDirectory, ownerOnlyFilesIn } from './owner-only-files.js';
 
 /** The local development issuer: an RSA key pair in the data folder, shared by `npm start` and `npm run token`. */
 export const DEV_ISSUER = 'urn:meeting-api:local-dev-issuer';
@@ -31,10 +31,11 @@ export function ensureDevIssuer(dataDir: string): DevIssuer {
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
     const kid = randomUUID();
     const jwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }, null, 2));
+    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }, null, 2), { mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
+  ownerOnlyFilesIn(dir); // files of an older run (the public keys too: the folder is the owner's)
   const jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as { keys: Array<{ kid: string }> };
   return {
     privateKey: createPrivateKey(readFileSync(keyFile)),

@@ -35,12 +35,14 @@ describe('local files with meetings or secrets', () => {
     }
   });
 
-  it("the dev issuer's folder is 0700 and its key 0600", () => {
+  it("the dev issuer's folder is 0700 and its files 0600", () => {
     const dataDir = join(root, 'issuer');
     ensureDevIssuer(dataDir);
     expect(modeOf(dataDir)).toBe(0o700);
     expect(modeOf(join(dataDir, 'dev-issuer'))).toBe(0o700);
     expect(modeOf(devIssuerKeyFile(dataDir))).toBe(0o600);
+    for (const file of readdirSync(join(dataDir, 'dev-issuer')))
+      expect(modeOf(join(dataDir, 'dev-issuer', file))).toBe(0o600);
   });
 
   it('the partner key file is 0600 in a 0700 folder, narrowed where it was wider', () => {
