@@ -5,7 +5,7 @@ import type { SubscriptionRepository } from '../domain/subscription-repository.j
 import type { MeetingEventType, StoredSubscription } from '../domain/subscriptions.js';
 import { SUBSCRIPTION_SORT_PREFIX, subscriptionCountKey, subscriptionKey, subscriptionsPartition } from './keys.js';
 import { TableReader } from './table-reader.js';
-import { transactSteppingAside } from './transact-stepping-aside.js';
+import { transactSteppingAside, type TransactItems } from './transact-stepping-aside.js';
 import { callStore } from './unavailability.js';
 
 /** The reason of a cancelled transaction's item `index`, when that item's condition failed. */
@@ -56,19 +56,13 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
     const stillRoom = async () => {
       if ((await this.count(tenantId)) >= limit) throw new SubscriptionLimitReached(limit);
     };
-    for (let counted = false; ; counted = true) {
-      try {
-        await transactSteppingAside(this.client, items, stillRoom);
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const countFailed = failedCondition(error, 0);
-        if (!countFailed) throw error;
-        // The old item in DynamoDB's wire form (the document client leaves error details so): only its presence counts.
-        if (countFailed.Item?.subscriptions !== undefined) throw new SubscriptionLimitReached(limit);
-        if (counted) throw error;
-        await this.startCount(tenantId);
-      }
+    try {
+      await this.transactCounted(tenantId, items, 0, stillRoom);
+    } catch (error) {
+      // The old item in DynamoDB's wire form (the document client leaves error details so): only its presence counts.
+      if (error instanceof TransactionCanceledException && failedCondition(error, 0)?.Item?.subscriptions !== undefined)
+        throw new SubscriptionLimitReached(limit);
+      throw error;
     }
   }
 
@@ -117,16 +111,40 @@ export class DynamoDbSubscriptionRepository implements SubscriptionRepository {
         },
       },
     ];
-    for (let counted = false; ; counted = true) {
-      try {
-        await transactSteppingAside(this.client, items);
-        return true;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        if (failedCondition(error, 0)) return false;
-        if (!failedCondition(error, 1) || counted) throw error;
-        await this.startCount(tenantId);
-      }
+    try {
+      await this.transactCounted(tenantId, items, 1);
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && failedCondition(error, 0)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The transaction, which changes the tenant's count as its item `countIndex`. When that item's
+   * condition alone failed because the count does not exist yet (a tenant from before it), the
+   * count is started from the items and the transaction run once more; any other cancellation,
+   * or the same one again, goes to the caller.
+   */
+  private async transactCounted(
+    tenantId: string,
+    items: TransactItems,
+    countIndex: number,
+    beforeRetry?: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await transactSteppingAside(this.client, items, beforeRetry);
+    } catch (error) {
+      const countMissing =
+        error instanceof TransactionCanceledException &&
+        (error.CancellationReasons ?? []).every((reason, index) =>
+          index === countIndex
+            ? reason.Code === 'ConditionalCheckFailed' && reason.Item?.subscriptions === undefined
+            : reason.Code !== 'ConditionalCheckFailed',
+        );
+      if (!countMissing) throw error;
+      await this.startCount(tenantId);
+      await transactSteppingAside(this.client, items, beforeRetry);
     }
   }
 
