@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { newApiKey, type UsagePlanName } from '../shared/auth/api-keys.js';
-import { ownerOnlyDirectory } from './owner-only-files.js';
+import { OWNER_ONLY_FILE_MODE, ownerOnlyDirectory } from './owner-only-files.js';
 
 export interface IssuedApiKey {
   tenantId: string;
@@ -88,7 +88,7 @@ export class LocalApiKeyStore {
   /** Whole-file replace: a reader never sees half a file. Readable by its owner only (keys are secrets). */
   private write(file: KeyFile): void {
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: OWNER_ONLY_FILE_MODE });
     renameSync(temporary, this.file);
   }
 }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_AUDIENCE, DEFAULT_SCOPES, DEFAULT_TENANT_CLAIM } from '../shared/auth/auth-defaults.js';
-import { ownerOnlyDirectory, ownerOnlyFilesIn } from './owner-only-files.js';
+import { OWNER_ONLY_FILE_MODE, ownerOnlyDirectory, ownerOnlyFilesIn } from './owner-only-files.js';
 
 /** The local development issuer: an RSA key pair in the data folder, shared by `npm start` and `npm run token`. */
 export const DEV_ISSUER = 'urn:meeting-api:local-dev-issuer';
@@ -28,10 +28,13 @@ export function ensureDevIssuer(dataDir: string): DevIssuer {
   try {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     // 'wx': whoever comes second (start and token at once) keeps the first key pair.
-    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { flag: 'wx', mode: 0o600 });
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      flag: 'wx',
+      mode: OWNER_ONLY_FILE_MODE,
+    });
     const kid = randomUUID();
     const jwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }, null, 2), { mode: 0o600 });
+    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }, null, 2), { mode: OWNER_ONLY_FILE_MODE });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

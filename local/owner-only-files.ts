@@ -8,7 +8,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, statSync
 import { join } from 'node:path';
 
 export const OWNER_ONLY_FILE_MODE = 0o600;
-export const OWNER_ONLY_DIRECTORY_MODE = 0o700;
+const OWNER_ONLY_DIRECTORY_MODE = 0o700;
 
 /** Takes every permission of group and others from the path (a mode can only narrow). */
 function narrow(path: string, mode: number): void {
